@@ -1,0 +1,260 @@
+"""The stormwatch command line: a thin typer shell over the library.
+
+One error boundary (:func:`guarded`): a StormwatchError becomes ``Error: …`` and ``Hint: …`` on
+stderr and exit code 1; ``--debug`` shows the traceback instead. Heavy modules (polars, the
+pipeline) are imported inside the commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import os
+import sys
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import typer
+
+from stormwatch.__about__ import __version__
+from stormwatch.errors import StormwatchError
+from stormwatch.settings import LEVELS, format_duration, load_settings, parse_duration
+
+
+class ExitCode(enum.IntEnum):
+    """Exit codes are part of the interface (README, "Exit codes")."""
+
+    OK = 0
+    ERROR = 1  # bad input, bad config
+    USAGE = 2  # bad flags (click's own)
+    ALERT = 3  # --fail-on LEVEL reached
+    INTERRUPTED = 130
+
+
+Format = Literal["table", "json", "csv", "markdown"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="stormwatch",
+    help="Early warning for online firestorms: reads social-listening exports, ranks topics "
+    "by escalation (0-100: calm, watch, warning, storm) and says what to do next.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def guarded(fn: F) -> F:
+    """The single error boundary around every command."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx: typer.Context = kwargs["ctx"]
+        debug = bool((ctx.find_root().obj or {}).get("debug", False))
+        try:
+            return fn(*args, **kwargs)
+        except StormwatchError as exc:
+            if debug:
+                raise
+            _err(f"Error: {exc.message}")
+            if exc.hint:
+                _err(f"Hint: {exc.hint}")
+            raise typer.Exit(ExitCode.ERROR) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so, don't dump a traceback on analysts
+            if debug:
+                raise
+            _err(f"Error: unexpected {type(exc).__name__}: {exc}")
+            _err("Hint: this is a bug in stormwatch; rerun with --debug and report the traceback")
+            raise typer.Exit(ExitCode.ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stormwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
+    ] = False,
+) -> None:
+    """Early warning for online firestorms."""
+    ctx.obj = {"debug": debug}
+
+
+def default_lang(env: Mapping[str, str]) -> Literal["en", "de"]:
+    """German when the locale says so (LC_ALL > LC_MESSAGES > LANG), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "de" if value.lower().startswith("de") else "en"
+    return "en"
+
+
+def config_path(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
+    """--config, else $STORMWATCH_CONFIG, else config.toml in the app dir when it exists."""
+    if explicit is not None:
+        return explicit
+    if env.get("STORMWATCH_CONFIG"):
+        return Path(env["STORMWATCH_CONFIG"])
+    app_dir = Path(env.get("STORMWATCH_CONFIG_DIR") or typer.get_app_dir("stormwatch"))
+    candidate = app_dir / "config.toml"
+    return candidate if candidate.is_file() else None
+
+
+def _duration(value: str | None) -> timedelta | None:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _moment(value: str | None, timezone: str) -> datetime | None:
+    if value is None:
+        return None
+    from stormwatch.timestamps import parse_moment
+
+    try:
+        return parse_moment(value, timezone)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--at") from None
+
+
+def _report_input(summary: Any, quiet: bool) -> None:
+    if quiet:
+        return
+    if summary.rows_rejected:
+        _err(
+            f"Warning: {summary.rows_rejected:,} of {summary.rows_read:,} rows could not be used "
+            "and were left out:"
+        )
+        for r in summary.rejects:
+            _err(f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: "
+                 f"{r.example!r})")
+    if summary.rows_after_evaluation:
+        _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
+
+
+@app.command()
+@guarded
+def scan(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path], typer.Argument(help="Export files (CSV) to read; several are merged.",
+                                   show_default=False)
+    ],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Column that names the topic (brand, query, hashtag, …). "
+                     "Default: a brand/query/topic column when the file has one, else one topic."),
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option("--window", help="Current window length, e.g. 1h, 30m. [default: 1h]")
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="Trailing baseline, e.g. 7d. [default: 7d]")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Evaluate as of this moment (e.g. 2011-09-28T12:00Z); "
+                     "later mentions are ignored. [default: the newest mention]"),
+    ] = None,
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name).")
+    ] = "UTC",
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the recommendations: en or de. "
+                     "[default: from the locale, else en]"),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="table, json, csv or markdown. "
+                     "[default: table on a terminal, json otherwise]"),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option("--fail-on", help="Exit with code 3 when a topic is at or above this level "
+                     "(watch, warning, storm)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.")] = False,
+) -> None:
+    """Rank topics by escalation score, with the reasons and the next steps.
+
+    Example:
+
+        stormwatch scan data/samples/siemens-fridge-2011.csv --at 2011-09-28T12:00Z
+    """
+    env = os.environ
+    fmt = output_format or ("table" if sys.stdout.isatty() else "json")
+    if fmt not in ("table", "json", "csv", "markdown"):
+        raise typer.BadParameter("use table, json, csv or markdown", param_hint="--format")
+    if lang is not None and lang not in ("en", "de"):
+        raise typer.BadParameter("use en or de", param_hint="--lang")
+    if fail_on is not None and fail_on not in LEVELS[1:]:
+        raise typer.BadParameter("use watch, warning or storm", param_hint="--fail-on")
+    from stormwatch.timestamps import check_timezone
+
+    check_timezone(timezone)
+    settings = load_settings(
+        config_path(config, env),
+        env,
+        {"by": by, "window": _duration(window), "baseline": _duration(baseline), "lang": lang},
+    )
+    if lang is None and "STORMWATCH_SCAN_LANG" not in env and settings.lang == "en":
+        from dataclasses import replace
+
+        settings = replace(settings, lang=default_lang(env))
+    now = _moment(at, timezone)
+
+    from stormwatch.analysis import analyse
+    from stormwatch import render
+
+    report = analyse(files, settings, now=now, timezone=timezone)
+    _report_input(report.input, quiet)
+    if not quiet:
+        for note in report.notes:
+            _err(f"Note: {note}")
+    if fmt == "json":
+        sys.stdout.write(render.to_json(report))
+    elif fmt == "csv":
+        sys.stdout.write(render.to_csv(report))
+    elif fmt == "markdown":
+        sys.stdout.write(render.to_markdown(report))
+    else:
+        from rich.console import Console
+
+        Console(file=sys.stdout).print(render.to_table(report))
+    if fail_on is not None and report.at_or_above(fail_on):  # type: ignore[arg-type]
+        raise typer.Exit(ExitCode.ALERT)
+
+
+def main(prog_name: str = "stormwatch") -> None:
+    """Console-script entry point."""
+    app(prog_name=prog_name)
+
+
+__all__ = ["ExitCode", "app", "format_duration", "main"]

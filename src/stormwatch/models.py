@@ -1,0 +1,107 @@
+"""Typed records passed from the analysis to the edges (render, notify). All frozen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from stormwatch.settings import Level
+
+
+@dataclass(frozen=True)
+class SignalResult:
+    """One signal of one topic: the raw measurement, its 0..1 strength and the score points."""
+
+    name: str
+    raw: float
+    value: float
+    points: float
+    available: bool = True
+    detail: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuthorStat:
+    author: str
+    followers: int | None
+    mentions: int
+    negative: int = 0
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    step: int
+    title: str
+    why: str
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """The escalation assessment of one topic at the evaluation moment."""
+
+    rank: int
+    topic: str
+    score: float
+    level: Level
+    mentions: int
+    baseline: float
+    signals: Mapping[str, SignalResult]
+    top_authors: tuple[AuthorStat, ...]
+    top_critic: AuthorStat | None
+    sparkline: tuple[int, ...]
+    recommendations: tuple[Recommendation, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def drivers(self) -> list[SignalResult]:
+        """Signals that contributed points, strongest first."""
+        active = [s for s in self.signals.values() if s.points >= 0.5]
+        return sorted(active, key=lambda s: -s.points)
+
+
+@dataclass(frozen=True)
+class Rejects:
+    """Rows that could not be used, by reason, with the first example's location."""
+
+    reason: str
+    count: int
+    file: str
+    first_line: int
+    example: str | None
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    files: tuple[str, ...]
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+    rows_after_evaluation: int
+    rejects: tuple[Rejects, ...] = ()
+    timezone: str = "UTC"
+    timestamp_formats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``analyse`` returns: ranked topics plus provenance."""
+
+    evaluated_at: datetime
+    window: str
+    baseline: str
+    by: str | None
+    lang: str
+    input: InputSummary
+    topics: tuple[TopicResult, ...]
+    signals_available: tuple[str, ...] = ()
+    history_start: datetime | None = None
+    baseline_windows: int = 0
+    notes: tuple[str, ...] = ()
+
+    def at_or_above(self, level: Level) -> list[TopicResult]:
+        from stormwatch.settings import LEVELS
+
+        floor = LEVELS.index(level)
+        return [t for t in self.topics if LEVELS.index(t.level) >= floor]

@@ -1,0 +1,1 @@
+"""Pure pipeline stages: normalise -> window -> signals -> score -> recommend."""

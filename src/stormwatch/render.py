@@ -1,0 +1,256 @@
+"""Render a Report as JSON, CSV, Markdown or a rich table. Returns strings/renderables and never
+prints: the CLI picks the stream. Every user-supplied string (topics, handles) is escaped for
+the target format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from stormwatch.__about__ import __version__
+from stormwatch.models import Report, SignalResult, TopicResult
+from stormwatch.pipeline.recommend import format_int, format_share
+from stormwatch.settings import SIGNALS, Lang
+
+SPARK = "▁▂▃▄▅▆▇█"
+LEVEL_STYLE = {"calm": "green", "watch": "yellow", "warning": "dark_orange", "storm": "bold red"}
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "rank": "#", "topic": "topic", "score": "score", "level": "level", "volume": "volume",
+        "drivers": "drivers", "critic": "top critic", "steps": "Recommended next steps",
+        "title": "stormwatch — {n} topics at {at} (window {window}, baseline {baseline})",
+        "velocity": "volume {ratio}", "influence": "reach {reach}",
+        "negativity": "negative {share}", "spread": "{authors} authors",
+        "none": "—", "followers": "followers",
+    },
+    "de": {
+        "rank": "#", "topic": "Thema", "score": "Score", "level": "Stufe", "volume": "Volumen",
+        "drivers": "Treiber", "critic": "Top-Kritiker", "steps": "Empfohlene nächste Schritte",
+        "title": "stormwatch — {n} Themen am {at} (Fenster {window}, Basis {baseline})",
+        "velocity": "Volumen {ratio}", "influence": "Reichweite {reach}",
+        "negativity": "negativ {share}", "spread": "{authors} Autoren",
+        "none": "—", "followers": "Follower",
+    },
+}
+
+
+def sparkline(counts: tuple[int, ...] | list[int]) -> str:
+    """Counts as block characters scaled to the largest: (0, 5, 10) -> ``▁▅█``."""
+    if not counts:
+        return ""
+    top = max(counts)
+    if top == 0:
+        return SPARK[0] * len(counts)
+    return "".join(SPARK[min(len(SPARK) - 1, round(c / top * (len(SPARK) - 1)))] for c in counts)
+
+
+def _compact(value: float, lang: Lang) -> str:
+    if value >= 1_000_000:
+        text = f"{value / 1_000_000:.1f}M"
+    elif value >= 10_000:
+        text = f"{value / 1000:.0f}k"
+    else:
+        return format_int(value, lang)
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def describe_signal(sig: SignalResult, lang: Lang) -> str:
+    """A short human phrase for a signal: ``volume 20× (+40)``."""
+    labels = LABELS[lang]
+    d = sig.detail
+    if sig.name == "velocity":
+        ratio = d.get("now", 0.0) / max(d.get("median", 0.0), 1.0)
+        text = labels["velocity"].format(ratio=f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×")
+    elif sig.name == "influence":
+        text = labels["influence"].format(reach=_compact(d.get("reach", 0.0), lang))
+    elif sig.name == "negativity":
+        text = labels["negativity"].format(share=format_share(d.get("share_now", 0.0), lang))
+    else:
+        text = labels["spread"].format(authors=format_int(d.get("now", 0.0), lang))
+    return f"{text} (+{sig.points:.0f})"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The documented JSON contract (see README, "JSON output")."""
+    reasons: dict[str, int] = {}
+    for r in report.input.rejects:
+        reasons[r.reason] = reasons.get(r.reason, 0) + r.count
+    return {
+        "stormwatch_version": __version__,
+        "evaluated_at": report.evaluated_at.isoformat().replace("+00:00", "Z"),
+        "window": report.window,
+        "baseline": report.baseline,
+        "by": report.by,
+        "lang": report.lang,
+        "signals_available": list(report.signals_available),
+        "input": {
+            "files": list(report.input.files),
+            "rows_read": report.input.rows_read,
+            "rows_used": report.input.rows_used,
+            "rows_rejected": report.input.rows_rejected,
+            "rows_after_evaluation": report.input.rows_after_evaluation,
+            "rejected_by_reason": reasons,
+            "rejects": [
+                {"file": r.file, "reason": r.reason, "count": r.count, "first_line": r.first_line,
+                 "example": r.example}
+                for r in report.input.rejects
+            ],
+            "timezone": report.input.timezone,
+        },
+        "history_start": report.history_start.isoformat().replace("+00:00", "Z")
+        if report.history_start else None,
+        "baseline_windows": report.baseline_windows,
+        "notes": list(report.notes),
+        "topics": [_topic_dict(t) for t in report.topics],
+    }
+
+
+def _author(a: Any) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    return {"author": a.author, "followers": a.followers, "mentions": a.mentions,
+            "negative": a.negative}
+
+
+def _topic_dict(t: TopicResult) -> dict[str, Any]:
+    return {
+        "rank": t.rank,
+        "topic": t.topic,
+        "score": t.score,
+        "level": t.level,
+        "mentions": t.mentions,
+        "baseline_median": t.baseline,
+        "signals": {n: t.signals[n].value for n in SIGNALS},
+        "contributions": {n: t.signals[n].points for n in SIGNALS},
+        "signals_raw": {n: t.signals[n].raw for n in SIGNALS},
+        "signal_details": {n: dict(t.signals[n].detail) for n in SIGNALS},
+        "top_authors": [_author(a) for a in t.top_authors],
+        "top_critic": _author(t.top_critic),
+        "sparkline": list(t.sparkline),
+        "recommendations": [
+            {"step": r.step, "title": r.title, "why": r.why, "action": r.action}
+            for r in t.recommendations
+        ],
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """Neutralise spreadsheet formulas in user-supplied text (OWASP CSV injection): a cell that
+    starts with = + - @ tab or CR gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(report: Report) -> str:
+    """One row per topic: rank, topic, score, level, each signal's strength and points."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["rank", "topic", "score", "level", "mentions", "baseline_median",
+         *(f"{n}" for n in SIGNALS), *(f"{n}_points" for n in SIGNALS),
+         "top_critic", "top_critic_followers", "steps"]
+    )
+    for t in report.topics:
+        critic = t.top_critic
+        writer.writerow(
+            [t.rank, csv_safe(t.topic), t.score, t.level, t.mentions, t.baseline,
+             *(t.signals[n].value for n in SIGNALS), *(t.signals[n].points for n in SIGNALS),
+             csv_safe(critic.author) if critic else "", critic.followers if critic else "",
+             " ".join(str(r.step) for r in t.recommendations)]
+        )
+    return out.getvalue()
+
+
+def _md(text: str) -> str:
+    """Escape Markdown/HTML-significant characters in user text."""
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")
+
+
+def to_markdown(report: Report) -> str:
+    lang: Lang = "de" if report.lang == "de" else "en"
+    labels = LABELS[lang]
+    at = report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "## " + labels["title"].format(n=len(report.topics), at=at, window=report.window,
+                                       baseline=report.baseline),
+        "",
+        f"| {labels['rank']} | {labels['topic']} | {labels['score']} | {labels['level']} "
+        f"| {labels['drivers']} | {labels['critic']} |",
+        "|---:|---|---:|---|---|---|",
+    ]
+    for t in report.topics:
+        drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
+        critic = _critic_text(t, lang)
+        lines.append(f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {t.level} | {drivers} "
+                     f"| {_md(critic)} |")
+    for t in report.topics:
+        if t.level in ("warning", "storm") and t.recommendations:
+            lines += ["", f"### {_md(t.topic)} — {labels['steps']}", ""]
+            lines += [f"{r.step}. **{r.title}**: {_md(r.why)}" for r in t.recommendations]
+    return "\n".join(lines) + "\n"
+
+
+def _critic_text(t: TopicResult, lang: Lang) -> str:
+    c = t.top_critic
+    if c is None:
+        return LABELS[lang]["none"]
+    followers = "?" if c.followers is None else _compact(c.followers, lang)
+    return f"{c.author} ({followers})"
+
+
+def to_table(report: Report) -> Any:
+    """A rich renderable: the ranked table, then the steps for topics at warning or above."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    lang: Lang = "de" if report.lang == "de" else "en"
+    labels = LABELS[lang]
+    at = report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
+    table = Table(
+        title=labels["title"].format(n=len(report.topics), at=at, window=report.window,
+                                     baseline=report.baseline),
+        title_justify="left",
+    )
+    table.add_column(labels["rank"], justify="right")
+    table.add_column(labels["topic"])
+    table.add_column(labels["score"], justify="right")
+    table.add_column(labels["level"])
+    table.add_column(labels["volume"], no_wrap=True)
+    table.add_column(labels["drivers"])
+    table.add_column(labels["critic"])
+    for t in report.topics:
+        style = LEVEL_STYLE[t.level]
+        drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
+        table.add_row(
+            str(t.rank),
+            Text(t.topic),
+            Text(f"{t.score:.0f}", style=style),
+            Text(t.level.upper(), style=style),
+            Text(sparkline(t.sparkline), style=style),
+            Text(drivers),
+            Text(_critic_text(t, lang)),
+        )
+    parts: list[Any] = [table]
+    for t in report.topics:
+        if t.level in ("warning", "storm") and t.recommendations:
+            parts.append(Text(""))
+            parts.append(Text(f"{t.topic} — {labels['steps']}", style=LEVEL_STYLE[t.level]))
+            for r in t.recommendations:
+                line = Text(f" {r.step:>2}. ")
+                line.append(r.title, style="bold")
+                line.append(f": {r.why}")
+                parts.append(line)
+    return Group(*parts)

@@ -1,0 +1,161 @@
+"""The canonical mention schema every importer produces, and the header aliases it recognises.
+
+Header matching is forgiving: names are compared after lower-casing and folding every run of
+non-alphanumeric characters into ``_`` (``"Created At"`` == ``created-at`` == ``created_at``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import polars as pl
+
+#: Canonical column -> polars dtype. ``topic`` is the grouping column (``--by``).
+CANONICAL: dict[str, pl.DataType] = {
+    "timestamp": pl.Datetime("us", "UTC"),
+    "topic": pl.String(),
+    "author": pl.String(),
+    "followers": pl.Int64(),
+    "text": pl.String(),
+    "sentiment": pl.String(),
+    "engagement": pl.Int64(),
+    "url": pl.String(),
+    "platform": pl.String(),
+    "language": pl.String(),
+    "id": pl.String(),
+}
+
+SENTIMENTS = ("negative", "neutral", "positive")
+
+#: Canonical column -> accepted header names (normalised), most specific first.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "timestamp": (
+        "timestamp", "date", "datetime", "date_time", "created_at", "created", "time",
+        "published", "published_at", "posted_at", "post_date", "datum", "zeitstempel",
+        "erstellt_am", "fecha",
+    ),
+    "author": (
+        "author", "username", "user_name", "screen_name", "user", "handle", "author_name",
+        "author_handle", "from_user", "account", "autor", "nutzer", "benutzer", "autor_a",
+    ),
+    "followers": (
+        "followers", "followers_count", "follower_count", "author_followers",
+        "user_followers", "user_followers_count", "follower", "fans", "abonnenten",
+        "seguidores",
+    ),
+    "text": (
+        "text", "full_text", "content", "message", "body", "snippet", "post", "tweet",
+        "mention", "inhalt", "nachricht", "texto",
+    ),
+    "sentiment": ("sentiment", "tonality", "tone", "stimmung", "tonalitaet", "sentimiento"),
+    "engagement": (
+        "engagement", "engagements", "interactions", "total_interactions", "interaktionen",
+    ),
+    "url": ("url", "link", "permalink", "post_url", "mention_url", "enlace"),
+    "platform": ("platform", "network", "channel", "site", "plattform", "kanal", "red_social"),
+    "language": ("language", "lang", "sprache", "idioma"),
+    "id": ("id", "mention_id", "post_id", "tweet_id", "status_id", "resource_id"),
+}
+
+#: Columns used as the topic when ``--by`` is not given, in order of preference.
+TOPIC_DEFAULTS: tuple[str, ...] = (
+    "brand", "query", "query_name", "topic", "keyword", "search", "project", "marke",
+    "thema", "suchbegriff", "marca",
+)
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_header(name: str) -> str:
+    """``" Created At "`` -> ``created_at``; the key used for alias matching."""
+    return _NON_ALNUM.sub("_", name.strip().lower().replace("\ufeff", "")).strip("_")
+
+
+def match_columns(header: Sequence[str]) -> dict[str, str]:
+    """Map canonical names to the file's own header names, by alias (first alias wins).
+
+    A header is used for one canonical column at most.
+    """
+    by_key: dict[str, str] = {}
+    for name in header:
+        by_key.setdefault(normalise_header(name), name)
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for canonical, aliases in ALIASES.items():
+        for alias in aliases:
+            original = by_key.get(alias)
+            if original is not None and original not in taken:
+                found[canonical] = original
+                taken.add(original)
+                break
+    return found
+
+
+def find_column(header: Sequence[str], wanted: str) -> str | None:
+    """The header that ``wanted`` names: exact, then normalised, match."""
+    if wanted in header:
+        return wanted
+    key = normalise_header(wanted)
+    for name in header:
+        if normalise_header(name) == key:
+            return name
+    return None
+
+
+def default_topic_column(header: Sequence[str], taken: Iterable[str] = ()) -> str | None:
+    """The first brand/query/topic-like header, or None (one topic for the whole file)."""
+    used = set(taken)
+    keys = {normalise_header(h): h for h in header if h not in used}
+    for candidate in TOPIC_DEFAULTS:
+        if candidate in keys:
+            return keys[candidate]
+    return None
+
+
+def closest_headers(header: Sequence[str], canonical: str, limit: int = 3) -> list[str]:
+    """Headers that look most like ``canonical``'s aliases (for error hints)."""
+    import difflib
+
+    keys = {normalise_header(h): h for h in header}
+    scores: dict[str, float] = {}
+    for alias in ALIASES.get(canonical, (canonical,)):
+        for key, original in keys.items():
+            ratio = difflib.SequenceMatcher(None, alias, key).ratio()
+            if alias in key:
+                ratio = max(ratio, 0.8)
+            scores[original] = max(scores.get(original, 0.0), ratio)
+    ranked = sorted((s, h) for h, s in scores.items() if s >= 0.5)
+    return [h for _, h in reversed(ranked)][:limit]
+
+
+_SENTIMENT_LABELS: Mapping[str, str] = {
+    **dict.fromkeys(
+        ("negative", "neg", "negativ", "negativo", "negativa", "very negative", "sehr negativ"),
+        "negative",
+    ),
+    **dict.fromkeys(("neutral", "neu", "neutro", "neutra", "mixed", "gemischt"), "neutral"),
+    **dict.fromkeys(
+        ("positive", "pos", "positiv", "positivo", "positiva", "very positive", "sehr positiv"),
+        "positive",
+    ),
+}
+_NUMBER = r"^[+-]?\d+(?:[.,]\d+)?$"
+
+
+def sentiment_expr(raw: pl.Expr) -> pl.Expr:
+    """Normalise sentiment labels (en/de/es) and numbers (by sign) to negative/neutral/positive.
+
+    Anything else ("Not Rated", "Unknown", empty) becomes null.
+    """
+    text = raw.str.strip_chars().str.strip_chars_start("'").str.to_lowercase()
+    number = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    by_sign = (
+        pl.when(number < 0)
+        .then(pl.lit("negative"))
+        .when(number > 0)
+        .then(pl.lit("positive"))
+        .otherwise(pl.lit("neutral"))
+    )
+    by_label = text.replace_strict(_SENTIMENT_LABELS, default=None, return_dtype=pl.String)
+    return pl.when(text.str.contains(_NUMBER)).then(by_sign).otherwise(by_label)

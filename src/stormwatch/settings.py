@@ -1,0 +1,206 @@
+"""Settings: one frozen dataclass, resolved as flag > STORMWATCH_* env > TOML file > default.
+
+``load_settings`` is pure: the caller passes the environment mapping in, so notebooks and tests
+decide what it sees.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from stormwatch.errors import ConfigError
+
+Level = Literal["calm", "watch", "warning", "storm"]
+LEVELS: tuple[Level, ...] = ("calm", "watch", "warning", "storm")
+Lang = Literal["en", "de"]
+LANGS: tuple[Lang, ...] = ("en", "de")
+SIGNALS: tuple[str, ...] = ("velocity", "influence", "negativity", "spread")
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``30m``, ``1h``, ``7d``, ``2w`` (units s, m/min, h, d, w) into a timedelta."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; expected a number and a unit, e.g. 1h, 30m, 7d")
+    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+    if seconds <= 0:
+        raise ValueError(f"{text!r} must be longer than zero")
+    return timedelta(seconds=seconds)
+
+
+def format_duration(delta: timedelta) -> str:
+    """The shortest exact spelling of a duration: 3600 s -> ``1h``, 7 days -> ``7d``."""
+    seconds = int(delta.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points each signal contributes at full strength. They need not sum to 100: the score is
+    normalised by the sum of the weights of the signals the data supports."""
+
+    velocity: float = 40.0
+    influence: float = 25.0
+    negativity: float = 20.0
+    spread: float = 15.0
+
+    def as_dict(self) -> dict[str, float]:
+        return {f.name: float(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Lower score bounds of the levels: calm < watch <= … < warning <= … < storm <= 100."""
+
+    watch: float = 25.0
+    warning: float = 50.0
+    storm: float = 75.0
+
+    def level(self, score: float) -> Level:
+        if score >= self.storm:
+            return "storm"
+        if score >= self.warning:
+            return "warning"
+        if score >= self.watch:
+            return "watch"
+        return "calm"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the analysis needs besides the data and the evaluation moment."""
+
+    window: timedelta = timedelta(hours=1)
+    baseline: timedelta = timedelta(days=7)
+    by: str | None = None
+    lang: Lang = "en"
+    top_authors: int = 5
+    sparkline: int = 24
+    weights: Weights = field(default_factory=Weights)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def __post_init__(self) -> None:
+        if self.baseline < 2 * self.window:
+            raise ConfigError(
+                f"baseline ({format_duration(self.baseline)}) must be at least two windows "
+                f"({format_duration(self.window)} each)",
+                hint="use a longer --baseline or a shorter --window",
+            )
+        t = self.thresholds
+        if not 0 < t.watch < t.warning < t.storm <= 100:
+            raise ConfigError(
+                f"levels must rise within 0..100 (watch {t.watch:g}, warning {t.warning:g}, "
+                f"storm {t.storm:g})",
+                hint="e.g. watch = 25, warning = 50, storm = 75",
+            )
+        if any(w < 0 for w in self.weights.as_dict().values()) or not any(
+            self.weights.as_dict().values()
+        ):
+            raise ConfigError("signal weights must be >= 0 and not all zero")
+        if self.lang not in LANGS:
+            raise ConfigError(f"unknown language {self.lang!r}", hint="use en or de")
+
+    @property
+    def baseline_windows(self) -> int:
+        """How many whole windows the trailing baseline holds (7d / 1h = 168)."""
+        return int(self.baseline / self.window)
+
+
+# section -> key -> converter. Config files and STORMWATCH_<SECTION>_<KEY> share these names.
+_SCHEMA: dict[str, dict[str, Any]] = {
+    "scan": {"window": parse_duration, "baseline": parse_duration, "by": str, "lang": str},
+    "weights": dict.fromkeys(SIGNALS, float),
+    "levels": {"watch": float, "warning": float, "storm": float},
+}
+
+
+def env_var(section: str, key: str) -> str:
+    """The environment variable that overrides a config key: ``STORMWATCH_SCAN_WINDOW``."""
+    return f"STORMWATCH_{section}_{key}".upper()
+
+
+def _convert(section: str, key: str, value: object, source: str) -> object:
+    convert = _SCHEMA[section][key]
+    expected = (int, float, str) if convert is float else (str,)
+    try:
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise ValueError("expected a number" if convert is float else "expected a string")
+        return convert(value)
+    except ValueError as exc:
+        raise ConfigError(str(exc), path=source, key=f"{section}.{key}") from None
+
+
+def read_config_file(path: str | Path) -> dict[str, dict[str, object]]:
+    """Read and validate a TOML config file: unknown sections or keys are an error."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("config file not found", path=p) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file: {exc.strerror}", path=p) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=p) from None
+    result: dict[str, dict[str, object]] = {}
+    for section, table in data.items():
+        if section not in _SCHEMA or not isinstance(table, dict):
+            raise ConfigError(
+                "unknown section", path=p, key=section, hint=f"known: {', '.join(_SCHEMA)}"
+            )
+        for key, value in table.items():
+            if key not in _SCHEMA[section]:
+                raise ConfigError(
+                    "unknown key",
+                    path=p,
+                    key=f"{section}.{key}",
+                    hint=f"known in [{section}]: {', '.join(_SCHEMA[section])}",
+                )
+            result.setdefault(section, {})[key] = _convert(section, key, value, str(p))
+    return result
+
+
+def load_settings(
+    path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Settings:
+    """Resolve settings: ``overrides`` (flags) > ``STORMWATCH_*`` in ``env`` > TOML file > defaults.
+
+    ``overrides`` uses flat names: window, baseline, by, lang, and ``weights``/``thresholds``
+    objects. Raises ConfigError naming the file or variable and the key.
+    """
+    merged: dict[str, dict[str, object]] = {s: {} for s in _SCHEMA}
+    if path is not None:
+        for section, values in read_config_file(path).items():
+            merged[section].update(values)
+    for section, keys in _SCHEMA.items():
+        for key in keys:
+            name = env_var(section, key)
+            if env and env.get(name):
+                merged[section][key] = _convert(section, key, env[name], name)
+    scan: dict[str, Any] = dict(merged["scan"])
+    weights = replace(Weights(), **merged["weights"])  # type: ignore[arg-type]
+    thresholds = replace(Thresholds(), **merged["levels"])  # type: ignore[arg-type]
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key == "weights":
+            weights = value  # type: ignore[assignment]
+        elif key == "thresholds":
+            thresholds = value  # type: ignore[assignment]
+        else:
+            scan[key] = value
+    return Settings(weights=weights, thresholds=thresholds, **scan)

@@ -1,0 +1,49 @@
+"""Sources: everything that gets raw mentions in. Nothing else in stormwatch does input I/O.
+
+A reader turns one file into a :class:`Source`: a lazy frame whose columns already carry
+canonical names (still raw strings) plus ``_file`` and ``_line``, and what was detected about
+the file. ``pipeline.normalise`` turns that into typed canonical mentions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from stormwatch.errors import InputError
+from stormwatch.timestamps import TimestampFormat
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file, read lazily.
+
+    ``frame`` has a String column per entry of ``columns`` (canonical name -> the file's header),
+    ``topic`` when a topic column was found, and ``_file`` / ``_line`` (1-based physical line).
+    """
+
+    path: str
+    frame: pl.LazyFrame
+    columns: Mapping[str, str]
+    timestamp_formats: tuple[TimestampFormat, ...]
+    timezone: str = "UTC"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def topic_column(self) -> str | None:
+        return self.columns.get("topic")
+
+
+def read_source(path: str | Path, *, by: str | None = None, timezone: str = "UTC") -> Source:
+    """Open one export file. Raises InputError naming the file (and line) when it can't be used."""
+    from stormwatch.sources.delimited import read_delimited
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "file not found", hint="check the path and the file name")
+    if p.is_dir():
+        raise InputError(p, "is a directory, not a file", hint="name the export files, e.g. dir/*.csv")
+    return read_delimited(p, by=by, timezone=timezone)

@@ -1,0 +1,129 @@
+"""Timestamp formats: detect them once from a sample, then parse whole columns with one explicit
+format each (never per-row guessing, which is slow and ambiguous)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import polars as pl
+
+from stormwatch.errors import ConfigError
+
+UTC_DTYPE = pl.Datetime("us", "UTC")
+
+
+@dataclass(frozen=True)
+class TimestampFormat:
+    """A strptime pattern (polars/chrono dialect), or ``epoch_s`` / ``epoch_ms``.
+
+    ``aware`` formats carry their own UTC offset; naive ones are read in the assumed timezone.
+    """
+
+    pattern: str
+    aware: bool
+    example: str
+
+    @property
+    def is_epoch(self) -> bool:
+        return self.pattern.startswith("epoch_")
+
+
+# Tried in this order; the order only matters for ties.
+CANDIDATES: tuple[TimestampFormat, ...] = (
+    TimestampFormat("%Y-%m-%dT%H:%M:%S%.f%#z", True, "2026-11-23T14:05:00Z"),
+    TimestampFormat("%Y-%m-%d %H:%M:%S%.f%#z", True, "2026-11-23 14:05:00+01:00"),
+    TimestampFormat("%Y-%m-%dT%H:%M%#z", True, "2026-11-23T14:05+01:00"),
+    TimestampFormat("%Y-%m-%dT%H:%M:%S%.f", False, "2026-11-23T14:05:00"),
+    TimestampFormat("%Y-%m-%d %H:%M:%S%.f", False, "2026-11-23 14:05:00"),
+    TimestampFormat("%Y-%m-%dT%H:%M", False, "2026-11-23T14:05"),
+    TimestampFormat("%Y-%m-%d %H:%M", False, "2026-11-23 14:05"),
+    TimestampFormat("%d.%m.%Y %H:%M:%S", False, "23.11.2026 14:05:00"),
+    TimestampFormat("%d.%m.%Y %H:%M", False, "23.11.2026 14:05"),
+    TimestampFormat("%a %b %d %H:%M:%S %z %Y", True, "Mon Nov 23 14:05:00 +0000 2026"),
+    TimestampFormat("%Y-%m-%d", False, "2026-11-23"),
+    TimestampFormat("%d.%m.%Y", False, "23.11.2026"),
+    TimestampFormat("epoch_s", True, "1795442700"),
+    TimestampFormat("epoch_ms", True, "1795442700000"),
+)
+
+_EPOCH = {"epoch_s": re.compile(r"^\d{9,10}(\.\d+)?$"), "epoch_ms": re.compile(r"^\d{12,13}$")}
+
+
+def _parse_one(raw: pl.Expr, fmt: TimestampFormat, timezone: str) -> pl.Expr:
+    if fmt.is_epoch:
+        scale = 1_000_000 if fmt.pattern == "epoch_s" else 1_000
+        number = (
+            pl.when(raw.str.contains(_EPOCH[fmt.pattern].pattern))
+            .then(raw.cast(pl.Float64, strict=False))
+            .otherwise(None)
+        )
+        return (number * scale).cast(pl.Int64).cast(UTC_DTYPE)
+    if fmt.aware:
+        return raw.str.strptime(UTC_DTYPE, fmt.pattern, strict=False)
+    naive = raw.str.strptime(pl.Datetime("us"), fmt.pattern, strict=False)
+    return naive.dt.replace_time_zone(
+        timezone, ambiguous="earliest", non_existent="null"
+    ).dt.convert_time_zone("UTC")
+
+
+def parse_expr(raw: pl.Expr, formats: Sequence[TimestampFormat], timezone: str = "UTC") -> pl.Expr:
+    """An expression parsing ``raw`` strings to UTC datetimes; null where no format fits."""
+    cleaned = raw.str.strip_chars()
+    parsed = [_parse_one(cleaned, fmt, timezone) for fmt in formats]
+    if not parsed:
+        return pl.lit(None, dtype=UTC_DTYPE)
+    return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
+
+
+def detect_formats(values: Sequence[str], timezone: str = "UTC") -> tuple[TimestampFormat, ...]:
+    """The smallest set of candidate formats that parses the sample, most common first.
+
+    Greedy cover: take the format that parses most of the still unparsed values, repeat.
+    Returns an empty tuple when no candidate parses anything.
+    """
+    remaining = pl.Series("raw", [v.strip() for v in values if v and v.strip()], pl.String)
+    chosen: list[TimestampFormat] = []
+    while remaining.len():
+        frame = pl.DataFrame({"raw": remaining})
+        hits = frame.select(
+            [
+                _parse_one(pl.col("raw"), fmt, timezone).is_not_null().alias(str(i))
+                for i, fmt in enumerate(CANDIDATES)
+            ]
+        )
+        counts = [int(hits[str(i)].sum()) for i in range(len(CANDIDATES))]
+        best = max(range(len(CANDIDATES)), key=lambda i: (counts[i], -i))
+        if counts[best] == 0:
+            break
+        chosen.append(CANDIDATES[best])
+        remaining = remaining.filter(~hits[str(best)])
+    return tuple(chosen)
+
+
+def check_timezone(name: str) -> str:
+    """Validate an IANA timezone name (``Europe/Berlin``, ``UTC``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"unknown timezone {name!r}", hint="use an IANA name such as UTC or Europe/Berlin"
+        ) from None
+    return name
+
+
+def parse_moment(text: str, timezone: str = "UTC") -> datetime:
+    """Parse one user-given moment (``--at``) in any supported format into an aware UTC datetime."""
+    formats = detect_formats([text], timezone)
+    if not formats:
+        raise ValueError(
+            f"{text!r} is not a timestamp; expected e.g. 2026-11-23T14:05:00Z or 2026-11-23 14:05"
+        )
+    value = pl.select(parse_expr(pl.lit(text), formats, timezone)).item()
+    if value is None:
+        raise ValueError(f"{text!r} does not exist in timezone {timezone}")
+    assert isinstance(value, datetime)
+    return value.astimezone(UTC)
