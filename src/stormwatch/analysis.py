@@ -6,14 +6,15 @@ window counts, the author counts and the row accounting).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal
 
 import polars as pl
 
-from stormwatch.__about__ import __version__
 from stormwatch.checklist import load_checklist
 from stormwatch.errors import InputError
 from stormwatch.models import (
@@ -47,9 +48,13 @@ def load_sources(
     ]
 
 
-def _collect(sources: Sequence[Source], queries: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+def _collect(
+    sources: Sequence[Source],
+    queries: list[pl.LazyFrame],
+    engine: Literal["auto", "streaming"] = "auto",
+) -> list[pl.DataFrame]:
     try:
-        return pl.collect_all(queries)
+        return pl.collect_all(queries, engine=engine)
     except pl.exceptions.PolarsError as exc:
         where = sources[0].path if len(sources) == 1 else ", ".join(s.path for s in sources)
         raise InputError(where, f"cannot read the data: {exc}".splitlines()[0]) from None
@@ -86,47 +91,35 @@ def analyse(
     now = _as_aware(now)
     n_windows = settings.baseline_windows
     mentions = pl.concat([normalise(s) for s in sources], how="vertical_relaxed")
-    ok = pl.col("_reject").is_null()
-    valid = mentions.filter(ok)
-    if now is not None:  # nothing after the evaluation moment may influence the result
-        valid = valid.filter(pl.col("timestamp") <= now)
-    windowed = assign_windows(valid, now, settings.window, n_windows)
-    after = (pl.col("timestamp") > now) if now is not None else pl.lit(False)
-    stats_q = mentions.select(
-        pl.len().alias("rows"),
-        (~ok).sum().alias("rejected"),
-        (ok & after).sum().alias("after"),
-        pl.col("timestamp").filter(ok & ~after).min().alias("start"),
-        pl.col("timestamp").filter(ok & ~after).max().alias("end"),
-        pl.col("sentiment").is_not_null().any().alias("has_sentiment"),
-        pl.col("followers").is_not_null().any().alias("has_followers"),
-    )
-    rejects_q = (
-        mentions.filter(~ok)
-        .group_by("_file", "_reject")
-        .agg(
-            pl.len().alias("count"),
-            pl.col("_line").min().alias("line"),
-            pl.col("_raw_ts").sort_by("_line").first().alias("example"),
+    # Pass 1 (streaming, tiny result): row accounting, and the evaluation moment if not given.
+    # The end of the data must be known before windows can be counted back from it; a second
+    # streaming pass is far cheaper than materialising every column to broadcast a max.
+    accounts = _collect(sources, [_account(mentions, now)], engine="streaming")[0]
+    ok = accounts.filter(pl.col("_reject").is_null())
+    start, end = _time_range(ok, now)
+    if start is None or end is None:
+        summary = _summarise_input(
+            sources,
+            _totals(accounts, pl.DataFrame({"rated": [0], "with_followers": [0]})),
+            _reject_examples(sources, mentions, accounts),
         )
-        .sort("_file", "_reject")
-    )
-    topics_q = valid.select(pl.col("topic").unique())
-    stats, rejects, topics, counts, authors = _collect(
-        sources,
-        [stats_q, rejects_q, topics_q, count_windows(windowed), count_authors(windowed)],
-    )
-    row = stats.row(0, named=True)
-    summary = _summarise_input(sources, row, rejects)
-    if row["start"] is None:
         raise _no_usable_rows(sources, summary, now)
-    end: datetime = now or row["end"]
-    span = end - row["start"]
+    topics = ok.filter(pl.col("count") > pl.col("after")).select(pl.col("topic").unique())
+    # Pass 2: window counts and the current window's authors, sharing one cached scan of the
+    # rows inside the horizon (the filter is pushed into the scan).
+    valid = mentions.filter(pl.col("_reject").is_null() & (pl.col("timestamp") <= end))
+    windowed = assign_windows(valid, end, settings.window, n_windows).cache()
+    counts, authors = _collect(sources, [count_windows(windowed), count_authors(windowed)])
+    row = _totals(accounts, counts)
+    summary = _summarise_input(sources, row, _reject_examples(sources, mentions, accounts))
+    span = end - start
     covered = max(0, min(n_windows, int(span / settings.window) - 1))
     grid = fill_windows(counts, sorted(topics["topic"].to_list()), n_windows)
-    signals = window_signals(grid, covered).join(
-        influence_signal(authors, row["has_sentiment"]), on="topic", how="left"
-    ).with_columns(pl.col("reach").fill_null(0), pl.col("influence").fill_null(0.0))
+    signals = (
+        window_signals(grid, covered)
+        .join(influence_signal(authors, row["has_sentiment"]), on="topic", how="left")
+        .with_columns(pl.col("reach").fill_null(0), pl.col("influence").fill_null(0.0))
+    )
     available = [
         name
         for name, ok_ in (
@@ -157,21 +150,83 @@ def analyse(
     )
 
 
+def _account(mentions: pl.LazyFrame, now: datetime | None) -> pl.LazyFrame:
+    """Per file, reject reason and topic: rows, the first line, the time range of rows at or
+    before ``now`` and the rows after it. Reads only the timestamp, follower and topic columns."""
+    in_range = (pl.col("timestamp") <= now) if now is not None else pl.lit(True)
+    return mentions.group_by("_file", "_reject", "topic").agg(
+        pl.len().alias("count"),
+        pl.col("_line").min().alias("line"),
+        pl.col("timestamp").filter(in_range).min().alias("start"),
+        pl.col("timestamp").filter(in_range).max().alias("end"),
+        (~in_range).sum().alias("after"),
+    )
+
+
+def _reject_examples(
+    sources: Sequence[Source], mentions: pl.LazyFrame, accounts: pl.DataFrame
+) -> pl.DataFrame:
+    """Per file and reason: count, first line and that line's raw timestamp. Costs one more
+    streaming pass, only when some rows were rejected."""
+    firsts = (
+        accounts.filter(pl.col("_reject").is_not_null())
+        .group_by("_file", "_reject")
+        .agg(pl.col("count").sum(), pl.col("line").min())
+        .sort("_file", "_reject")
+    )
+    if firsts.height == 0:
+        return firsts.with_columns(pl.lit(None, pl.String).alias("example"))
+    lines = firsts.select("_file", "line")
+    examples = _collect(
+        sources,
+        [
+            mentions.join(
+                lines.lazy(), left_on=["_file", "_line"], right_on=["_file", "line"]
+            ).select("_file", pl.col("_line").alias("line"), pl.col("_raw_ts").alias("example"))
+        ],
+        engine="streaming",
+    )[0].unique(["_file", "line"])
+    return firsts.join(examples, on=["_file", "line"], how="left").sort("_file", "_reject")
+
+
+def _time_range(ok: pl.DataFrame, now: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """The first usable mention, and the evaluation moment (``now``, else the last mention)."""
+    start, last = ok["start"].min(), ok["end"].max()
+    end = now or last
+    return (
+        start if isinstance(start, datetime) else None,
+        end if isinstance(end, datetime) else None,
+    )
+
+
+def _totals(accounts: pl.DataFrame, counts: pl.DataFrame) -> dict[str, Any]:
+    """Whole-input figures from the accounting frame and the window counts."""
+    ok = accounts.filter(pl.col("_reject").is_null())
+    rows = int(accounts["count"].sum())
+    return {
+        "rows": rows,
+        "rejected": rows - int(ok["count"].sum()),
+        "after": int(ok["after"].sum()),
+        "start": ok["start"].min(),
+        "end": ok["end"].max(),
+        "has_sentiment": int(counts["rated"].sum()) > 0,
+        "has_followers": int(counts["with_followers"].sum()) > 0,
+    }
+
+
 def _topic_column(sources: Sequence[Source]) -> str | None:
     names = {s.topic_column for s in sources if s.topic_column}
     return names.pop() if len(names) == 1 else None
 
 
 def _summarise_input(
-    sources: Sequence[Source], row: dict[str, object], rejects: pl.DataFrame
+    sources: Sequence[Source], row: dict[str, Any], rejects: pl.DataFrame
 ) -> InputSummary:
     items = tuple(
         Rejects(r["_reject"], r["count"], r["_file"], r["line"], r["example"])
         for r in rejects.iter_rows(named=True)
     )
-    rows = int(row["rows"])  # type: ignore[call-overload]
-    rejected = int(row["rejected"])  # type: ignore[call-overload]
-    after = int(row["after"])  # type: ignore[call-overload]
+    rows, rejected, after = row["rows"], row["rejected"], row["after"]
     return InputSummary(
         files=tuple(s.path for s in sources),
         rows_read=rows,
@@ -193,14 +248,15 @@ def _no_usable_rows(
     if summary.rows_after_evaluation:
         return InputError(
             where,
-            f"all {summary.rows_after_evaluation} usable mentions are after --at {now:%Y-%m-%dT%H:%M:%SZ}",
+            f"all {summary.rows_after_evaluation} usable mentions are after "
+            f"--at {now:%Y-%m-%dT%H:%M:%SZ}",
             hint="choose a later --at",
         )
     first = summary.rejects[0]
     return InputError(
         first.file,
         f"none of the {summary.rows_read} rows is usable ({first.reason}: {first.example!r})",
-        line=first.line,
+        line=first.first_line,
         hint="check the timestamp column of the export",
     )
 
@@ -219,15 +275,17 @@ def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[st
             "(the data starts later)"
         )
     if not row["has_sentiment"]:
-        notes.append("no sentiment in the data: negativity is not scored and every mention "
-                     "counts as potentially critical for influence")
+        notes.append(
+            "no sentiment in the data: negativity is not scored and every mention "
+            "counts as potentially critical for influence"
+        )
     if not row["has_followers"]:
         notes.append("no follower counts in the data: influence is not scored")
     return tuple(notes)
 
 
 def _num(value: object) -> float:
-    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return 0.0
     return float(value)  # type: ignore[arg-type]
 
@@ -246,11 +304,14 @@ def _signal_results(r: dict[str, object], available: Sequence[str]) -> dict[str,
     measured: dict[str, tuple[object, dict[str, object]]] = {
         "velocity": (r["mentions_z"], {"now": r["mentions_now"], "median": r["mentions_median"]}),
         "influence": (r["reach"], {"reach": r["reach"]}),
-        "negativity": (r["neg_share_now"], {
-            "share_now": r["neg_share_now"],
-            "share_baseline": r["neg_share_base"],
-            "negative": r["negative_now"],
-        }),
+        "negativity": (
+            r["neg_share_now"],
+            {
+                "share_now": r["neg_share_now"],
+                "share_baseline": r["neg_share_base"],
+                "negative": r["negative_now"],
+            },
+        ),
         "spread": (r["authors_z"], {"now": r["authors_now"], "median": r["authors_median"]}),
     }
     return {
@@ -278,8 +339,11 @@ def _topic_results(
     checklist = load_checklist(settings.lang)
     window = format_duration(settings.window)
     top = _author_stats(
-        authors.sort(["topic", "mentions", "followers", "author"],
-                     descending=[False, True, True, False], nulls_last=True)
+        authors.sort(
+            ["topic", "mentions", "followers", "author"],
+            descending=[False, True, True, False],
+            nulls_last=True,
+        )
         .group_by("topic", maintain_order=True)
         .head(settings.top_authors)
     )

@@ -43,6 +43,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -67,8 +68,8 @@ def guarded(fn: F) -> F:
             if exc.hint:
                 _err(f"Hint: {exc.hint}")
             raise typer.Exit(ExitCode.ERROR) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise  # usage errors (exit 2), exits and Ctrl-C are typer's to report
         except Exception as exc:  # a bug: say so, don't dump a traceback on analysts
             if debug:
                 raise
@@ -149,8 +150,10 @@ def _report_input(summary: Any, quiet: bool) -> None:
             "and were left out:"
         )
         for r in summary.rejects:
-            _err(f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: "
-                 f"{r.example!r})")
+            _err(
+                f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: "
+                f"{r.example!r})"
+            )
     if summary.rows_after_evaluation:
         _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
 
@@ -160,45 +163,65 @@ def _report_input(summary: Any, quiet: bool) -> None:
 def scan(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="Export files (CSV) to read; several are merged.",
-                                   show_default=False)
+        list[Path],
+        typer.Argument(
+            help="Export files (CSV) to read; several are merged.",
+            metavar="FILE",
+            show_default=False,
+        ),
     ],
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Column that names the topic (brand, query, hashtag, …). "
-                     "Default: a brand/query/topic column when the file has one, else one topic."),
+        typer.Option(
+            "--by",
+            help="Column that names the topic (brand, query, hashtag, …). "
+            "Default: a brand/query/topic column when the file has one, else one topic.",
+        ),
     ] = None,
     window: Annotated[
-        str | None, typer.Option("--window", help="Current window length, e.g. 1h, 30m. [default: 1h]")
+        str | None,
+        typer.Option("--window", help="Current window length, e.g. 1h, 30m. [default: 1h]"),
     ] = None,
     baseline: Annotated[
         str | None, typer.Option("--baseline", help="Trailing baseline, e.g. 7d. [default: 7d]")
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Evaluate as of this moment (e.g. 2011-09-28T12:00Z); "
-                     "later mentions are ignored. [default: the newest mention]"),
+        typer.Option(
+            "--at",
+            help="Evaluate as of this moment (e.g. 2011-09-28T12:00Z); "
+            "later mentions are ignored. [default: the newest mention]",
+        ),
     ] = None,
     timezone: Annotated[
-        str, typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name).")
+        str,
+        typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name)."),
     ] = "UTC",
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language of the recommendations: en or de. "
-                     "[default: from the locale, else en]"),
+        typer.Option(
+            "--lang",
+            help="Language of the recommendations: en or de. [default: from the locale, else en]",
+        ),
     ] = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="table, json, csv or markdown. "
-                     "[default: table on a terminal, json otherwise]"),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, csv or markdown. [default: table on a terminal, json otherwise]",
+        ),
     ] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", help="Exit with code 3 when a topic is at or above this level "
-                     "(watch, warning, storm)."),
+        typer.Option(
+            "--fail-on",
+            help="Exit with code 3 when a topic is at or above this level (watch, warning, storm).",
+        ),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]")
+        Path | None,
+        typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]"),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.")] = False,
 ) -> None:
@@ -230,8 +253,8 @@ def scan(
         settings = replace(settings, lang=default_lang(env))
     now = _moment(at, timezone)
 
-    from stormwatch.analysis import analyse
     from stormwatch import render
+    from stormwatch.analysis import analyse
 
     report = analyse(files, settings, now=now, timezone=timezone)
     _report_input(report.input, quiet)
@@ -248,7 +271,7 @@ def scan(
         from rich.console import Console
 
         Console(file=sys.stdout).print(render.to_table(report))
-    if fail_on is not None and report.at_or_above(fail_on):  # type: ignore[arg-type]
+    if fail_on is not None and report.at_or_above(fail_on):
         raise typer.Exit(ExitCode.ALERT)
 
 

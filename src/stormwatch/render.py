@@ -18,20 +18,38 @@ SPARK = "▁▂▃▄▅▆▇█"
 LEVEL_STYLE = {"calm": "green", "watch": "yellow", "warning": "dark_orange", "storm": "bold red"}
 LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "rank": "#", "topic": "topic", "score": "score", "level": "level", "volume": "volume",
-        "drivers": "drivers", "critic": "top critic", "steps": "Recommended next steps",
+        "rank": "#",
+        "topic": "topic",
+        "score": "score",
+        "level": "level",
+        "volume": "volume",
+        "drivers": "drivers",
+        "critic": "top critic",
+        "steps": "Recommended next steps",
         "title": "stormwatch — {n} topics at {at} (window {window}, baseline {baseline})",
-        "velocity": "volume {ratio}", "influence": "reach {reach}",
-        "negativity": "negative {share}", "spread": "{authors} authors",
-        "none": "—", "followers": "followers",
+        "velocity": "volume {ratio}",
+        "influence": "reach {reach}",
+        "negativity": "negative {share}",
+        "spread": "{authors} authors",
+        "none": "—",
+        "followers": "followers",
     },
     "de": {
-        "rank": "#", "topic": "Thema", "score": "Score", "level": "Stufe", "volume": "Volumen",
-        "drivers": "Treiber", "critic": "Top-Kritiker", "steps": "Empfohlene nächste Schritte",
+        "rank": "#",
+        "topic": "Thema",
+        "score": "Score",
+        "level": "Stufe",
+        "volume": "Volumen",
+        "drivers": "Treiber",
+        "critic": "Top-Kritiker",
+        "steps": "Empfohlene nächste Schritte",
         "title": "stormwatch — {n} Themen am {at} (Fenster {window}, Basis {baseline})",
-        "velocity": "Volumen {ratio}", "influence": "Reichweite {reach}",
-        "negativity": "negativ {share}", "spread": "{authors} Autoren",
-        "none": "—", "followers": "Follower",
+        "velocity": "Volumen {ratio}",
+        "influence": "Reichweite {reach}",
+        "negativity": "negativ {share}",
+        "spread": "{authors} Autoren",
+        "none": "—",
+        "followers": "Follower",
     },
 }
 
@@ -93,14 +111,20 @@ def report_dict(report: Report) -> dict[str, Any]:
             "rows_after_evaluation": report.input.rows_after_evaluation,
             "rejected_by_reason": reasons,
             "rejects": [
-                {"file": r.file, "reason": r.reason, "count": r.count, "first_line": r.first_line,
-                 "example": r.example}
+                {
+                    "file": r.file,
+                    "reason": r.reason,
+                    "count": r.count,
+                    "first_line": r.first_line,
+                    "example": r.example,
+                }
                 for r in report.input.rejects
             ],
             "timezone": report.input.timezone,
         },
         "history_start": report.history_start.isoformat().replace("+00:00", "Z")
-        if report.history_start else None,
+        if report.history_start
+        else None,
         "baseline_windows": report.baseline_windows,
         "notes": list(report.notes),
         "topics": [_topic_dict(t) for t in report.topics],
@@ -110,8 +134,12 @@ def report_dict(report: Report) -> dict[str, Any]:
 def _author(a: Any) -> dict[str, Any] | None:
     if a is None:
         return None
-    return {"author": a.author, "followers": a.followers, "mentions": a.mentions,
-            "negative": a.negative}
+    return {
+        "author": a.author,
+        "followers": a.followers,
+        "mentions": a.mentions,
+        "negative": a.negative,
+    }
 
 
 def _topic_dict(t: TopicResult) -> dict[str, Any]:
@@ -156,17 +184,36 @@ def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["rank", "topic", "score", "level", "mentions", "baseline_median",
-         *(f"{n}" for n in SIGNALS), *(f"{n}_points" for n in SIGNALS),
-         "top_critic", "top_critic_followers", "steps"]
+        [
+            "rank",
+            "topic",
+            "score",
+            "level",
+            "mentions",
+            "baseline_median",
+            *(f"{n}" for n in SIGNALS),
+            *(f"{n}_points" for n in SIGNALS),
+            "top_critic",
+            "top_critic_followers",
+            "steps",
+        ]
     )
     for t in report.topics:
         critic = t.top_critic
         writer.writerow(
-            [t.rank, csv_safe(t.topic), t.score, t.level, t.mentions, t.baseline,
-             *(t.signals[n].value for n in SIGNALS), *(t.signals[n].points for n in SIGNALS),
-             csv_safe(critic.author) if critic else "", critic.followers if critic else "",
-             " ".join(str(r.step) for r in t.recommendations)]
+            [
+                t.rank,
+                csv_safe(t.topic),
+                t.score,
+                t.level,
+                t.mentions,
+                t.baseline,
+                *(t.signals[n].value for n in SIGNALS),
+                *(t.signals[n].points for n in SIGNALS),
+                csv_safe(critic.author) if critic else "",
+                critic.followers if critic else "",
+                " ".join(str(r.step) for r in t.recommendations),
+            ]
         )
     return out.getvalue()
 
@@ -183,8 +230,10 @@ def to_markdown(report: Report) -> str:
     labels = LABELS[lang]
     at = report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        "## " + labels["title"].format(n=len(report.topics), at=at, window=report.window,
-                                       baseline=report.baseline),
+        "## "
+        + labels["title"].format(
+            n=len(report.topics), at=at, window=report.window, baseline=report.baseline
+        ),
         "",
         f"| {labels['rank']} | {labels['topic']} | {labels['score']} | {labels['level']} "
         f"| {labels['drivers']} | {labels['critic']} |",
@@ -193,8 +242,9 @@ def to_markdown(report: Report) -> str:
     for t in report.topics:
         drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
         critic = _critic_text(t, lang)
-        lines.append(f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {t.level} | {drivers} "
-                     f"| {_md(critic)} |")
+        lines.append(
+            f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {t.level} | {drivers} | {_md(critic)} |"
+        )
     for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:
             lines += ["", f"### {_md(t.topic)} — {labels['steps']}", ""]
@@ -220,8 +270,9 @@ def to_table(report: Report) -> Any:
     labels = LABELS[lang]
     at = report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
     table = Table(
-        title=labels["title"].format(n=len(report.topics), at=at, window=report.window,
-                                     baseline=report.baseline),
+        title=labels["title"].format(
+            n=len(report.topics), at=at, window=report.window, baseline=report.baseline
+        ),
         title_justify="left",
     )
     table.add_column(labels["rank"], justify="right")

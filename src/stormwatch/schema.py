@@ -31,26 +31,71 @@ SENTIMENTS = ("negative", "neutral", "positive")
 #: Canonical column -> accepted header names (normalised), most specific first.
 ALIASES: dict[str, tuple[str, ...]] = {
     "timestamp": (
-        "timestamp", "date", "datetime", "date_time", "created_at", "created", "time",
-        "published", "published_at", "posted_at", "post_date", "datum", "zeitstempel",
-        "erstellt_am", "fecha",
+        "timestamp",
+        "date",
+        "datetime",
+        "date_time",
+        "created_at",
+        "created",
+        "time",
+        "published",
+        "published_at",
+        "posted_at",
+        "post_date",
+        "datum",
+        "zeitstempel",
+        "erstellt_am",
+        "fecha",
     ),
     "author": (
-        "author", "username", "user_name", "screen_name", "user", "handle", "author_name",
-        "author_handle", "from_user", "account", "autor", "nutzer", "benutzer", "autor_a",
+        "author",
+        "username",
+        "user_name",
+        "screen_name",
+        "user",
+        "handle",
+        "author_name",
+        "author_handle",
+        "from_user",
+        "account",
+        "autor",
+        "nutzer",
+        "benutzer",
+        "autor_a",
     ),
     "followers": (
-        "followers", "followers_count", "follower_count", "author_followers",
-        "user_followers", "user_followers_count", "follower", "fans", "abonnenten",
+        "followers",
+        "followers_count",
+        "follower_count",
+        "author_followers",
+        "user_followers",
+        "user_followers_count",
+        "follower",
+        "fans",
+        "abonnenten",
         "seguidores",
     ),
     "text": (
-        "text", "full_text", "content", "message", "body", "snippet", "post", "tweet",
-        "mention", "inhalt", "nachricht", "texto",
+        "text",
+        "full_text",
+        "content",
+        "message",
+        "body",
+        "snippet",
+        "post",
+        "tweet",
+        "mention",
+        "inhalt",
+        "nachricht",
+        "texto",
     ),
     "sentiment": ("sentiment", "tonality", "tone", "stimmung", "tonalitaet", "sentimiento"),
     "engagement": (
-        "engagement", "engagements", "interactions", "total_interactions", "interaktionen",
+        "engagement",
+        "engagements",
+        "interactions",
+        "total_interactions",
+        "interaktionen",
     ),
     "url": ("url", "link", "permalink", "post_url", "mention_url", "enlace"),
     "platform": ("platform", "network", "channel", "site", "plattform", "kanal", "red_social"),
@@ -60,8 +105,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 #: Columns used as the topic when ``--by`` is not given, in order of preference.
 TOPIC_DEFAULTS: tuple[str, ...] = (
-    "brand", "query", "query_name", "topic", "keyword", "search", "project", "marke",
-    "thema", "suchbegriff", "marca",
+    "brand",
+    "query",
+    "query_name",
+    "topic",
+    "keyword",
+    "search",
+    "project",
+    "marke",
+    "thema",
+    "suchbegriff",
+    "marca",
 )
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -125,37 +179,68 @@ def closest_headers(header: Sequence[str], canonical: str, limit: int = 3) -> li
             if alias in key:
                 ratio = max(ratio, 0.8)
             scores[original] = max(scores.get(original, 0.0), ratio)
-    ranked = sorted((s, h) for h, s in scores.items() if s >= 0.5)
+    ranked = sorted((s, h) for h, s in scores.items() if s >= 0.7)
     return [h for _, h in reversed(ranked)][:limit]
 
 
-_SENTIMENT_LABELS: Mapping[str, str] = {
-    **dict.fromkeys(
-        ("negative", "neg", "negativ", "negativo", "negativa", "very negative", "sehr negativ"),
+_SENTIMENT_WORDS: Mapping[str, tuple[str, ...]] = {
+    "negative": (
         "negative",
+        "neg",
+        "negativ",
+        "negativo",
+        "negativa",
+        "very negative",
+        "sehr negativ",
+        "muy negativo",
     ),
-    **dict.fromkeys(("neutral", "neu", "neutro", "neutra", "mixed", "gemischt"), "neutral"),
-    **dict.fromkeys(
-        ("positive", "pos", "positiv", "positivo", "positiva", "very positive", "sehr positiv"),
+    "neutral": ("neutral", "neu", "neutro", "neutra", "mixed", "gemischt", "mixto"),
+    "positive": (
         "positive",
+        "pos",
+        "positiv",
+        "positivo",
+        "positiva",
+        "very positive",
+        "sehr positiv",
+        "muy positivo",
     ),
 }
-_NUMBER = r"^[+-]?\d+(?:[.,]\d+)?$"
+
+
+def _label_table() -> dict[str, str]:
+    """Every spelling we accept, exactly as it may stand in a file: lower, Title, UPPER case,
+    and small integers with an optional sign or Excel's leading apostrophe ("'-3")."""
+    table: dict[str, str] = {}
+    for label, words in _SENTIMENT_WORDS.items():
+        for word in words:
+            for spelling in (word, word.title(), word.capitalize(), word.upper()):
+                table[spelling] = label
+    for n in range(-10, 11):
+        label = "negative" if n < 0 else "positive" if n > 0 else "neutral"
+        for spelling in (str(n), f"+{n}" if n > 0 else str(n), f"{n}.0"):
+            table[spelling] = label
+            table["'" + spelling] = label
+    return table
+
+
+SENTIMENT_LABELS: Mapping[str, str] = _label_table()
 
 
 def sentiment_expr(raw: pl.Expr) -> pl.Expr:
     """Normalise sentiment labels (en/de/es) and numbers (by sign) to negative/neutral/positive.
 
-    Anything else ("Not Rated", "Unknown", empty) becomes null.
+    One hash lookup per row for the known spellings; other numbers (``0.35``) go by their sign;
+    anything else ("Not Rated", "Unknown", empty) becomes null.
     """
-    text = raw.str.strip_chars().str.strip_chars_start("'").str.to_lowercase()
-    number = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    label = raw.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String)
+    number = raw.cast(pl.Float64, strict=False)
     by_sign = (
         pl.when(number < 0)
         .then(pl.lit("negative"))
         .when(number > 0)
         .then(pl.lit("positive"))
-        .otherwise(pl.lit("neutral"))
+        .when(number == 0)
+        .then(pl.lit("neutral"))
     )
-    by_label = text.replace_strict(_SENTIMENT_LABELS, default=None, return_dtype=pl.String)
-    return pl.when(text.str.contains(_NUMBER)).then(by_sign).otherwise(by_label)
+    return pl.coalesce(label, by_sign)

@@ -6,6 +6,7 @@ decide what it sees.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -30,11 +31,13 @@ def parse_duration(text: str) -> timedelta:
     """Parse ``30m``, ``1h``, ``7d``, ``2w`` (units s, m/min, h, d, w) into a timedelta."""
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a duration; expected a number and a unit, e.g. 1h, 30m, 7d")
-    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-    if seconds <= 0:
+        raise ValueError(
+            f"{text!r} is not a duration; expected a number and a unit, e.g. 1h, 30m, 7d"
+        )
+    delta = timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()])
+    if delta <= timedelta(0):  # after rounding to microseconds: 0.0000001s is zero too
         raise ValueError(f"{text!r} must be longer than zero")
-    return timedelta(seconds=seconds)
+    return delta
 
 
 def format_duration(delta: timedelta) -> str:
@@ -109,6 +112,8 @@ class Settings:
             self.weights.as_dict().values()
         ):
             raise ConfigError("signal weights must be >= 0 and not all zero")
+        if not all(math.isfinite(w) for w in self.weights.as_dict().values()):
+            raise ConfigError("signal weights must be finite numbers")
         if self.lang not in LANGS:
             raise ConfigError(f"unknown language {self.lang!r}", hint="use en or de")
 

@@ -71,9 +71,12 @@ def _parse_one(raw: pl.Expr, fmt: TimestampFormat, timezone: str) -> pl.Expr:
 
 
 def parse_expr(raw: pl.Expr, formats: Sequence[TimestampFormat], timezone: str = "UTC") -> pl.Expr:
-    """An expression parsing ``raw`` strings to UTC datetimes; null where no format fits."""
-    cleaned = raw.str.strip_chars()
-    parsed = [_parse_one(cleaned, fmt, timezone) for fmt in formats]
+    """An expression parsing ``raw`` strings to UTC datetimes; null where no format fits.
+
+    Values are not stripped (a full extra pass over the column): readers strip when the
+    sample shows padded values.
+    """
+    parsed = [_parse_one(raw, fmt, timezone) for fmt in formats]
     if not parsed:
         return pl.lit(None, dtype=UTC_DTYPE)
     return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
@@ -117,7 +120,8 @@ def check_timezone(name: str) -> str:
 
 def parse_moment(text: str, timezone: str = "UTC") -> datetime:
     """Parse one user-given moment (``--at``) in any supported format into an aware UTC datetime."""
-    formats = detect_formats([text], timezone)
+    text = text.strip()  # parse_expr does not strip
+    formats = detect_formats([text])  # in UTC, where every wall time exists; the zone comes below
     if not formats:
         raise ValueError(
             f"{text!r} is not a timestamp; expected e.g. 2026-11-23T14:05:00Z or 2026-11-23 14:05"

@@ -13,9 +13,8 @@ REASONS = ("missing timestamp", "bad timestamp", "negative follower count")
 
 
 def _integer(raw: pl.Expr) -> pl.Expr:
-    # Exports write counts as "1234", "1234.0" or with a leading apostrophe (Excel text guard).
-    text = raw.str.strip_chars().str.strip_chars_start("'")
-    return text.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
+    # Exports write counts as "1234" or "1234.0"; one float parse covers both.
+    return raw.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
 
 
 def normalise(source: Source) -> pl.LazyFrame:
@@ -35,7 +34,7 @@ def normalise(source: Source) -> pl.LazyFrame:
         elif name == "sentiment":
             exprs.append(sentiment_expr(pl.col(name)).alias(name))
         else:
-            exprs.append(pl.col(name).str.strip_chars().alias(name))
+            exprs.append(pl.col(name))
     typed = lf.select(
         pl.col("_file"),
         pl.col("_line"),
@@ -47,7 +46,7 @@ def normalise(source: Source) -> pl.LazyFrame:
     else:
         typed = typed.with_columns(pl.col("topic").fill_null("(none)"))
     reject = (
-        pl.when(pl.col("_raw_ts").is_null() | (pl.col("_raw_ts").str.strip_chars() == ""))
+        pl.when(pl.col("_raw_ts").is_null())  # the CSV reader reads "" as null
         .then(pl.lit(REASONS[0]))
         .when(pl.col("timestamp").is_null())
         .then(pl.lit(REASONS[1]))

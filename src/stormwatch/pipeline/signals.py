@@ -8,7 +8,10 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
   dividing by zero); strength ``clip((z - 2) / 8, 0, 1)``: z <= 2 is noise, z >= 10 is full.
 * spread: the same robust z on distinct authors per window.
 * negativity: negative share of rated mentions now, shrunk towards the baseline share ``p0`` with
-  5 pseudo-mentions, ``p = (neg + 5·p0) / (rated + 5)``; strength ``clip((p - p0) / (1 - p0), 0, 1)``.
+  5 pseudo-mentions, ``p = (neg + 5·p0) / (rated + 5)``;
+  strength ``clip((p - p0) / (1 - p0), 0, 1)``.
+  ``p0`` weights each baseline window's share by its rated count capped at the median rated count,
+  so a storm that is already in the baseline does not make its own negativity look normal.
 * influence: reach ``R`` = summed followers of the distinct authors of critical (negative)
   mentions now, or of all authors when the data has no sentiment; strength
   ``clip((log10(1 + R) - 4) / 2.5, 0, 1)``: 10,000 followers -> 0, ~3.2 million -> 1.
@@ -52,13 +55,17 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
     pooled = grid.filter(base).select(pl.col("negative").sum(), pl.col("rated").sum())
     neg_sum, rated_sum = pooled.row(0) if pooled.height else (0, 0)
     prior = neg_sum / rated_sum if rated_sum else NEG_PRIOR
+    capped = pl.min_horizontal(
+        pl.col("rated"), pl.max_horizontal(pl.col("rated").filter(base).median(), pl.lit(1.0))
+    )
+    share = pl.col("negative") / pl.col("rated")
     per_topic = grid.group_by("topic").agg(
         *_robust_z("mentions", base),
         *_robust_z("authors", base),
         pl.col("negative").filter(pl.col("window") == 0).first().alias("negative_now"),
         pl.col("rated").filter(pl.col("window") == 0).first().alias("rated_now"),
-        pl.col("negative").filter(base).sum().alias("negative_base"),
-        pl.col("rated").filter(base).sum().alias("rated_base"),
+        (share * capped).filter(base & (pl.col("rated") > 0)).sum().alias("negative_base"),
+        capped.filter(base & (pl.col("rated") > 0)).sum().alias("rated_base"),
     )
     p0 = (
         pl.when(pl.col("rated_base") > 0)

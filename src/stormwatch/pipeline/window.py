@@ -25,9 +25,8 @@ def assign_windows(
     """Add ``window`` (0 = current, 1..``windows`` = baseline); drop rows outside that range."""
     width_us = int(window.total_seconds() * 1_000_000)
     age_us = (now_expr(now) - pl.col("timestamp")).dt.total_microseconds()
-    return (
-        mentions.with_columns((age_us // width_us).alias("window"))
-        .filter((pl.col("window") >= 0) & (pl.col("window") <= windows))
+    return mentions.with_columns((age_us // width_us).alias("window")).filter(
+        (pl.col("window") >= 0) & (pl.col("window") <= windows)
     )
 
 
@@ -38,6 +37,7 @@ def count_windows(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("author").n_unique().cast(pl.Int64).alias("authors"),
         (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
+        pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
     )
 
 
@@ -63,5 +63,5 @@ def fill_windows(counts: pl.DataFrame, topics: list[str], windows: int) -> pl.Da
     )
     filled = grid.join(counts, on=["topic", "window"], how="left")
     return filled.with_columns(
-        pl.col("mentions", "authors", "negative", "rated").fill_null(0)
+        pl.col("mentions", "authors", "negative", "rated", "with_followers").fill_null(0)
     ).sort("topic", "window")

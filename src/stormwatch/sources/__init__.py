@@ -45,5 +45,7 @@ def read_source(path: str | Path, *, by: str | None = None, timezone: str = "UTC
     if not p.exists():
         raise InputError(p, "file not found", hint="check the path and the file name")
     if p.is_dir():
-        raise InputError(p, "is a directory, not a file", hint="name the export files, e.g. dir/*.csv")
+        raise InputError(
+            p, "is a directory, not a file", hint="name the export files, e.g. dir/*.csv"
+        )
     return read_delimited(p, by=by, timezone=timezone)

@@ -53,6 +53,7 @@ def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
             truncate_ragged_lines=True,
             raise_if_empty=False,
             row_index_name="_row",
+            null_values=[""],  # a quoted empty field ("") is missing too, like an unquoted one
         )
 
     ts_col = columns["timestamp"]
@@ -70,7 +71,11 @@ def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
     values = [v for v in sample[ts_col].to_list() if v is not None and v.strip()]
     formats = detect_formats(values, timezone)
     if not formats:
-        first = sample.filter(pl.col(ts_col).is_not_null()).row(0, named=True) if values else None
+        first = (
+            sample.filter(pl.col(ts_col).str.strip_chars() != "").row(0, named=True)
+            if values
+            else None
+        )
         examples = ", ".join(f.example for f in CANDIDATES[:3] + CANDIDATES[7:9])
         raise InputError(
             path,
@@ -79,9 +84,15 @@ def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
             column=ts_col,
             hint=f"expected e.g. {examples}",
         )
+    padded = any(v != v.strip() for v in values)
     frame = scan().select(
         pl.lit(str(path)).alias("_file"),
         (pl.col("_row").cast(pl.Int64) + layout.header_line + 1).alias("_line"),
-        *(pl.col(original).alias(canonical) for canonical, original in columns.items()),
+        *(
+            pl.col(original).str.strip_chars().alias(canonical)
+            if canonical == "timestamp" and padded
+            else pl.col(original).alias(canonical)
+            for canonical, original in columns.items()
+        ),
     )
     return Source(str(path), frame, dict(columns), formats, timezone)

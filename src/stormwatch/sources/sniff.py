@@ -73,6 +73,7 @@ def sniff_layout(path: Path) -> Layout:
     for number, line in enumerate(lines, start=1):
         if line.strip():
             delimiter = _pick_delimiter(line)
-            header = tuple(h.strip() for h in next(csv.reader([line], delimiter=delimiter)))
+            # Names stay as polars reads them (' author'); matching normalises them anyway.
+            header = tuple(next(csv.reader([line], delimiter=delimiter)))
             return Layout(delimiter, number, header, raw.startswith(b"\xef\xbb\xbf"))
     raise InputError(path, "the file is empty", hint="export the mentions again")

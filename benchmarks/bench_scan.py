@@ -1,0 +1,118 @@
+"""Benchmark: `stormwatch scan` against a bare polars aggregation of the same per-window counts.
+
+Generates N synthetic mentions (8 columns, CSV) once, then runs each contender in its own
+process and reports wall time and peak RSS. Targets (issue #2): scan <= 1.3x the bare polars
+time, peak RSS <= 1.3x the file size, `stormwatch --help` <= 0.3 s.
+
+    python benchmarks/bench_scan.py --rows 10000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+OUT = Path(__file__).parent / "out"
+BARE = """
+import sys, polars as pl
+lf = pl.scan_csv(sys.argv[1], infer_schema=False)
+ts = pl.col("timestamp").str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%#z",
+                                      strict=False)
+end = ts.max()
+counts = (
+    lf.select(pl.col("brand"), ((end - ts).dt.total_microseconds() // 3_600_000_000).alias("w"))
+    .filter(pl.col("w") <= 168)
+    .group_by("brand", "w")
+    .len()
+    .collect()
+)
+print(counts.height)
+"""
+
+
+def generate(rows: int, path: Path, seed: int = 7) -> None:
+    """N mentions over 30 days, 20 brands, 200k authors, one storm in the last hours."""
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2026-10-01T00:00:00", "us")
+    span_us = 30 * 86400 * 1_000_000
+    offsets = np.sort(rng.integers(0, span_us, rows))
+    frame = pl.DataFrame(
+        {
+            "timestamp": (start + offsets.astype("timedelta64[us]")),
+            "brand": pl.Series(rng.integers(0, 20, rows)).cast(pl.String),
+            "author": pl.Series(rng.zipf(1.3, rows) % 200_000).cast(pl.String),
+            "followers": rng.lognormal(6, 2, rows).astype(np.int64),
+            "text": pl.Series(rng.integers(0, 1000, rows)).cast(pl.String),
+            "sentiment": pl.Series(rng.choice(["negative", "neutral", "positive"], rows)),
+            "engagement": rng.poisson(5, rows),
+            "url": pl.Series(np.arange(rows)).cast(pl.String),
+        }
+    ).with_columns(
+        pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%S.%3fZ"),
+        ("brand-" + pl.col("brand")).alias("brand"),
+        ("@user" + pl.col("author")).alias("author"),
+        ("The fridge door does not close properly, complaint number " + pl.col("text")).alias(
+            "text"
+        ),
+        ("https://social.example/status/" + pl.col("url")).alias("url"),
+    )
+    frame.write_csv(path)
+
+
+def run(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(
+            f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}"
+        )
+    return wall, usage.ru_maxrss * 1024
+
+
+def best_of(cmd: list[str], repeat: int) -> tuple[float, int]:
+    runs = [run(cmd) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"mentions-{args.rows}.csv"
+    if not path.exists():
+        t0 = time.perf_counter()
+        generate(args.rows, path)
+        print(f"generated {path} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    size = path.stat().st_size
+    exe = [sys.executable, "-m", "stormwatch"]
+    scan_t, scan_rss = best_of([*exe, "scan", str(path), "--format", "json", "-q"], args.repeat)
+    bare_t, bare_rss = best_of([sys.executable, "-c", BARE, str(path)], args.repeat)
+    helps = [run([*exe, "--help"])[0] for _ in range(5)]
+    help_t = statistics.median(helps)
+    mb = 1024 * 1024
+    print(f"rows {args.rows:,}  file {size / mb:,.0f} MiB")
+    print(f"bare polars      {bare_t:7.2f} s   peak RSS {bare_rss / mb:7.0f} MiB")
+    print(f"stormwatch scan  {scan_t:7.2f} s   peak RSS {scan_rss / mb:7.0f} MiB")
+    ratio, mem = scan_t / bare_t, scan_rss / size
+    print(f"scan / bare      {ratio:7.2f} x   (target <= 1.3)  {'ok' if ratio <= 1.3 else 'MISS'}")
+    print(f"RSS / file size  {mem:7.2f} x   (target <= 1.3)  {'ok' if mem <= 1.3 else 'MISS'}")
+    print(
+        f"--help           {help_t:7.3f} s   (target <= 0.3)  {'ok' if help_t <= 0.3 else 'MISS'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The core API end to end, without the CLI: analyse() on real CSV files."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+import stormwatch as sw
+from conftest import T0, WriteCsv, iso, storm_rows
+
+
+def test_storm_ranks_first_with_exact_signals(write_csv: WriteCsv) -> None:
+    report = sw.analyse([write_csv(storm_rows())])
+    assert report.evaluated_at == T0 + timedelta(hours=71, minutes=58)
+    assert report.by == "brand"
+    assert report.baseline_windows == 70  # 72 h of data, the first partial hour left out
+    assert [t.topic for t in report.topics] == ["acme", "globex"]
+    acme, globex = report.topics
+    assert (acme.rank, acme.level, acme.mentions, acme.baseline) == (1, "storm", 30, 2.0)
+    v = acme.signals["velocity"]
+    assert v.raw == round((30 - 2) / math.sqrt(3), 3)  # MAD 0: the Poisson floor sqrt(2 + 1)
+    assert (v.value, v.points) == (1.0, 40.0)
+    influence = acme.signals["influence"]
+    assert influence.raw == 2_000_000 + sum(100 + i for i in range(1, 30))
+    assert influence.value == round((math.log10(influence.raw + 1) - 4) / 2.5, 3)
+    neg = acme.signals["negativity"]
+    p0 = 2 / 140  # one stormy baseline window, capped at the median of 2 rated mentions
+    p = (30 + 5 * p0) / 35
+    assert neg.detail["share_baseline"] == round(p0, 3)
+    assert neg.value == round((p - p0) / (1 - p0), 3)
+    assert acme.score == 95.2
+    assert acme.top_critic == sw.AuthorStat("@megafan", 2_000_000, 1, 1)
+    assert [r.step for r in acme.recommendations] == [1, 2, 3, 4, 5, 8, 9]
+    assert "@megafan" in acme.recommendations[1].why
+    assert (globex.level, globex.score, globex.recommendations) == ("calm", 0.0, ())
+    assert acme.sparkline[-1] == 30
+    assert len(acme.sparkline) == 24
+
+
+def test_at_ignores_everything_after_it(write_csv: WriteCsv) -> None:
+    path = write_csv(storm_rows())
+    before = T0 + timedelta(hours=70)  # the storm starts at hour 70
+    report = sw.analyse([path], now=before)
+    assert report.evaluated_at == before
+    assert [t.level for t in report.topics] == ["calm", "calm"]
+    assert report.input.rows_after_evaluation == 2 * 30 + 2  # two storm hours, globex at 70
+    assert 71
+    assert report.input.rows_used == report.input.rows_read - report.input.rows_after_evaluation
+
+
+def test_naive_at_is_utc(write_csv: WriteCsv) -> None:
+    path = write_csv(storm_rows())
+    aware = sw.analyse([path], now=T0 + timedelta(hours=50))
+    naive = sw.analyse([path], now=(T0 + timedelta(hours=50)).replace(tzinfo=None))
+    assert aware == naive
+
+
+def test_rejected_rows_are_counted_with_their_first_line(write_csv: WriteCsv) -> None:
+    rows = storm_rows(hours=10, storm_hours=0)
+    rows[3][0] = "yesterday"
+    rows[7][0] = "not a date"
+    rows[8][0] = ""
+    rows[9][3] = -5
+    report = sw.analyse([write_csv(rows)])
+    summary = report.input
+    assert summary.rows_read == len(rows)
+    assert summary.rows_rejected == 4
+    assert summary.rows_used == len(rows) - 4
+    by_reason = {r.reason: (r.count, r.first_line, r.example) for r in summary.rejects}
+    assert by_reason == {
+        "bad timestamp": (2, 5, "yesterday"),  # header is line 1, rows[3] is line 5
+        "missing timestamp": (1, 10, None),
+        "negative follower count": (1, 11, rows[9][0]),
+    }
+
+
+def test_short_history_is_said_and_volume_is_not_scored(write_csv: WriteCsv) -> None:
+    rows = [
+        [iso(T0 + timedelta(minutes=m)), "acme", f"@a{m}", 10, "x", "negative"]
+        for m in range(0, 90, 3)
+    ]
+    report = sw.analyse([write_csv(rows)])
+    assert report.baseline_windows == 0
+    assert report.signals_available == ("influence", "negativity")
+    assert report.notes[0].startswith("not enough history for a baseline (0 complete 1h windows")
+    assert report.topics[0].signals["velocity"].available is False
+
+
+def test_without_sentiment_or_followers_only_volume_signals_count(write_csv: WriteCsv) -> None:
+    rows = [[r[0], r[1], r[2], r[4]] for r in storm_rows()]
+    report = sw.analyse([write_csv(rows, header=("date", "brand", "user", "content"))])
+    assert report.signals_available == ("velocity", "spread")
+    acme = report.topics[0]
+    # velocity and spread are both at full strength: renormalised to 100
+    assert (acme.score, acme.level) == (100.0, "storm")
+    assert any("no sentiment" in n for n in report.notes)
+    assert any("no follower counts" in n for n in report.notes)
+
+
+def test_several_files_are_merged(write_csv: WriteCsv) -> None:
+    rows = storm_rows()
+    first = write_csv(rows[: len(rows) // 2], name="a.csv")
+    second = write_csv(rows[len(rows) // 2 :], name="b.csv", delimiter=";")
+    merged = sw.analyse([first, second])
+    single = sw.analyse([write_csv(rows, name="all.csv")])
+    assert merged.input.files == (str(first), str(second))
+    assert [(t.topic, t.score) for t in merged.topics] == [
+        (t.topic, t.score) for t in single.topics
+    ]
+
+
+def test_no_topic_column_gives_one_topic(write_csv: WriteCsv) -> None:
+    rows = [[r[0], r[2], r[3]] for r in storm_rows()]
+    report = sw.analyse([write_csv(rows, header=("created_at", "author", "followers"))])
+    assert [t.topic for t in report.topics] == ["all"]
+    assert report.by is None
+
+
+def test_by_names_the_topic_column(write_csv: WriteCsv) -> None:
+    rows = [[*r, "twitter" if i % 2 else "forum"] for i, r in enumerate(storm_rows())]
+    path = write_csv(
+        rows,
+        header=(*("timestamp", "brand", "author", "followers"), "text", "sentiment", "platform"),
+    )
+    report = sw.analyse([path], sw.Settings(by="platform"))
+    assert report.by == "platform"
+    assert sorted(t.topic for t in report.topics) == ["forum", "twitter"]
+
+
+def test_all_rows_after_at_is_an_error(write_csv: WriteCsv) -> None:
+    with pytest.raises(sw.InputError, match=r"all 272 usable mentions are after --at"):
+        sw.analyse([write_csv(storm_rows())], now=datetime(2020, 1, 1, tzinfo=UTC))
+
+
+def test_a_row_in_another_format_than_the_sample_is_rejected(write_csv: WriteCsv) -> None:
+    path = write_csv(
+        [["2026-11-01T10:00:00Z", "a", "@x", 1, "t", ""], ["garbage", "a", "@x", 1, "t", ""]]
+    )
+    report = sw.analyse([path])
+    assert (report.input.rows_rejected, report.input.rows_used) == (1, 1)
+
+
+def test_no_usable_row_is_an_error_naming_the_first(write_csv: WriteCsv) -> None:
+    path = write_csv(
+        [
+            ["2026-11-01T10:00:00Z", "a", "@x", -1, "t", ""],
+            ["2026-11-01T11:00:00Z", "a", "@y", -2, "t", ""],
+        ]
+    )
+    with pytest.raises(sw.InputError) as caught:
+        sw.analyse([path])
+    assert str(caught.value) == (
+        f"{path}, line 2: none of the 2 rows is usable "
+        "(negative follower count: '2026-11-01T10:00:00Z')"
+    )
+
+
+def test_german_recommendations(write_csv: WriteCsv) -> None:
+    report = sw.analyse([write_csv(storm_rows())], sw.Settings(lang="de"))
+    steps = report.topics[0].recommendations
+    assert steps[1].step == 2
+    assert "1.000.000" not in steps[1].why
+    assert "2.000.000" in steps[1].why

@@ -1,0 +1,234 @@
+"""The CLI through typer's CliRunner: exit codes, exact error text, output formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import stormwatch as sw
+from conftest import WriteCsv, storm_rows
+from stormwatch.cli import ExitCode, app
+
+runner = CliRunner()
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env=env)
+
+
+@pytest.fixture
+def storm_csv(write_csv: WriteCsv) -> Path:
+    return write_csv(storm_rows())
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert (result.exit_code, result.stdout) == (0, f"stormwatch {sw.__version__}\n")
+
+
+def test_json_is_the_default_off_a_terminal_and_matches_the_library(storm_csv: Path) -> None:
+    result = invoke("scan", str(storm_csv))
+    assert result.exit_code == ExitCode.OK
+    data = json.loads(result.stdout)
+    assert set(data) >= {"stormwatch_version", "evaluated_at", "window", "input", "topics"}
+    assert data["evaluated_at"] == "2026-11-03T23:58:00Z"
+    assert data["window"] == "1h"
+    assert data["input"] == {
+        "files": [str(storm_csv)],
+        "rows_read": 272,
+        "rows_used": 272,
+        "rows_rejected": 0,
+        "rows_after_evaluation": 0,
+        "rejected_by_reason": {},
+        "rejects": [],
+        "timezone": "UTC",
+    }
+    top = data["topics"][0]
+    report = sw.analyse([storm_csv])
+    assert top["topic"] == report.topics[0].topic == "acme"
+    assert (top["rank"], top["score"], top["level"]) == (1, 95.2, "storm")
+    assert top["signals"] == {
+        "velocity": 1.0,
+        "influence": 0.921,
+        "negativity": 0.857,
+        "spread": 1.0,
+    }
+    assert top["contributions"] == {
+        "velocity": 40.0,
+        "influence": 23.0,
+        "negativity": 17.1,
+        "spread": 15.0,
+    }
+    assert top["top_authors"][0] == {
+        "author": "@megafan",
+        "followers": 2_000_000,
+        "mentions": 1,
+        "negative": 1,
+    }
+    assert [r["step"] for r in top["recommendations"]] == [1, 2, 3, 4, 5, 8, 9]
+    assert all(set(r) == {"step", "title", "why", "action"} for r in top["recommendations"])
+    assert data["topics"][1]["level"] == "calm"
+    assert result.stderr == "Note: the baseline covers 70 of 168 windows (the data starts later)\n"
+
+
+def test_table_format(storm_csv: Path) -> None:
+    result = invoke("scan", str(storm_csv), "--format", "table")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("stormwatch — 2 topics at 2026-11-03 23:58 UTC")
+    assert any("acme" in line and "STORM" in line and "95" in line for line in lines)
+    assert "acme — Recommended next steps" in result.stdout
+
+
+def test_csv_and_markdown_formats(storm_csv: Path) -> None:
+    csv_out = invoke("scan", str(storm_csv), "-f", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("rank,topic,score,level,mentions")
+    assert csv_out[1].startswith("1,acme,95.2,storm,30,2.0,")
+    assert csv_out[1].endswith(",'@megafan,2000000,1 2 3 4 5 8 9")
+    md = invoke("scan", str(storm_csv), "-f", "markdown").stdout
+    assert "| 1 | acme | 95.2 | storm |" in md
+    assert "### acme — Recommended next steps" in md
+
+
+def test_fail_on_sets_exit_code_3(storm_csv: Path) -> None:
+    assert invoke("scan", str(storm_csv), "--fail-on", "storm").exit_code == ExitCode.ALERT
+    calm = invoke("scan", str(storm_csv), "--fail-on", "watch", "--at", "2026-11-03T12:00Z")
+    assert calm.exit_code == ExitCode.OK
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xml"], "Invalid value for --format: use table, json, csv or markdown"),
+        (["--window", "soon"], "'soon' is not a duration"),
+        (["--at", "tomorrow"], "Invalid value for --at: 'tomorrow' is not a timestamp"),
+        (["--fail-on", "panic"], "Invalid value for --fail-on: use watch, warning or storm"),
+        (["--lang", "fr"], "Invalid value for --lang: use en or de"),
+        (["--bogus"], "No such option: --bogus"),
+    ],
+)
+def test_usage_errors_exit_2(storm_csv: Path, args: list[str], message: str) -> None:
+    result = invoke("scan", str(storm_csv), *args)
+    assert result.exit_code == ExitCode.USAGE
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_no_files_is_a_usage_error() -> None:
+    result = invoke("scan")
+    assert result.exit_code == 2
+    assert "Missing argument" in result.stderr
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.csv"
+    result = invoke("scan", str(missing))
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr == (
+        f"Error: {missing}: file not found\nHint: check the path and the file name\n"
+    )
+    assert result.stdout == ""
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    result = invoke("scan", str(empty))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {empty}: the file is empty\nHint: export the mentions again\n"
+
+
+def test_no_timestamp_column(write_csv: WriteCsv) -> None:
+    path = write_csv([["a", "b"]], header=("Erstellt", "Text"))
+    result = invoke("scan", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path}, line 1: no timestamp column found; the file has: 'Erstellt', 'Text'\n"
+        "Hint: is 'Erstellt' the time of each mention? Rename that column to 'timestamp'\n"
+    )
+    other = write_csv([["a", "b"]], header=("Wann", "Text"), name="other.csv")
+    assert invoke("scan", str(other)).stderr.splitlines()[1] == (
+        "Hint: the export needs a date/time column per mention, e.g. 'timestamp' or 'date'"
+    )
+
+
+def test_unparseable_timestamps_name_line_and_column(write_csv: WriteCsv) -> None:
+    path = write_csv([["", "acme"], ["next tuesday", "acme"]], header=("date", "brand"))
+    result = invoke("scan", str(path))
+    assert result.exit_code == 1
+    first, hint = result.stderr.splitlines()
+    assert first == (
+        f"Error: {path}, line 3, column 'date': cannot read 'next tuesday' as a timestamp"
+    )
+    assert hint.startswith("Hint: expected e.g. 2026-11-23T14:05:00Z")
+
+
+def test_rejected_rows_are_summarised_on_stderr(write_csv: WriteCsv) -> None:
+    rows = storm_rows()
+    rows[4][0] = "31.02.2026 10:00"
+    path = write_csv(rows)
+    result = invoke("scan", str(path))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:2] == [
+        "Warning: 1 of 272 rows could not be used and were left out:",
+        f"  bad timestamp: 1 in {path} (first at line 6: '31.02.2026 10:00')",
+    ]
+    assert json.loads(result.stdout)["input"]["rejected_by_reason"] == {"bad timestamp": 1}
+    assert invoke("scan", "-q", str(path)).stderr == ""
+
+
+def test_debug_shows_the_exception(tmp_path: Path) -> None:
+    result = invoke("--debug", "scan", str(tmp_path / "nope.csv"))
+    assert isinstance(result.exception, sw.InputError)
+
+
+def test_lang_from_locale_and_flag(storm_csv: Path) -> None:
+    german = json.loads(invoke("scan", str(storm_csv), env={"LANG": "de_DE.UTF-8"}).stdout)
+    assert german["lang"] == "de"
+    english = json.loads(
+        invoke("scan", str(storm_csv), "--lang", "en", env={"LANG": "de_DE.UTF-8"}).stdout
+    )
+    assert english["lang"] == "en"
+    assert (
+        german["topics"][0]["recommendations"][0]["title"]
+        != (english["topics"][0]["recommendations"][0]["title"])
+    )
+
+
+def test_settings_from_env_and_config_file(storm_csv: Path, tmp_path: Path) -> None:
+    config = tmp_path / "stormwatch.toml"
+    config.write_text('[scan]\nwindow = "2h"\n[levels]\nstorm = 99.5\n')
+    data = json.loads(invoke("scan", str(storm_csv), "--config", str(config)).stdout)
+    assert (data["window"], data["topics"][0]["level"]) == ("2h", "warning")
+    env = {"STORMWATCH_CONFIG": str(config), "STORMWATCH_SCAN_WINDOW": "30m"}
+    data = json.loads(invoke("scan", str(storm_csv), env=env).stdout)
+    assert data["window"] == "30m"  # env beats the file
+    data = json.loads(invoke("scan", str(storm_csv), "--window", "3h", env=env).stdout)
+    assert data["window"] == "3h"  # the flag beats both
+
+
+def test_bad_config_key(storm_csv: Path, tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[scan]\nwindw = '1h'\n")
+    result = invoke("scan", str(storm_csv), "--config", str(config))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {config}: scan.windw: unknown key\n"
+        "Hint: known in [scan]: window, baseline, by, lang\n"
+    )
+
+
+def test_module_entry_point_runs() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "stormwatch", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout == f"stormwatch {sw.__version__}\n"
