@@ -28,8 +28,8 @@ PLACEHOLDERS = {
 def test_checklist_files_are_complete(lang: str) -> None:
     checklist = load_checklist(lang)  # type: ignore[arg-type]
     assert sorted(checklist.steps) == list(range(1, 12))
-    assert all(s.title
-    assert s.action for s in checklist.steps.values())
+    assert all(s.title for s in checklist.steps.values())
+    assert all(s.action for s in checklist.steps.values())
     assert set(checklist.levels) == {"calm", "watch", "warning", "storm"}
     for key, expected in PLACEHOLDERS.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(checklist.reasons[key]) if f}
