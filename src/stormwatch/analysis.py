@@ -100,7 +100,7 @@ def analyse(
     if start is None or end is None:
         summary = _summarise_input(
             sources,
-            _totals(accounts, pl.DataFrame({"rated": [0], "with_followers": [0]})),
+            _totals(accounts, pl.DataFrame({"rated": [0], "with_followers": [0], "authors": [0]})),
             _reject_examples(sources, mentions, accounts),
         )
         raise _no_usable_rows(sources, summary, now)
@@ -126,7 +126,7 @@ def analyse(
             ("velocity", covered >= MIN_BASELINE_WINDOWS),
             ("influence", row["has_followers"]),
             ("negativity", row["has_sentiment"]),
-            ("spread", covered >= MIN_BASELINE_WINDOWS),
+            ("spread", covered >= MIN_BASELINE_WINDOWS and row["has_authors"]),
         )
         if ok_
     ]
@@ -211,6 +211,7 @@ def _totals(accounts: pl.DataFrame, counts: pl.DataFrame) -> dict[str, Any]:
         "end": ok["end"].max(),
         "has_sentiment": int(counts["rated"].sum()) > 0,
         "has_followers": int(counts["with_followers"].sum()) > 0,
+        "has_authors": int(counts["authors"].sum()) > 0,
     }
 
 
@@ -281,6 +282,8 @@ def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[st
         )
     if not row["has_followers"]:
         notes.append("no follower counts in the data: influence is not scored")
+    if not row["has_authors"]:
+        notes.append("no author column in the data: spread is not scored")
     return tuple(notes)
 
 

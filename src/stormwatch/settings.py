@@ -124,7 +124,7 @@ class Settings:
 
 
 # section -> key -> converter. Config files and STORMWATCH_<SECTION>_<KEY> share these names.
-_SCHEMA: dict[str, dict[str, Any]] = {
+CONFIG_KEYS: dict[str, dict[str, Any]] = {
     "scan": {"window": parse_duration, "baseline": parse_duration, "by": str, "lang": str},
     "weights": dict.fromkeys(SIGNALS, float),
     "levels": {"watch": float, "warning": float, "storm": float},
@@ -137,7 +137,7 @@ def env_var(section: str, key: str) -> str:
 
 
 def _convert(section: str, key: str, value: object, source: str) -> object:
-    convert = _SCHEMA[section][key]
+    convert = CONFIG_KEYS[section][key]
     expected = (int, float, str) if convert is float else (str,)
     try:
         if isinstance(value, bool) or not isinstance(value, expected):
@@ -161,17 +161,17 @@ def read_config_file(path: str | Path) -> dict[str, dict[str, object]]:
         raise ConfigError(f"not valid TOML: {exc}", path=p) from None
     result: dict[str, dict[str, object]] = {}
     for section, table in data.items():
-        if section not in _SCHEMA or not isinstance(table, dict):
+        if section not in CONFIG_KEYS or not isinstance(table, dict):
             raise ConfigError(
-                "unknown section", path=p, key=section, hint=f"known: {', '.join(_SCHEMA)}"
+                "unknown section", path=p, key=section, hint=f"known: {', '.join(CONFIG_KEYS)}"
             )
         for key, value in table.items():
-            if key not in _SCHEMA[section]:
+            if key not in CONFIG_KEYS[section]:
                 raise ConfigError(
                     "unknown key",
                     path=p,
                     key=f"{section}.{key}",
-                    hint=f"known in [{section}]: {', '.join(_SCHEMA[section])}",
+                    hint=f"known in [{section}]: {', '.join(CONFIG_KEYS[section])}",
                 )
             result.setdefault(section, {})[key] = _convert(section, key, value, str(p))
     return result
@@ -187,11 +187,11 @@ def load_settings(
     ``overrides`` uses flat names: window, baseline, by, lang, and ``weights``/``thresholds``
     objects. Raises ConfigError naming the file or variable and the key.
     """
-    merged: dict[str, dict[str, object]] = {s: {} for s in _SCHEMA}
+    merged: dict[str, dict[str, object]] = {s: {} for s in CONFIG_KEYS}
     if path is not None:
         for section, values in read_config_file(path).items():
             merged[section].update(values)
-    for section, keys in _SCHEMA.items():
+    for section, keys in CONFIG_KEYS.items():
         for key in keys:
             name = env_var(section, key)
             if env and env.get(name):

@@ -13,8 +13,10 @@ REASONS = ("missing timestamp", "bad timestamp", "negative follower count")
 
 
 def _integer(raw: pl.Expr) -> pl.Expr:
-    # Exports write counts as "1234" or "1234.0"; one float parse covers both.
-    return raw.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
+    # Exports write counts as "1234", "1234.0" or "'1234" (Excel's text guard, which
+    # sentiment_expr accepts too); one float parse covers the first two.
+    text = raw.str.strip_chars_start("'")
+    return text.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
 
 
 def normalise(source: Source) -> pl.LazyFrame:

@@ -34,7 +34,7 @@ def count_windows(windowed: pl.LazyFrame) -> pl.LazyFrame:
     """Per topic and window: mentions, distinct authors, negative and rated mentions."""
     return windowed.group_by("topic", "window").agg(
         pl.len().cast(pl.Int64).alias("mentions"),
-        pl.col("author").n_unique().cast(pl.Int64).alias("authors"),
+        pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
         (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
         pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),

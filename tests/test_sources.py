@@ -1,0 +1,392 @@
+"""Reading export files: layout sniffing, header matching, the raw frame and every input error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from stormwatch.errors import InputError, SchemaError, StormwatchError
+from stormwatch.pipeline.normalise import normalise
+from stormwatch.sources import Source, read_source
+
+TS_EXAMPLES = (
+    "2026-11-23T14:05:00Z, 2026-11-23 14:05:00+01:00, 2026-11-23T14:05+01:00, "
+    "23.11.2026 14:05:00, 23.11.2026 14:05"
+)
+
+
+def put(tmp_path: Path, data: str | bytes, name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def raw_frame(path: Path, columns: list[str], rows: list[tuple[object, ...]]) -> pl.DataFrame:
+    """The expected ``Source.frame``: _file, then each row as (_line, *canonical values)."""
+    schema = {"_file": pl.String, "_line": pl.Int64, **dict.fromkeys(columns, pl.String)}
+    return pl.DataFrame([(str(path), *row) for row in rows], schema=schema, orient="row")
+
+
+def read_error(path: Path, **kwargs: object) -> InputError:
+    with pytest.raises(InputError) as info:
+        read_source(path, **kwargs)  # type: ignore[arg-type]
+    return info.value
+
+
+# --- layouts ----------------------------------------------------------------------------------
+
+
+def test_comma_file(tmp_path: Path) -> None:
+    path = put(
+        tmp_path,
+        "timestamp,author,followers,text,sentiment,brand\n"
+        "2026-11-23T14:05:00Z,@alice,1200,Door broken,negative,Acme\n"
+        "2026-11-23T15:10:00Z,@bob,,Nice fridge,positive,Globex\n",
+    )
+    source = read_source(path)
+    assert isinstance(source, Source)
+    assert source.path == str(path)
+    assert source.columns == {
+        "timestamp": "timestamp",
+        "author": "author",
+        "followers": "followers",
+        "text": "text",
+        "sentiment": "sentiment",
+        "topic": "brand",
+    }
+    assert source.topic_column == "brand"
+    assert [f.pattern for f in source.timestamp_formats] == ["%Y-%m-%dT%H:%M:%S%.f%#z"]
+    assert source.timezone == "UTC"
+    assert_frame_equal(
+        source.frame.collect(),
+        raw_frame(
+            path,
+            ["timestamp", "author", "followers", "text", "sentiment", "topic"],
+            [
+                (2, "2026-11-23T14:05:00Z", "@alice", "1200", "Door broken", "negative", "Acme"),
+                (3, "2026-11-23T15:10:00Z", "@bob", None, "Nice fridge", "positive", "Globex"),
+            ],
+        ),
+    )
+
+
+def test_semicolon_file_with_utf8_bom_and_german_headers(tmp_path: Path) -> None:
+    path = put(
+        tmp_path,
+        "\ufeffDatum;Autor;Inhalt;Abonnenten;Stimmung;Marke\n"
+        "23.11.2026 14:05;anna;Tür klemmt, schon;1.234;negativ;Siemens\n"
+        "23.11.2026 15:05;jörg;geht;5;neutral;Bosch\n",
+    )
+    source = read_source(path, timezone="Europe/Berlin")
+    assert source.columns == {
+        "timestamp": "Datum",
+        "author": "Autor",
+        "followers": "Abonnenten",
+        "text": "Inhalt",
+        "sentiment": "Stimmung",
+        "topic": "Marke",
+    }
+    assert [f.pattern for f in source.timestamp_formats] == ["%d.%m.%Y %H:%M"]
+    assert source.timezone == "Europe/Berlin"
+    assert_frame_equal(
+        source.frame.collect(),
+        raw_frame(
+            path,
+            ["timestamp", "author", "followers", "text", "sentiment", "topic"],
+            [
+                (2, "23.11.2026 14:05", "anna", "1.234", "Tür klemmt, schon", "negativ", "Siemens"),
+                (3, "23.11.2026 15:05", "jörg", "5", "geht", "neutral", "Bosch"),
+            ],
+        ),
+    )
+
+
+def test_tab_file_after_blank_lines_with_aliases(tmp_path: Path) -> None:
+    path = put(
+        tmp_path,
+        "\n  \n\n"
+        "Created At\tScreen Name\tfollowers_count\tFull Text\tQuery Name\n"
+        "2026-11-23 14:05\t@x\t10\thello, world\tfridge\n"
+        "2026-11-23 14:06\t@y\t20\tbye; now\tfridge\n",
+        name="export.tsv",
+    )
+    source = read_source(path)
+    assert source.columns == {
+        "timestamp": "Created At",
+        "author": "Screen Name",
+        "followers": "followers_count",
+        "text": "Full Text",
+        "topic": "Query Name",
+    }
+    assert [f.pattern for f in source.timestamp_formats] == ["%Y-%m-%d %H:%M"]
+    assert_frame_equal(
+        source.frame.collect(),
+        raw_frame(
+            path,
+            ["timestamp", "author", "followers", "text", "topic"],
+            [
+                (5, "2026-11-23 14:05", "@x", "10", "hello, world", "fridge"),
+                (6, "2026-11-23 14:06", "@y", "20", "bye; now", "fridge"),
+            ],
+        ),
+    )
+
+
+def test_utf8_bom_before_blank_lines(tmp_path: Path) -> None:
+    path = put(tmp_path, "\ufeff\n\ntimestamp,author\n2026-11-23,a\n")
+    assert read_source(path).frame.collect()["_line"].to_list() == [4]
+
+
+def test_quoted_fields_with_delimiters_quotes_and_newlines(tmp_path: Path) -> None:
+    path = put(
+        tmp_path,
+        "timestamp,author,text\r\n"
+        '2026-11-23T14:05:00Z,"Smith, Anna","she said ""no"", twice"\r\n'
+        '2026-11-23T15:05:00Z,bob,"line one\nline two, still one field"\r\n',
+    )
+    assert_frame_equal(
+        read_source(path).frame.collect(),
+        raw_frame(
+            path,
+            ["timestamp", "author", "text"],
+            [
+                (2, "2026-11-23T14:05:00Z", "Smith, Anna", 'she said "no", twice'),
+                (3, "2026-11-23T15:05:00Z", "bob", "line one\nline two, still one field"),
+            ],
+        ),
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_line counts records, not physical lines: a quoted newline shifts every later row",
+)
+def test_line_numbers_after_a_multi_line_record_are_physical(tmp_path: Path) -> None:
+    path = put(
+        tmp_path,
+        'timestamp,text\n2026-11-23,"two\nlines"\n2026-11-24,x\n',
+    )
+    assert read_source(path).frame.collect()["_line"].to_list() == [2, 4]
+
+
+def test_quoted_empty_field_is_null_like_an_empty_one(tmp_path: Path) -> None:
+    path = put(tmp_path, 'timestamp,author,brand\n"2026-11-23","",""\n2026-11-24,,\n')
+    frame = read_source(path).frame.collect()
+    assert frame.select("author", "topic").rows() == [(None, None), (None, None)]
+
+
+def test_padded_header_names_are_matched_and_read(tmp_path: Path) -> None:
+    path = put(tmp_path, " Created At , author\n2026-11-23T14:05:00Z,@a\n")
+    source = read_source(path)
+    assert source.columns == {"timestamp": " Created At ", "author": " author"}
+    assert source.frame.collect().select("timestamp", "author").rows() == [
+        ("2026-11-23T14:05:00Z", "@a")
+    ]
+
+
+def test_ragged_rows_are_padded_and_truncated(tmp_path: Path) -> None:
+    path = put(tmp_path, "date,author\n2026-11-23,a\n2026-11-23,b,extra\n2026-11-24\n")
+    assert read_source(path).frame.collect().select("_line", "timestamp", "author").rows() == [
+        (2, "2026-11-23", "a"),
+        (3, "2026-11-23", "b"),
+        (4, "2026-11-24", None),
+    ]
+
+
+# --- topic column -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "topic"),
+    [
+        ("timestamp,brand,query", "brand"),  # brand is preferred over query
+        ("timestamp,Query Name", "Query Name"),
+        ("timestamp,Keyword,Project", "Keyword"),
+        ("timestamp,Thema", "Thema"),
+        ("timestamp,author,text", None),
+    ],
+)
+def test_default_topic_column(tmp_path: Path, header: str, topic: str | None) -> None:
+    n = header.count(",")
+    path = put(tmp_path, f"{header}\n2026-11-23{',x' * n}\n")
+    assert read_source(path).topic_column == topic
+
+
+@pytest.mark.parametrize(
+    ("by", "topic"),
+    [
+        ("Brand Name", "Brand Name"),  # exact
+        ("brand name", "Brand Name"),  # normalised
+        ("brand-name", "Brand Name"),
+        ("Screen Name", "Screen Name"),  # a canonical column can be the topic too
+        ("author", "Screen Name"),  # by its canonical name
+    ],
+)
+def test_by_names_the_topic_column(tmp_path: Path, by: str, topic: str) -> None:
+    path = put(tmp_path, "timestamp,Screen Name,Brand Name\n2026-11-23,@a,Acme\n")
+    source = read_source(path, by=by)
+    assert source.topic_column == topic
+    assert source.columns["author"] == "Screen Name"
+    assert source.frame.collect()["topic"].to_list() == ["Acme" if topic == "Brand Name" else "@a"]
+
+
+def test_by_column_missing_lists_the_columns(tmp_path: Path) -> None:
+    path = put(tmp_path, "\ntimestamp,author,Brand Name\n2026-11-23,@a,Acme\n")
+    err = read_error(path, by="campaign")
+    assert str(err) == (
+        f"{path}, line 2: no column 'campaign' to group by; "
+        "the file has: 'timestamp', 'author', 'Brand Name'"
+    )
+    assert (err.line, err.column, err.hint) == (2, None, "name one of the file's columns with --by")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.csv"
+    err = read_error(path)
+    assert str(err) == f"{path}: file not found"
+    assert (err.path, err.line, err.hint) == (str(path), None, "check the path and the file name")
+
+
+def test_directory(tmp_path: Path) -> None:
+    err = read_error(tmp_path)
+    assert str(err) == f"{tmp_path}: is a directory, not a file"
+    assert err.hint == "name the export files, e.g. dir/*.csv"
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"  \r\n\t\n", b"\xef\xbb\xbf"])
+def test_empty_file(tmp_path: Path, data: bytes) -> None:
+    path = put(tmp_path, data)
+    err = read_error(path)
+    assert str(err) == f"{path}: the file is empty"
+    assert err.hint == "export the mentions again"
+
+
+@pytest.mark.parametrize(("data", "line"), [("timestamp,author\n", 1), ("\n\ntimestamp;author", 3)])
+def test_header_only(tmp_path: Path, data: str, line: int) -> None:
+    path = put(tmp_path, data)
+    err = read_error(path)
+    assert str(err) == f"{path}, line {line}: the file has a header but no rows"
+    assert (err.line, err.hint) == (line, "export the mentions again, with data")
+
+
+def test_no_timestamp_column_suggests_a_date_like_column(tmp_path: Path) -> None:
+    path = put(tmp_path, "Erstellt,Autor,Text\n2026-11-23,a,b\n")
+    with pytest.raises(SchemaError) as info:
+        read_source(path)
+    err = info.value
+    assert str(err) == (
+        f"{path}, line 1: no timestamp column found; the file has: 'Erstellt', 'Autor', 'Text'"
+    )
+    assert err.hint == "is 'Erstellt' the time of each mention? Rename that column to 'timestamp'"
+    assert (err.missing, err.available, err.line) == ("timestamp", ["Erstellt", "Autor", "Text"], 1)
+
+
+def test_no_timestamp_column_without_a_candidate(tmp_path: Path) -> None:
+    path = put(tmp_path, "foo;bar\n1;2\n")
+    with pytest.raises(SchemaError) as info:
+        read_source(path)
+    assert str(info.value) == f"{path}, line 1: no timestamp column found; the file has: 'foo', 'bar'"
+    assert info.value.hint == (
+        "the export needs a date/time column per mention, e.g. 'timestamp' or 'date'"
+    )
+
+
+def test_no_timestamp_column_among_many(tmp_path: Path) -> None:
+    header = ",".join(f"c{i}" for i in range(25))
+    path = put(tmp_path, header + "\n" + ",".join("x" * 25) + "\n")
+    with pytest.raises(SchemaError) as info:
+        read_source(path)
+    shown = ", ".join(f"'c{i}'" for i in range(20))
+    assert str(info.value) == (
+        f"{path}, line 1: no timestamp column found; the file has: {shown}, … (25 columns)"
+    )
+
+
+def test_unparseable_timestamps_name_file_line_column_and_value(tmp_path: Path) -> None:
+    path = put(tmp_path, "Date,author\nyesterday,a\nlast week,b\n")
+    err = read_error(path)
+    assert str(err) == f"{path}, line 2, column 'Date': cannot read 'yesterday' as a timestamp"
+    assert (err.line, err.column) == (2, "Date")
+    assert err.hint == f"expected e.g. {TS_EXAMPLES}"
+
+
+def test_unparseable_timestamps_skip_blank_values(tmp_path: Path) -> None:
+    path = put(tmp_path, "\ntimestamp,author\n,a\n  ,b\nsoon,c\n")
+    err = read_error(path)
+    assert str(err) == f"{path}, line 5, column 'timestamp': cannot read 'soon' as a timestamp"
+
+
+def test_no_timestamps_at_all(tmp_path: Path) -> None:
+    path = put(tmp_path, "timestamp,author\n,a\n,b\n")
+    err = read_error(path)
+    assert str(err) == f"{path}, line 2, column 'timestamp': no timestamps at all"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"), [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")]
+)
+def test_utf16_is_refused(tmp_path: Path, encoding: str, name: str) -> None:
+    path = put(tmp_path, "\ufefftimestamp,author\n2026-11-23,a\n".encode(encoding))
+    err = read_error(path)
+    assert str(err) == f"{path}: the file is {name} encoded, which this reader does not support"
+    assert err.hint == "save it as UTF-8 (in Excel: 'CSV UTF-8')"
+
+
+def test_non_utf8_byte_names_its_line(tmp_path: Path) -> None:
+    data = "timestamp,author\n2026-11-23,a\n".encode() + "2026-11-24,Bär\n".encode("cp1252")
+    path = put(tmp_path, data)
+    err = read_error(path)
+    assert str(err) == f"{path}, line 3: not valid UTF-8 (byte 0xe4)"
+    assert (err.line, err.hint) == (3, "save the file as UTF-8 (in Excel: 'CSV UTF-8')")
+
+
+def test_binary_file_with_nul_bytes(tmp_path: Path) -> None:
+    path = put(tmp_path, b"PK\x03\x04\x00\x00timestamp\n", name="export.xlsx")
+    err = read_error(path)
+    assert str(err) == f"{path}: this is not a text file (it contains NUL bytes)"
+    assert err.hint == "pass a CSV export"
+
+
+def test_unterminated_quote_is_an_input_error(tmp_path: Path) -> None:
+    path = put(tmp_path, 'timestamp;author\n"2026-11-23;a\n2026-11-24;b\n')
+    err = read_error(path)
+    assert str(err).startswith(f"{path}: cannot parse the file as CSV: ")
+
+
+# --- property: nothing but StormwatchError escapes ----------------------------------------------
+
+FRAGMENTS = [
+    b",", b";", b"\t", b"\n", b"\r\n", b"\r", b'"', b"'", b" ", b"", b"\x00", b"\xff", b"\xc3",
+    b"\xef\xbb\xbf", b"\xff\xfe", b"timestamp", b"Date", b"brand", b"author", b"followers",
+    b"sentiment", b"_row", b"2026-11-23T14:05:00Z", b"23.11.2026 14:05", b"1795442700",
+    b"-3", b"1e308", b"99999999999999999999", b"negativ", b"\xc3\xa4",
+]  # fmt: skip
+
+csvish = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map(b"".join)
+headed = st.tuples(
+    st.sampled_from([b"timestamp,author,followers,sentiment,brand\n", b"Date;Marke\n"]), csvish
+).map(b"".join)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.one_of(st.binary(max_size=200), csvish, headed))
+def test_any_bytes_give_a_frame_or_a_stormwatch_error(tmp_path: Path, data: bytes) -> None:
+    path = put(tmp_path, data, name="fuzz.csv")
+    try:
+        frame = normalise(read_source(path)).collect()
+    except StormwatchError:
+        return
+    assert frame.columns[:3] == ["_file", "_line", "_raw_ts"]
+    assert frame["timestamp"].dtype == pl.Datetime("us", "UTC")
