@@ -252,56 +252,67 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _critic_text(t: TopicResult, lang: Lang) -> str:
+def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
     c = t.top_critic
     if c is None:
         return LABELS[lang]["none"]
     followers = "?" if c.followers is None else _compact(c.followers, lang)
-    return f"{c.author} ({followers})"
+    return f"{c.author}{sep}({followers})"
 
 
-def to_table(report: Report) -> Any:
-    """A rich renderable: the ranked table, then the steps for topics at warning or above."""
+def to_table(report: Report, spark_windows: int = 12) -> Any:
+    """A rich renderable: the ranked table, then the steps for topics at warning or above.
+
+    The sparkline shows the last ``spark_windows`` windows (JSON carries all of them)."""
+    from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    from stormwatch.checklist import load_checklist
+
     lang: Lang = "de" if report.lang == "de" else "en"
     labels = LABELS[lang]
+    level_names = load_checklist(lang).levels
     at = report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
     table = Table(
         title=labels["title"].format(
             n=len(report.topics), at=at, window=report.window, baseline=report.baseline
         ),
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        collapse_padding=True,
+        pad_edge=False,
     )
     table.add_column(labels["rank"], justify="right")
-    table.add_column(labels["topic"])
+    table.add_column(labels["topic"], overflow="fold")
     table.add_column(labels["score"], justify="right")
     table.add_column(labels["level"])
     table.add_column(labels["volume"], no_wrap=True)
-    table.add_column(labels["drivers"])
-    table.add_column(labels["critic"])
+    table.add_column(labels["drivers"], min_width=16)
+    table.add_column(labels["critic"], overflow="fold")
     for t in report.topics:
         style = LEVEL_STYLE[t.level]
-        drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
+        drivers = "\n".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
         table.add_row(
             str(t.rank),
             Text(t.topic),
             Text(f"{t.score:.0f}", style=style),
-            Text(t.level.upper(), style=style),
-            Text(sparkline(t.sparkline), style=style),
+            Text(level_names[t.level].upper(), style=style),
+            Text(sparkline(t.sparkline[-spark_windows:]), style=style),
             Text(drivers),
-            Text(_critic_text(t, lang)),
+            Text(_critic_text(t, lang, sep="\n")),
         )
     parts: list[Any] = [table]
     for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:
-            parts.append(Text(""))
-            parts.append(Text(f"{t.topic} — {labels['steps']}", style=LEVEL_STYLE[t.level]))
+            steps = Table.grid(padding=(0, 1))
+            steps.add_column(justify="right")
+            steps.add_column()
             for r in t.recommendations:
-                line = Text(f" {r.step:>2}. ")
-                line.append(r.title, style="bold")
+                line = Text(r.title, style="bold")
                 line.append(f": {r.why}")
-                parts.append(line)
+                steps.add_row(f"{r.step}.", line)
+            heading = Text(f"\n{t.topic} — {labels['steps']}", style=LEVEL_STYLE[t.level])
+            parts += [heading, steps]
     return Group(*parts)
