@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,17 +48,15 @@ def test_parse_duration_valid(text: str, expected: timedelta) -> None:
 
 @pytest.mark.parametrize("text", ["", "1", "h", "1y", "1 hour", "-1h", "1h30m", "abc", "1,5h"])
 def test_parse_duration_rejects_garbage_with_exact_message(text: str) -> None:
-    with pytest.raises(ValueError, match="^") as info:
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{text!r} {NOT_A_DURATION}')}$"):
         parse_duration(text)
-    assert str(info.value) == f"{text!r} {NOT_A_DURATION}"
 
 
 @pytest.mark.parametrize("text", ["0h", "0m", "0.0d", "0.0000001s"])
 def test_parse_duration_rejects_zero(text: str) -> None:
     # 0.0000001 s rounds to timedelta(0): a zero window would divide by zero later.
-    with pytest.raises(ValueError, match="^") as info:
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{text!r} must be longer than zero')}$"):
         parse_duration(text)
-    assert str(info.value) == f"{text!r} must be longer than zero"
 
 
 @pytest.mark.parametrize(
@@ -369,10 +368,8 @@ def test_unknown_weight_lists_the_signals(tmp_path: Path) -> None:
 def test_bad_toml(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     err = config_error(path, "[scan\n")
-    assert str(err) == (
-        f"{path}: not valid TOML: Expected ']' at the end of a table declaration "
-        "(at line 1, column 6)"
-    )
+    assert str(err).startswith(f"{path}: not valid TOML: ")
+    assert str(err).endswith("(at line 1, column 6)")  # tomllib's wording varies, not this
     assert (err.path, err.key) == (str(path), None)
 
 

@@ -293,7 +293,9 @@ def test_no_timestamp_column_without_a_candidate(tmp_path: Path) -> None:
     path = put(tmp_path, "foo;bar\n1;2\n")
     with pytest.raises(SchemaError) as info:
         read_source(path)
-    assert str(info.value) == f"{path}, line 1: no timestamp column found; the file has: 'foo', 'bar'"
+    assert (
+        str(info.value) == f"{path}, line 1: no timestamp column found; the file has: 'foo', 'bar'"
+    )
     assert info.value.hint == (
         "the export needs a date/time column per mention, e.g. 'timestamp' or 'date'"
     )
@@ -341,7 +343,7 @@ def test_utf16_is_refused(tmp_path: Path, encoding: str, name: str) -> None:
 
 
 def test_non_utf8_byte_names_its_line(tmp_path: Path) -> None:
-    data = "timestamp,author\n2026-11-23,a\n".encode() + "2026-11-24,Bär\n".encode("cp1252")
+    data = b"timestamp,author\n2026-11-23,a\n" + "2026-11-24,Bär\n".encode("cp1252")
     path = put(tmp_path, data)
     err = read_error(path)
     assert str(err) == f"{path}, line 3: not valid UTF-8 (byte 0xe4)"

@@ -1,0 +1,229 @@
+"""normalise(): raw string columns -> typed canonical mentions, with unusable rows marked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from stormwatch.pipeline.normalise import REASONS, normalise
+from stormwatch.schema import CANONICAL
+from stormwatch.sources import read_source
+
+SCHEMA = {
+    "_file": pl.String,
+    "_line": pl.Int64,
+    "_raw_ts": pl.String,
+    **CANONICAL,
+    "_reject": pl.String,
+}
+
+
+def normalised(tmp_path: Path, text: str, **kwargs: object) -> tuple[Path, pl.DataFrame]:
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    return path, normalise(read_source(path, **kwargs)).collect()  # type: ignore[arg-type]
+
+
+def expected(path: Path, rows: list[dict[str, object]]) -> pl.DataFrame:
+    """Full normalised rows; columns not given are null."""
+    return pl.DataFrame(
+        [{"_file": str(path), **row} for row in rows], schema=SCHEMA, orient="row"
+    ).select(list(SCHEMA))
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def test_schema_and_column_order(tmp_path: Path) -> None:
+    _, frame = normalised(tmp_path, "timestamp\n2026-11-23T14:05:00Z\n")
+    assert frame.schema == pl.Schema(SCHEMA)
+
+
+def test_typed_rows(tmp_path: Path) -> None:
+    path, frame = normalised(
+        tmp_path,
+        "timestamp,author,followers,text,sentiment,engagement,url,platform,language,id,brand\n"
+        "2026-11-23T14:05:00Z,@alice,1234.0,Door broken,Negative,'7,https://x/1,twitter,en,1,Acme\n"
+        "2026-11-23T15:05:00+01:00,@bob,'1234,Fine,positive,3.6,,facebook,de,2,Globex\n",
+    )
+    assert_frame_equal(
+        frame,
+        expected(
+            path,
+            [
+                {
+                    "_line": 2,
+                    "_raw_ts": "2026-11-23T14:05:00Z",
+                    "timestamp": utc(2026, 11, 23, 14, 5),
+                    "topic": "Acme",
+                    "author": "@alice",
+                    "followers": 1234,
+                    "text": "Door broken",
+                    "sentiment": "negative",
+                    "engagement": 7,
+                    "url": "https://x/1",
+                    "platform": "twitter",
+                    "language": "en",
+                    "id": "1",
+                },
+                {
+                    "_line": 3,
+                    "_raw_ts": "2026-11-23T15:05:00+01:00",
+                    "timestamp": utc(2026, 11, 23, 14, 5),
+                    "topic": "Globex",
+                    "author": "@bob",
+                    "followers": 1234,
+                    "text": "Fine",
+                    "sentiment": "positive",
+                    "engagement": 4,
+                    "platform": "facebook",
+                    "language": "de",
+                    "id": "2",
+                },
+            ],
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "count"),
+    [
+        ("1234", 1234),
+        ("1234.0", 1234),
+        ("'1234", 1234),  # Excel's text guard
+        ("'1234.0", 1234),
+        ("1e3", 1000),
+        ("0", 0),
+        ("2.4", 2),
+        ("2.6", 3),
+        ("-3", -3),
+        ("", None),
+        ("12abc", None),
+        ("1,234", None),  # thousands separators are not guessed
+        ("n/a", None),
+        ("99999999999999999999999", None),  # beyond Int64
+    ],
+)
+def test_follower_counts(tmp_path: Path, raw: str, count: int | None) -> None:
+    _, frame = normalised(tmp_path, f'timestamp,followers\n2026-11-23,"{raw}"\n')
+    assert frame["followers"].to_list() == [count]
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        ("negative", "negative"),
+        ("Negative", "negative"),
+        ("NEGATIVE", "negative"),
+        ("neg", "negative"),
+        ("negativ", "negative"),  # German
+        ("sehr negativ", "negative"),
+        ("negativo", "negative"),  # Spanish
+        ("Negativa", "negative"),
+        ("neutral", "neutral"),
+        ("Neutro", "neutral"),
+        ("mixed", "neutral"),
+        ("gemischt", "neutral"),
+        ("positive", "positive"),
+        ("Positiv", "positive"),
+        ("positivo", "positive"),
+        ("-3", "negative"),
+        ("'-3", "negative"),
+        ("-0.5", "negative"),
+        ("0", "neutral"),
+        ("0.0", "neutral"),
+        ("2", "positive"),
+        ("+2", "positive"),
+        ("0.35", "positive"),
+        ("Not Rated", None),
+        ("unknown", None),
+        ("", None),
+    ],
+)
+def test_sentiment_labels(tmp_path: Path, raw: str, label: str | None) -> None:
+    _, frame = normalised(tmp_path, f'timestamp,sentiment\n2026-11-23,"{raw}"\n')
+    assert frame["sentiment"].to_list() == [label]
+
+
+def test_reject_reasons(tmp_path: Path) -> None:
+    _, frame = normalised(
+        tmp_path,
+        "timestamp,author,followers,brand\n"
+        "2026-11-23T14:05:00Z,ok,10,Acme\n"
+        ",no-time,10,Acme\n"
+        '"",quoted-empty,10,Acme\n'
+        "yesterday,bad-time,10,Acme\n"
+        "2026-11-23T14:06:00Z,minus,-5,Acme\n"
+        "soon,bad-time-and-minus,-5,Acme\n"
+        "2026-11-23T14:07:00Z,zero,0,Acme\n",
+    )
+    assert REASONS == ("missing timestamp", "bad timestamp", "negative follower count")
+    assert frame.select("_line", "author", "_reject").rows() == [
+        (2, "ok", None),
+        (3, "no-time", "missing timestamp"),
+        (4, "quoted-empty", "missing timestamp"),
+        (5, "bad-time", "bad timestamp"),
+        (6, "minus", "negative follower count"),
+        (7, "bad-time-and-minus", "bad timestamp"),  # the first reason wins
+        (8, "zero", None),
+    ]
+    assert frame.filter(pl.col("_line") == 5).select("_raw_ts", "timestamp").rows() == [
+        ("yesterday", None)
+    ]
+
+
+def test_topic_is_all_without_a_topic_column(tmp_path: Path) -> None:
+    _, frame = normalised(tmp_path, "timestamp,author\n2026-11-23,a\n2026-11-24,b\n")
+    assert frame["topic"].to_list() == ["all", "all"]
+
+
+def test_empty_topic_is_none_in_parentheses(tmp_path: Path) -> None:
+    _, frame = normalised(
+        tmp_path, 'timestamp,brand\n2026-11-23,Acme\n2026-11-23,\n2026-11-23,""\n'
+    )
+    assert frame["topic"].to_list() == ["Acme", "(none)", "(none)"]
+
+
+def test_by_column_becomes_the_topic(tmp_path: Path) -> None:
+    _, frame = normalised(
+        tmp_path, "timestamp,brand,Campaign\n2026-11-23,Acme,launch\n", by="Campaign"
+    )
+    assert frame["topic"].to_list() == ["launch"]
+
+
+def test_naive_timestamps_are_read_in_the_given_zone(tmp_path: Path) -> None:
+    _, frame = normalised(
+        tmp_path,
+        "Datum;Autor\n23.11.2026 14:05;a\n15.07.2026 12:00;b\n29.03.2026 02:30;c\n",
+        timezone="Europe/Berlin",
+    )
+    assert frame.select("_raw_ts", "timestamp", "_reject").rows() == [
+        ("23.11.2026 14:05", utc(2026, 11, 23, 13, 5), None),
+        ("15.07.2026 12:00", utc(2026, 7, 15, 10, 0), None),
+        ("29.03.2026 02:30", None, "bad timestamp"),  # in the spring DST gap
+    ]
+
+
+def test_padded_timestamps_are_stripped(tmp_path: Path) -> None:
+    _, frame = normalised(tmp_path, "timestamp,author\n 2026-11-23T14:05:00Z ,a\n")
+    assert frame.select("timestamp", "_reject").rows() == [(utc(2026, 11, 23, 14, 5), None)]
+
+
+def test_mixed_timestamp_formats_in_one_column(tmp_path: Path) -> None:
+    _, frame = normalised(
+        tmp_path,
+        "timestamp\n2026-11-23T14:05:00Z\n23.11.2026 15:05\n1795442700\n"
+        "Mon Nov 23 14:05:00 +0000 2026\n",
+    )
+    assert frame["timestamp"].to_list() == [
+        utc(2026, 11, 23, 14, 5),
+        utc(2026, 11, 23, 15, 5),
+        utc(2026, 11, 23, 14, 5),
+        utc(2026, 11, 23, 14, 5),
+    ]
+    assert frame["_reject"].to_list() == [None] * 4

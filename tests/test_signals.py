@@ -1,0 +1,284 @@
+"""Signals on hand-built window grids; every expected number is worked out here by hand."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from stormwatch.pipeline.signals import influence_signal, window_signals
+
+GRID_SCHEMA = {
+    "topic": pl.String,
+    "window": pl.Int64,
+    "mentions": pl.Int64,
+    "authors": pl.Int64,
+    "negative": pl.Int64,
+    "rated": pl.Int64,
+}
+SIGNAL_SCHEMA = {
+    "topic": pl.String,
+    "mentions_now": pl.Int64,
+    "mentions_median": pl.Float64,
+    "mentions_z": pl.Float64,
+    "authors_now": pl.Int64,
+    "authors_median": pl.Float64,
+    "authors_z": pl.Float64,
+    "negative_now": pl.Int64,
+    "rated_now": pl.Int64,
+    "negative_base": pl.Float64,
+    "rated_base": pl.Float64,
+    "neg_share_base": pl.Float64,
+    "neg_share_now": pl.Float64,
+    "negativity": pl.Float64,
+    "velocity": pl.Float64,
+    "spread": pl.Float64,
+}
+
+
+def grid(**topics: dict[str, list[int]]) -> pl.DataFrame:
+    """topic=dict(mentions=[w0, w1, ...], authors=[...], negative=[...], rated=[...])."""
+    rows = []
+    for topic, cols in topics.items():
+        for w in range(len(cols["mentions"])):
+            rows.append(
+                (
+                    topic,
+                    w,
+                    cols["mentions"][w],
+                    cols["authors"][w],
+                    cols["negative"][w],
+                    cols["rated"][w],
+                )
+            )
+    return pl.DataFrame(rows, schema=GRID_SCHEMA, orient="row")
+
+
+def strength(z: float) -> float:
+    return min(max((z - 2) / 8, 0.0), 1.0)
+
+
+def test_robust_z_and_negativity_by_hand() -> None:
+    g = grid(
+        a={
+            "mentions": [20, 2, 4, 3, 5, 1],
+            "authors": [10, 2, 2, 2, 2, 2],
+            "negative": [6, 0, 1, 0, 1, 10],
+            "rated": [10, 2, 2, 2, 2, 10],
+        },
+        b={
+            "mentions": [3, 0, 0, 0, 0, 0],
+            "authors": [3, 0, 0, 0, 0, 0],
+            "negative": [3, 0, 0, 0, 0, 0],
+            "rated": [3, 0, 0, 0, 0, 0],
+        },
+        c={
+            "mentions": [100, 0, 10, 20, 30, 40],
+            "authors": [50, 0, 5, 10, 15, 20],
+            "negative": [0, 0, 0, 0, 0, 0],
+            "rated": [0, 0, 0, 0, 0, 0],
+        },
+    )
+    # a, mentions: baseline 2 4 3 5 1 -> median 3; |dev| 1 1 0 2 2 -> MAD 1;
+    #   scale max(1.4826 * 1, sqrt(3 + 1)) = 2 (the Poisson floor); z = (20 - 3) / 2
+    a_mz = (20 - 3) / 2
+    # a, authors: baseline all 2 -> MAD 0; scale sqrt(2 + 1)
+    a_az = (10 - 2) / math.sqrt(3)
+    # a, negativity: median rated in the baseline is 2, so each window weighs min(rated, 2):
+    #   shares 0, 1/2, 0, 1/2, 10/10 -> p0 = (0 + 1 + 0 + 1 + 2) / (2 + 2 + 2 + 2 + 2) = 0.4
+    a_p0 = 4 / 10
+    a_p = (6 + 5 * a_p0) / (10 + 5)
+    # b: all-zero baseline -> median 0, MAD 0, scale sqrt(1) = 1
+    b_z = (3 - 0) / 1
+    # b has no rated baseline: p0 is the pooled share of all baselines (uncapped):
+    #   negative 0+1+0+1+10 = 12 of rated 2+2+2+2+10 = 18
+    prior = 12 / 18
+    b_p = (3 + 5 * prior) / (3 + 5)
+    # c, mentions: baseline 0 10 20 30 40 -> median 20; |dev| 20 10 0 10 20 -> MAD 10;
+    #   scale max(14.826, sqrt(21)) = 14.826
+    c_mz = (100 - 20) / (1.4826 * 10)
+    # c, authors: baseline 0 5 10 15 20 -> median 10, MAD 5; scale max(7.413, sqrt(11))
+    c_az = (50 - 10) / (1.4826 * 5)
+    c_p = (0 + 5 * prior) / (0 + 5)  # nothing rated now: the shrunk share is p0 itself
+
+    expected = pl.DataFrame(
+        [
+            (
+                "a", 20, 3.0, a_mz, 10, 2.0, a_az, 6, 10, 4.0, 10.0, a_p0, 0.6,
+                (a_p - a_p0) / (1 - a_p0), strength(a_mz), strength(a_az),
+            ),
+            (
+                "b", 3, 0.0, b_z, 3, 0.0, b_z, 3, 3, 0.0, 0.0, prior, 1.0,
+                (b_p - prior) / (1 - prior), strength(b_z), strength(b_z),
+            ),
+            (
+                "c", 100, 20.0, c_mz, 50, 10.0, c_az, 0, 0, 0.0, 0.0, prior, 0.0,
+                (c_p - prior) / (1 - prior), strength(c_mz), strength(c_az),
+            ),
+        ],
+        schema=SIGNAL_SCHEMA,
+        orient="row",
+    )  # fmt: skip
+    got = window_signals(g, 5)
+    assert_frame_equal(got, expected, abs_tol=1e-12)
+    # the hand-worked values, spelled out
+    assert got["velocity"].to_list() == pytest.approx([0.8125, 0.125, 0.4244908], abs=1e-7)
+    assert got["spread"].to_list() == pytest.approx([0.3273503, 0.125, 0.4244908], abs=1e-7)
+    assert got["negativity"].to_list() == pytest.approx([2 / 9, 0.375, 0.0], abs=1e-12)
+
+
+def test_only_the_covered_baseline_windows_count() -> None:
+    g = grid(
+        a={
+            "mentions": [10, 1, 1, 1, 50, 50],
+            "authors": [1, 1, 1, 1, 1, 1],
+            "negative": [0, 0, 0, 0, 5, 5],
+            "rated": [0, 1, 1, 1, 5, 5],
+        }
+    )
+    got = window_signals(g, 3).row(0, named=True)
+    # windows 4 and 5 lie beyond the covered baseline and are ignored
+    assert (got["mentions_median"], got["mentions_z"]) == (1.0, (10 - 1) / math.sqrt(2))
+    assert got["velocity"] == pytest.approx(strength(9 / math.sqrt(2)))
+    assert (got["negative_base"], got["rated_base"], got["neg_share_base"]) == (0.0, 3.0, 0.0)
+
+
+def test_no_baseline_at_all() -> None:
+    g = grid(a={"mentions": [5], "authors": [2], "negative": [1], "rated": [2]})
+    got = window_signals(g, 0).row(0, named=True)
+    assert (got["mentions_median"], got["mentions_z"], got["velocity"]) == (None, None, 0.0)
+    assert (got["authors_z"], got["spread"]) == (None, 0.0)
+    # no baseline sentiment anywhere: the built-in prior of 15 % negative
+    p = (1 + 5 * 0.15) / (2 + 5)
+    assert got["neg_share_base"] == 0.15
+    assert got["negativity"] == pytest.approx((p - 0.15) / 0.85, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("now", "velocity"),
+    [
+        (0, 0.0),  # z = 0
+        (2, 0.0),  # z = 2: still noise
+        (4, 0.25),  # z = 4
+        (6, 0.5),  # z = 6
+        (9, 0.875),  # z = 9
+        (10, 1.0),  # z = 10: full strength
+        (40, 1.0),  # z = 40: clipped
+    ],
+)
+def test_velocity_strength_is_clipped_between_z_2_and_10(now: int, velocity: float) -> None:
+    # An all-zero baseline: median 0, MAD 0, scale sqrt(0 + 1) = 1, so z = now.
+    zeros = [0, 0, 0]
+    g = grid(a={"mentions": [now, *zeros], "authors": [0, *zeros],
+                "negative": [0, *zeros], "rated": [0, *zeros]})  # fmt: skip
+    got = window_signals(g, 3).row(0, named=True)
+    assert (got["mentions_z"], got["velocity"]) == (float(now), velocity)
+
+
+def test_activity_below_the_baseline_is_no_signal() -> None:
+    g = grid(a={"mentions": [0, 5, 5, 5], "authors": [0, 3, 3, 3],
+                "negative": [0] * 4, "rated": [0] * 4})  # fmt: skip
+    got = window_signals(g, 3).row(0, named=True)
+    assert (got["mentions_z"], got["authors_z"]) == (-5 / math.sqrt(6), -3 / 2)
+    assert (got["velocity"], got["spread"]) == (0.0, 0.0)
+
+
+def test_negativity_needs_more_than_a_few_mentions() -> None:
+    # Same 100 % negative share now, baseline 10 %: one mention is shrunk hard, twenty barely.
+    base = {"negative": [1] * 4, "rated": [10] * 4}
+    g = grid(
+        few={"mentions": [1] + [10] * 4, "authors": [1] * 5,
+             "negative": [1, *base["negative"]], "rated": [1, *base["rated"]]},
+        many={"mentions": [20] + [10] * 4, "authors": [1] * 5,
+              "negative": [20, *base["negative"]], "rated": [20, *base["rated"]]},
+    )  # fmt: skip
+    got = dict(window_signals(g, 4).select("topic", "negativity").rows())
+    p0 = 0.1
+    assert got["few"] == pytest.approx(((1 + 5 * p0) / 6 - p0) / (1 - p0))  # 0.1667
+    assert got["many"] == pytest.approx(((20 + 5 * p0) / 25 - p0) / (1 - p0))  # 0.8
+    assert got["few"] == pytest.approx(1 / 6)
+    assert got["many"] == pytest.approx(0.8)
+
+
+def test_negativity_below_the_baseline_is_zero() -> None:
+    g = grid(
+        a={"mentions": [10, 10, 10], "authors": [1] * 3, "negative": [0, 5, 5], "rated": [10] * 3}
+    )
+    got = window_signals(g, 2).row(0, named=True)
+    assert (got["neg_share_base"], got["neg_share_now"], got["negativity"]) == (0.5, 0.0, 0.0)
+
+
+def test_all_negative_baseline_is_clipped_below_one() -> None:
+    g = grid(a={"mentions": [4, 4, 4], "authors": [1] * 3, "negative": [2, 4, 4], "rated": [4] * 3})
+    got = window_signals(g, 2).row(0, named=True)
+    assert got["neg_share_base"] == 0.99
+    p = (2 + 5 * 0.99) / (4 + 5)
+    assert got["negativity"] == pytest.approx(max((p - 0.99) / 0.01, 0.0))
+    assert got["negativity"] == 0.0
+
+
+# --- influence ---------------------------------------------------------------------------------
+
+AUTHOR_SCHEMA = {
+    "topic": pl.String,
+    "author": pl.String,
+    "mentions": pl.Int64,
+    "followers": pl.Int64,
+    "negative": pl.Int64,
+}
+AUTHORS = pl.DataFrame(
+    [
+        ("a", "@critic", 2, 1_000_000, 1),
+        ("a", "@fan", 1, 5_000_000, 0),  # not critical
+        ("a", "@anon", 3, None, 2),  # critical, follower count unknown
+        ("b", "@small", 1, 9_999, 1),
+        ("c", "@ten_k", 1, 10_000, 1),
+        ("d", "@happy", 1, 50_000, 0),
+        ("e", "@huge", 1, 10_000_000, 3),
+    ],
+    schema=AUTHOR_SCHEMA,
+    orient="row",
+)
+
+
+def influence(reach: int) -> float:
+    return min(max((math.log10(1 + reach) - 4) / 2.5, 0.0), 1.0)
+
+
+def test_influence_counts_the_reach_of_critical_authors() -> None:
+    got = influence_signal(AUTHORS, has_sentiment=True).sort("topic")
+    expected = pl.DataFrame(
+        [
+            ("a", 1_000_000, influence(1_000_000)),
+            ("b", 9_999, 0.0),
+            ("c", 10_000, influence(10_000)),
+            ("d", 0, 0.0),
+            ("e", 10_000_000, 1.0),
+        ],
+        schema={"topic": pl.String, "reach": pl.Int64, "influence": pl.Float64},
+        orient="row",
+    )
+    assert_frame_equal(got, expected)
+    values = dict(got.select("topic", "influence").rows())
+    assert values["a"] == pytest.approx(0.8, abs=1e-6)  # 1,000,000 followers
+    assert values["b"] == 0.0  # log10(10,000) = 4 exactly
+    assert values["c"] == pytest.approx(0.0, abs=1e-4)  # 10,000 followers
+
+
+def test_influence_without_sentiment_counts_every_author() -> None:
+    got = dict(influence_signal(AUTHORS, has_sentiment=False).select("topic", "reach").rows())
+    assert got == {"a": 6_000_000, "b": 9_999, "c": 10_000, "d": 50_000, "e": 10_000_000}
+
+
+def test_influence_reaches_full_strength_near_3_2_million() -> None:
+    full = round(10**6.5) - 1  # log10(1 + R) = 6.5
+    authors = pl.DataFrame(
+        [("a", "@x", 1, full, 1), ("b", "@y", 1, full - 1000, 1)],
+        schema=AUTHOR_SCHEMA,
+        orient="row",
+    )
+    got = dict(influence_signal(authors, has_sentiment=True).select("topic", "influence").rows())
+    assert got["a"] == pytest.approx(1.0, abs=1e-9)
+    assert 0.9999 < got["b"] < 1.0
