@@ -88,13 +88,14 @@ def test_robust_z_and_negativity_by_hand() -> None:
     a_az = (10 - 2) / math.sqrt(3)
     # a, negativity: median rated in the baseline is 2, so each window weighs min(rated, 2):
     #   shares 0, 1/2, 0, 1/2, 10/10 -> p0 = (0 + 1 + 0 + 1 + 2) / (2 + 2 + 2 + 2 + 2) = 0.4
-    a_p0 = 4 / 10
+    # p0 is then shrunk with 5 pseudo-mentions towards the capped share pooled over all
+    #   topics: a contributes 4 of 10, b and c have nothing rated -> prior 0.4
+    prior = 4 / 10
+    a_p0 = (4 + 5 * prior) / (10 + 5)
     a_p = (6 + 5 * a_p0) / (10 + 5)
     # b: all-zero baseline -> median 0, MAD 0, scale sqrt(1) = 1
     b_z = (3 - 0) / 1
-    # b has no rated baseline: p0 is the pooled share of all baselines (uncapped):
-    #   negative 0+1+0+1+10 = 12 of rated 2+2+2+2+10 = 18
-    prior = 12 / 18
+    # b has no rated baseline: p0 is the pooled prior itself
     b_p = (3 + 5 * prior) / (3 + 5)
     # c, mentions: baseline 0 10 20 30 40 -> median 20; |dev| 20 10 0 10 20 -> MAD 10;
     #   scale max(14.826, sqrt(21)) = 14.826

@@ -162,16 +162,27 @@ def test_quoted_fields_with_delimiters_quotes_and_newlines(tmp_path: Path) -> No
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_line counts records, not physical lines: a quoted newline shifts every later row",
-)
-def test_line_numbers_after_a_multi_line_record_are_physical(tmp_path: Path) -> None:
+def test_physical_line_counts_quoted_newlines(tmp_path: Path) -> None:
     path = put(
         tmp_path,
-        'timestamp,text\n2026-11-23,"two\nlines"\n2026-11-24,x\n',
+        '\n\ntimestamp,text\n2026-11-23,"two\nlines"\n2026-11-24,"three\r\nmore\nlines"\n'
+        "2026-11-25,x\n",
     )
-    assert read_source(path).frame.collect()["_line"].to_list() == [2, 4]
+    source = read_source(path)
+    record_lines = source.frame.collect()["_line"].to_list()
+    assert record_lines == [4, 5, 6]  # cheap: one line per record
+    assert [source.physical_line(n) for n in record_lines] == [4, 6, 9]  # exact
+
+
+def test_reported_lines_are_physical(tmp_path: Path) -> None:
+    import stormwatch as sw
+
+    path = put(tmp_path, 'timestamp,text\n2026-11-23T10:00Z,"a\nb"\nnever,x\n')
+    report = sw.analyse([path])
+    assert [(r.reason, r.first_line) for r in report.input.rejects] == [("bad timestamp", 4)]
+    bad = put(tmp_path, 'timestamp,text\n,"a\nb"\nnever,x\n', name="bad.csv")
+    with pytest.raises(InputError, match=r"bad\.csv, line 4, column 'timestamp'"):
+        read_source(bad)
 
 
 def test_quoted_empty_field_is_null_like_an_empty_one(tmp_path: Path) -> None:

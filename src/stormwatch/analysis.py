@@ -223,8 +223,9 @@ def _topic_column(sources: Sequence[Source]) -> str | None:
 def _summarise_input(
     sources: Sequence[Source], row: dict[str, Any], rejects: pl.DataFrame
 ) -> InputSummary:
+    locate = {s.path: s.physical_line for s in sources}
     items = tuple(
-        Rejects(r["_reject"], r["count"], r["_file"], r["line"], r["example"])
+        Rejects(r["_reject"], r["count"], r["_file"], locate[r["_file"]](r["line"]), r["example"])
         for r in rejects.iter_rows(named=True)
     )
     rows, rejected, after = row["rows"], row["rejected"], row["after"]

@@ -34,10 +34,12 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(
             f"{text!r} is not a duration; expected a number and a unit, e.g. 1h, 30m, 7d"
         )
-    delta = timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()])
-    if delta <= timedelta(0):  # after rounding to microseconds: 0.0000001s is zero too
+    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+    if seconds != int(seconds):
+        raise ValueError(f"{text!r} is not a whole number of seconds")
+    if seconds <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
-    return delta
+    return timedelta(seconds=int(seconds))
 
 
 def format_duration(delta: timedelta) -> str:
@@ -123,9 +125,15 @@ class Settings:
         return int(self.baseline / self.window)
 
 
+def _lang(value: str) -> str:
+    if value not in LANGS:
+        raise ValueError(f"unknown language {value!r}; use en or de")
+    return value
+
+
 # section -> key -> converter. Config files and STORMWATCH_<SECTION>_<KEY> share these names.
 CONFIG_KEYS: dict[str, dict[str, Any]] = {
-    "scan": {"window": parse_duration, "baseline": parse_duration, "by": str, "lang": str},
+    "scan": {"window": parse_duration, "baseline": parse_duration, "by": str, "lang": _lang},
     "weights": dict.fromkeys(SIGNALS, float),
     "levels": {"watch": float, "warning": float, "storm": float},
 }
@@ -188,14 +196,17 @@ def load_settings(
     objects. Raises ConfigError naming the file or variable and the key.
     """
     merged: dict[str, dict[str, object]] = {s: {} for s in CONFIG_KEYS}
+    origin: dict[str, str] = {}  # "section.key" -> where the value came from, for errors
     if path is not None:
         for section, values in read_config_file(path).items():
             merged[section].update(values)
+            origin.update({f"{section}.{key}": str(path) for key in values})
     for section, keys in CONFIG_KEYS.items():
         for key in keys:
             name = env_var(section, key)
             if env and env.get(name):
                 merged[section][key] = _convert(section, key, env[name], name)
+                origin[f"{section}.{key}"] = name
     scan: dict[str, Any] = dict(merged["scan"])
     weights = replace(Weights(), **merged["weights"])  # type: ignore[arg-type]
     thresholds = replace(Thresholds(), **merged["levels"])  # type: ignore[arg-type]
@@ -208,4 +219,10 @@ def load_settings(
             thresholds = value  # type: ignore[assignment]
         else:
             scan[key] = value
-    return Settings(weights=weights, thresholds=thresholds, **scan)
+        origin[key] = "the command line"
+    try:
+        return Settings(weights=weights, thresholds=thresholds, **scan)
+    except ConfigError as exc:
+        if origin:
+            exc.message += " (set by " + ", ".join(f"{k} from {v}" for k, v in origin.items()) + ")"
+        raise

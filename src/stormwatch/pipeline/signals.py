@@ -11,7 +11,9 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
   5 pseudo-mentions, ``p = (neg + 5·p0) / (rated + 5)``;
   strength ``clip((p - p0) / (1 - p0), 0, 1)``.
   ``p0`` weights each baseline window's share by its rated count capped at the median rated count,
-  so a storm that is already in the baseline does not make its own negativity look normal.
+  so a storm that is already in the baseline does not make its own negativity look normal, and
+  is itself shrunk with 5 pseudo-mentions towards the share pooled over all topics (0.15 when
+  no topic has sentiment), so a few baseline mentions cannot set it to 0 or 1.
 * influence: reach ``R`` = summed followers of the distinct authors of critical (negative)
   mentions now, or of all authors when the data has no sentiment; strength
   ``clip((log10(1 + R) - 4) / 2.5, 0, 1)``: 10,000 followers -> 0, ~3.2 million -> 1.
@@ -52,9 +54,6 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
     ``baseline_windows`` is how many trailing windows (1..n) the data actually covers.
     """
     base = (pl.col("window") >= 1) & (pl.col("window") <= baseline_windows)
-    pooled = grid.filter(base).select(pl.col("negative").sum(), pl.col("rated").sum())
-    neg_sum, rated_sum = pooled.row(0) if pooled.height else (0, 0)
-    prior = neg_sum / rated_sum if rated_sum else NEG_PRIOR
     capped = pl.min_horizontal(
         pl.col("rated"), pl.max_horizontal(pl.col("rated").filter(base).median(), pl.lit(1.0))
     )
@@ -67,12 +66,11 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
         (share * capped).filter(base & (pl.col("rated") > 0)).sum().alias("negative_base"),
         capped.filter(base & (pl.col("rated") > 0)).sum().alias("rated_base"),
     )
+    neg_sum, rated_sum = per_topic["negative_base"].sum(), per_topic["rated_base"].sum()
+    prior = neg_sum / rated_sum if rated_sum else NEG_PRIOR
     p0 = (
-        pl.when(pl.col("rated_base") > 0)
-        .then(pl.col("negative_base") / pl.col("rated_base"))
-        .otherwise(pl.lit(prior))
-        .clip(0.0, 0.99)
-    )
+        (pl.col("negative_base") + NEG_PSEUDO * prior) / (pl.col("rated_base") + NEG_PSEUDO)
+    ).clip(0.0, 0.99)
     shrunk = (pl.col("negative_now") + NEG_PSEUDO * pl.col("neg_share_base")) / (
         pl.col("rated_now") + NEG_PSEUDO
     )

@@ -7,7 +7,7 @@ the file. ``pipeline.normalise`` turns that into typed canonical mentions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,9 @@ class Source:
     """One input file, read lazily.
 
     ``frame`` has a String column per entry of ``columns`` (canonical name -> the file's header),
-    ``topic`` when a topic column was found, and ``_file`` / ``_line`` (1-based physical line).
+    ``topic`` when a topic column was found, and ``_file`` / ``_line``. ``_line`` is the line a
+    record would start on if no record spanned several lines (cheap to compute for every row);
+    ``physical_line`` turns it into the exact line an editor shows, for the few rows reported.
     """
 
     path: str
@@ -31,6 +33,7 @@ class Source:
     timestamp_formats: tuple[TimestampFormat, ...]
     timezone: str = "UTC"
     notes: tuple[str, ...] = field(default=())
+    physical_line: Callable[[int], int] = field(default=lambda line: line, compare=False)
 
     @property
     def topic_column(self) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 from pathlib import Path
 
 import polars as pl
@@ -9,7 +11,7 @@ import polars as pl
 from stormwatch.errors import InputError, SchemaError
 from stormwatch.schema import closest_headers, default_topic_column, find_column, match_columns
 from stormwatch.sources import Source
-from stormwatch.sources.sniff import sniff_layout
+from stormwatch.sources.sniff import Layout, sniff_layout
 from stormwatch.timestamps import CANDIDATES, detect_formats
 
 SAMPLE_ROWS = 1000
@@ -20,6 +22,24 @@ def _missing_timestamp_hint(header: tuple[str, ...]) -> str:
     if close:
         return f"is {close[0]!r} the time of each mention? Rename that column to 'timestamp'"
     return "the export needs a date/time column per mention, e.g. 'timestamp' or 'date'"
+
+
+def physical_line(path: Path, layout: Layout, record_line: int) -> int:
+    """The exact 1-based line where the record numbered ``record_line`` (header line + 1 + row
+    index) starts, counting quoted newlines: reads the file with the csv module up to it."""
+    target = record_line - layout.header_line - 1
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        for _ in range(layout.header_line - 1):
+            fh.readline()
+        reader = csv.reader(fh, delimiter=layout.delimiter)
+        next(reader, None)  # the header
+        for index in range(target + 1):
+            start = reader.line_num + 1
+            if next(reader, None) is None:
+                break
+            if index == target:
+                return layout.header_line - 1 + start
+    return record_line
 
 
 def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
@@ -80,7 +100,9 @@ def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
         raise InputError(
             path,
             f"cannot read {first[ts_col]!r} as a timestamp" if first else "no timestamps at all",
-            line=layout.header_line + 1 + (first["_row"] if first else 0),
+            line=physical_line(
+                path, layout, layout.header_line + 1 + (first["_row"] if first else 0)
+            ),
             column=ts_col,
             hint=f"expected e.g. {examples}",
         )
@@ -95,4 +117,11 @@ def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
             for canonical, original in columns.items()
         ),
     )
-    return Source(str(path), frame, dict(columns), formats, timezone)
+    return Source(
+        str(path),
+        frame,
+        dict(columns),
+        formats,
+        timezone,
+        physical_line=functools.partial(physical_line, path, layout),
+    )
