@@ -66,7 +66,8 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
         (share * capped).filter(base & (pl.col("rated") > 0)).sum().alias("negative_base"),
         capped.filter(base & (pl.col("rated") > 0)).sum().alias("rated_base"),
     )
-    neg_sum, rated_sum = per_topic["negative_base"].sum(), per_topic["rated_base"].sum()
+    neg_sum = float(per_topic["negative_base"].sum())
+    rated_sum = float(per_topic["rated_base"].sum())
     prior = neg_sum / rated_sum if rated_sum else NEG_PRIOR
     p0 = (
         (pl.col("negative_base") + NEG_PSEUDO * prior) / (pl.col("rated_base") + NEG_PSEUDO)
