@@ -32,7 +32,7 @@ counts = (
     .filter(pl.col("w") <= 168)
     .group_by("brand", "w")
     .len()
-    .collect()
+    .collect(engine=sys.argv[2])
 )
 print(counts.height)
 """
@@ -99,16 +99,27 @@ def main() -> None:
     size = path.stat().st_size
     exe = [sys.executable, "-m", "stormwatch"]
     scan_t, scan_rss = best_of([*exe, "scan", str(path), "--format", "json", "-q"], args.repeat)
-    bare_t, bare_rss = best_of([sys.executable, "-c", BARE, str(path)], args.repeat)
+    # The reference is the faster of polars' two engines for the bare aggregation.
+    bare = {
+        engine: best_of([sys.executable, "-c", BARE, str(path), engine], args.repeat)
+        for engine in ("auto", "streaming")
+    }
+    bare_engine = min(bare, key=lambda e: bare[e][0])
+    bare_t, bare_rss = bare[bare_engine]
     helps = [run([*exe, "--help"])[0] for _ in range(5)]
     help_t = statistics.median(helps)
     mb = 1024 * 1024
-    print(f"rows {args.rows:,}  file {size / mb:,.0f} MiB")
-    print(f"bare polars      {bare_t:7.2f} s   peak RSS {bare_rss / mb:7.0f} MiB")
-    print(f"stormwatch scan  {scan_t:7.2f} s   peak RSS {scan_rss / mb:7.0f} MiB")
+    print(f"rows {args.rows:,}  file {size / mb:,.0f} MiB  (best of {args.repeat})")
+    for engine, (t, rss) in bare.items():
+        print(f"bare polars {engine:9s} {t:7.2f} s   peak RSS {rss / mb:7.0f} MiB")
+    print(f"stormwatch scan        {scan_t:7.2f} s   peak RSS {scan_rss / mb:7.0f} MiB")
     ratio, mem = scan_t / bare_t, scan_rss / size
-    print(f"scan / bare      {ratio:7.2f} x   (target <= 1.3)  {'ok' if ratio <= 1.3 else 'MISS'}")
-    print(f"RSS / file size  {mem:7.2f} x   (target <= 1.3)  {'ok' if mem <= 1.3 else 'MISS'}")
+    print(
+        f"scan / bare ({bare_engine}) {ratio:5.2f} x   (target <= 1.3)  {'ok' if ratio <= 1.3 else 'MISS'}"
+    )
+    print(
+        f"RSS / file size        {mem:7.2f} x   (target <= 1.3)  {'ok' if mem <= 1.3 else 'MISS'}"
+    )
     print(
         f"--help           {help_t:7.3f} s   (target <= 0.3)  {'ok' if help_t <= 0.3 else 'MISS'}"
     )

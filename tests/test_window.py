@@ -8,7 +8,14 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from stormwatch.pipeline.window import assign_windows, count_authors, count_windows, fill_windows
+from stormwatch.pipeline.window import (
+    AFTER,
+    assign_windows,
+    count_authors,
+    count_windows,
+    fill_windows,
+    summarise,
+)
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)
@@ -57,21 +64,31 @@ def test_window_boundaries_are_closed_on_the_right() -> None:
         NOW - 2 * H,  # a4: closes window 2
         NOW - 3 * H + US,  # a5: just inside window 2
         NOW - 3 * H,  # a6: exactly now - 3h -> window 3, the last baseline window
-        NOW - 4 * H + US,  # a7: the oldest instant still kept
-        NOW - 4 * H,  # a8: beyond the baseline -> dropped
-        NOW + US,  # a9: after now -> dropped
-        NOW + 2 * H,  # a10: far after now -> dropped
+        NOW - 4 * H + US,  # a7: the oldest instant still in the baseline
+        NOW - 4 * H,  # a8: beyond the baseline -> "older" (n + 1)
+        NOW + US,  # a9: after now -> -1
+        NOW + 2 * H,  # b0: far after now -> -1
+        NOW - 100 * H,  # b1: far older -> n + 1
     )
     assert windows_of(assign_windows(frame, NOW, H, 3)) == [
         ("a0", 0),
         ("a1", 0),
+        ("a10", AFTER),
+        ("a11", 4),
         ("a2", 1),
         ("a3", 1),
         ("a4", 2),
         ("a5", 2),
         ("a6", 3),
         ("a7", 3),
+        ("a8", 4),
+        ("a9", AFTER),
     ]
+
+
+def test_missing_timestamp_has_no_window() -> None:
+    frame = mentions([(None, "t", "a", None, None)])
+    assert windows_of(assign_windows(frame, NOW, H, 3)) == [("a", None)]
 
 
 def test_window_column_is_int64_and_other_columns_are_kept() -> None:
@@ -85,17 +102,6 @@ def test_window_column_is_int64_and_other_columns_are_kept() -> None:
     assert_frame_equal(got, expected)
 
 
-def test_now_none_uses_the_newest_timestamp() -> None:
-    newest = NOW + timedelta(minutes=17)
-    frame = at(newest, newest - H, newest - H - US, newest - 3 * H, NOW)
-    assert windows_of(assign_windows(frame, None, H, 2)) == [
-        ("a0", 0),
-        ("a1", 1),
-        ("a2", 1),
-        ("a4", 0),
-    ]
-
-
 def test_other_window_widths() -> None:
     frame = at(NOW - timedelta(minutes=15), NOW - timedelta(minutes=16), NOW - timedelta(days=1))
     assert windows_of(assign_windows(frame, NOW, timedelta(minutes=15), 96)) == [
@@ -103,17 +109,16 @@ def test_other_window_widths() -> None:
         ("a1", 1),
         ("a2", 96),
     ]
+    assert windows_of(assign_windows(frame, NOW, timedelta(minutes=15), 95)) == [
+        ("a0", 1),
+        ("a1", 1),
+        ("a2", 96),  # older than the baseline
+    ]
     assert windows_of(assign_windows(frame, NOW, timedelta(days=1), 7)) == [
         ("a0", 0),
         ("a1", 0),
         ("a2", 1),
     ]
-
-
-def test_nothing_in_range_gives_an_empty_frame() -> None:
-    got = assign_windows(at(NOW + H, NOW - 10 * H), NOW, H, 3).collect()
-    assert got.height == 0
-    assert got.schema["window"] == pl.Int64
 
 
 # --- count_windows / count_authors -------------------------------------------------------------
@@ -131,9 +136,18 @@ ROWS = [
 ]
 
 
+def summary_of(rows: list[tuple[object, ...]], windows: int = 3) -> pl.DataFrame:
+    """The summary of usable mentions (the reader adds _file, _line and _reject)."""
+    frame = mentions(rows).with_columns(
+        pl.lit("f.csv").alias("_file"),
+        pl.int_range(2, len(rows) + 2).cast(pl.Int64).alias("_line"),
+        pl.lit(None, pl.String).alias("_reject"),
+    )
+    return summarise(assign_windows(frame, NOW, H, windows)).collect()
+
+
 def test_count_windows() -> None:
-    windowed = assign_windows(mentions(ROWS), NOW, H, 3)
-    got = count_windows(windowed).collect().sort("topic", "window")
+    got = count_windows(summary_of(ROWS), 3)
     expected = pl.DataFrame(
         [
             # topic, window, mentions, authors (nulls not counted), negative, rated, with_followers
@@ -148,14 +162,68 @@ def test_count_windows() -> None:
     assert_frame_equal(got, expected)
 
 
+def test_count_windows_leaves_out_rows_after_now_older_ones_and_rejects() -> None:
+    rows = [
+        *ROWS,
+        (NOW + US, "acme", "@late", 1, "negative"),
+        (NOW - 9 * H, "acme", "@old", 1, None),
+    ]
+    summary = summary_of(rows)
+    assert_frame_equal(count_windows(summary, 3), count_windows(summary_of(ROWS), 3))
+    rejected = summary.with_columns(pl.lit("bad timestamp").alias("_reject"))
+    assert count_windows(rejected, 3).height == 0
+
+
+def test_summary_keeps_what_accounting_needs() -> None:
+    rows = [
+        *ROWS,
+        (NOW + US, "acme", "@late", 1, "negative"),
+        (NOW - 9 * H, "acme", "@old", 1, None),
+    ]
+    summary = summary_of(rows)
+    assert int(summary["mentions"].sum()) == len(rows)
+    by_window = dict(
+        summary.group_by("window").agg(pl.col("mentions").sum()).sort("window").iter_rows()
+    )
+    assert by_window == {AFTER: 1, 0: 5, 1: 2, 2: 1, 4: 1}
+    assert summary["line"].min() == 2
+    assert summary["start"].min() == NOW - 9 * H
+    assert summary["end"].max() == NOW + US
+
+
+def test_authors_are_counted_across_files_once() -> None:
+    frame = mentions(ROWS[:2] + ROWS[4:6]).with_columns(
+        pl.Series("_file", ["a.csv", "b.csv", "a.csv", "b.csv"]),
+        pl.lit(2, pl.Int64).alias("_line"),
+        pl.lit(None, pl.String).alias("_reject"),
+    )
+    summary = summarise(assign_windows(frame, NOW, H, 3)).collect()
+    # @a in both files in window 0, @c in both files in window 1: one author each
+    assert count_windows(summary, 3).select("window", "mentions", "authors").rows() == [
+        (0, 2, 1),
+        (1, 2, 1),
+    ]
+
+
 def test_count_windows_without_authors_counts_zero_authors() -> None:
-    windowed = assign_windows(at(NOW, NOW).with_columns(author=pl.lit(None, pl.String)), NOW, H, 1)
-    assert count_windows(windowed).collect().select("mentions", "authors").rows() == [(2, 0)]
+    frame = at(NOW, NOW).with_columns(author=pl.lit(None, pl.String))
+    summary = summarise(
+        assign_windows(
+            frame.with_columns(
+                pl.lit("f").alias("_file"),
+                pl.lit(2, pl.Int64).alias("_line"),
+                pl.lit(None, pl.String).alias("_reject"),
+            ),
+            NOW,
+            H,
+            1,
+        )
+    ).collect()
+    assert count_windows(summary, 1).select("mentions", "authors").rows() == [(2, 0)]
 
 
 def test_count_authors_in_the_current_window() -> None:
-    windowed = assign_windows(mentions(ROWS), NOW, H, 3)
-    got = count_authors(windowed).collect().sort("topic", "author")
+    got = count_authors(summary_of(ROWS))
     expected = pl.DataFrame(
         [
             ("acme", "@a", 2, 120, 2),  # followers: the largest count seen

@@ -1,36 +1,35 @@
 """analyse(): the whole pipeline, read -> normalise -> window -> signals -> score -> recommend.
 
-One lazy plan over all inputs, collected once (``collect_all`` shares the scan between the
-window counts, the author counts and the row accounting).
+Everything the signals need comes from one streaming aggregation over all inputs
+(``window.summarise``), so a file is read once. Without ``--at`` the evaluation moment is the
+newest mention, which the readers guess from the head and tail of each file (exports are
+sorted); if the pass finds a newer one, it runs once more with that moment.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
 
-from stormwatch.checklist import load_checklist
 from stormwatch.errors import InputError
-from stormwatch.models import (
-    AuthorStat,
-    InputSummary,
-    Rejects,
-    Report,
-    SignalResult,
-    TopicResult,
-)
+from stormwatch.models import InputSummary, Rejects, Report
+from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.normalise import normalise
-from stormwatch.pipeline.recommend import recommend
 from stormwatch.pipeline.score import score_topics
 from stormwatch.pipeline.signals import influence_signal, window_signals
-from stormwatch.pipeline.window import assign_windows, count_authors, count_windows, fill_windows
-from stormwatch.settings import SIGNALS, Settings, format_duration
+from stormwatch.pipeline.window import (
+    AFTER,
+    assign_windows,
+    count_authors,
+    count_windows,
+    fill_windows,
+    summarise,
+)
+from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import Source, read_source
 
 MIN_BASELINE_WINDOWS = 3
@@ -50,11 +49,11 @@ def load_sources(
 
 def _collect(
     sources: Sequence[Source],
-    queries: list[pl.LazyFrame],
-    engine: Literal["auto", "streaming"] = "auto",
-) -> list[pl.DataFrame]:
+    query: pl.LazyFrame,
+    engine: Literal["auto", "streaming"] = "streaming",
+) -> pl.DataFrame:
     try:
-        return pl.collect_all(queries, engine=engine)
+        return query.collect(engine=engine)
     except pl.exceptions.PolarsError as exc:
         where = sources[0].path if len(sources) == 1 else ", ".join(s.path for s in sources)
         raise InputError(where, f"cannot read the data: {exc}".splitlines()[0]) from None
@@ -64,6 +63,12 @@ def _as_aware(now: datetime | None) -> datetime | None:
     if now is None or now.tzinfo is not None:
         return now
     return now.replace(tzinfo=UTC)
+
+
+def _newest(frame: pl.DataFrame) -> datetime | None:
+    """The newest usable timestamp in a summary, including mentions after the moment."""
+    value = frame.filter(pl.col("_reject").is_null())["end"].max()
+    return value if isinstance(value, datetime) else None
 
 
 def analyse(
@@ -88,131 +93,127 @@ def analyse(
     sources = load_sources(inputs, by=settings.by, timezone=timezone)
     if not sources:
         raise InputError("(no input)", "no input files given", hint="name at least one export")
-    now = _as_aware(now)
-    n_windows = settings.baseline_windows
+    given = _as_aware(now)
+    n = settings.baseline_windows
     mentions = pl.concat([normalise(s) for s in sources], how="vertical_relaxed")
-    # Pass 1 (streaming, tiny result): row accounting, and the evaluation moment if not given.
-    # The end of the data must be known before windows can be counted back from it; a second
-    # streaming pass is far cheaper than materialising every column to broadcast a max.
-    accounts = _collect(sources, [_account(mentions, now)], engine="streaming")[0]
-    ok = accounts.filter(pl.col("_reject").is_null())
-    start, end = _time_range(ok, now)
-    if start is None or end is None:
-        summary = _summarise_input(
-            sources,
-            _totals(accounts, pl.DataFrame({"rated": [0], "with_followers": [0], "authors": [0]})),
-            _reject_examples(sources, mentions, accounts),
-        )
-        raise _no_usable_rows(sources, summary, now)
-    topics = ok.filter(pl.col("count") > pl.col("after")).select(pl.col("topic").unique())
-    # Pass 2: window counts and the current window's authors, sharing one cached scan of the
-    # rows inside the horizon (the filter is pushed into the scan).
-    valid = mentions.filter(pl.col("_reject").is_null() & (pl.col("timestamp") <= end))
-    windowed = assign_windows(valid, end, settings.window, n_windows).cache()
-    counts, authors = _collect(sources, [count_windows(windowed), count_authors(windowed)])
-    row = _totals(accounts, counts)
-    summary = _summarise_input(sources, row, _reject_examples(sources, mentions, accounts))
-    span = end - start
-    covered = max(0, min(n_windows, int(span / settings.window) - 1))
-    grid = fill_windows(counts, sorted(topics["topic"].to_list()), n_windows)
+
+    def summary_at(moment: datetime) -> pl.DataFrame:
+        return _collect(sources, summarise(assign_windows(mentions, moment, settings.window, n)))
+
+    hints = [s.latest for s in sources if s.latest is not None]
+    end = given or (max(hints) if hints else None)
+    if end is None:  # no hint: one cheap pass over the timestamps
+        ok = mentions.filter(pl.col("_reject").is_null())
+        end = _collect(sources, ok.select(pl.col("timestamp").max())).item()
+    summary = summary_at(end) if end is not None else None
+    if given is None and summary is not None:
+        newest = _newest(summary)
+        if newest is not None and newest > end:  # the hint was not the newest mention
+            end, summary = newest, summary_at(newest)
+    totals = _totals(summary, n) if summary is not None else None
+    if end is None or summary is None or totals is None or totals["start"] is None:
+        raise _no_usable_rows(sources, mentions, summary, given)
+    inputs_summary = _summarise_input(sources, totals, _rejects(sources, mentions, summary))
+    return _report(sources, settings, end, summary, totals, inputs_summary)
+
+
+def _report(
+    sources: Sequence[Source],
+    settings: Settings,
+    end: datetime,
+    summary: pl.DataFrame,
+    totals: dict[str, Any],
+    inputs_summary: InputSummary,
+) -> Report:
+    n = settings.baseline_windows
+    counts = count_windows(summary, n)
+    authors = count_authors(summary)
+    covered = max(0, min(n, int((end - totals["start"]) / settings.window) - 1))
+    grid = fill_windows(counts, totals["topics"], n)
     signals = (
         window_signals(grid, covered)
-        .join(influence_signal(authors, row["has_sentiment"]), on="topic", how="left")
+        .join(influence_signal(authors, totals["has_sentiment"]), on="topic", how="left")
         .with_columns(pl.col("reach").fill_null(0), pl.col("influence").fill_null(0.0))
     )
+    history = covered >= MIN_BASELINE_WINDOWS
     available = [
         name
-        for name, ok_ in (
-            ("velocity", covered >= MIN_BASELINE_WINDOWS),
-            ("influence", row["has_followers"]),
-            ("negativity", row["has_sentiment"]),
-            ("spread", covered >= MIN_BASELINE_WINDOWS and row["has_authors"]),
+        for name, ok in (
+            ("velocity", history),
+            ("influence", totals["has_followers"]),
+            ("negativity", totals["has_sentiment"]),
+            ("spread", history and totals["has_authors"]),
         )
-        if ok_
+        if ok
     ]
     if not available:  # too short to compare, and nothing else to go on: still rank by volume
         available = ["velocity", "spread"]
     scored = score_topics(signals, settings.weights, available, settings.thresholds)
-    notes = _notes(settings, covered, row)
-    topics_out = _topic_results(scored, grid, authors, settings, available, row["has_sentiment"])
     return Report(
         evaluated_at=end,
         window=format_duration(settings.window),
         baseline=format_duration(settings.baseline),
         by=settings.by or _topic_column(sources),
         lang=settings.lang,
-        input=summary,
-        topics=topics_out,
+        input=inputs_summary,
+        topics=topic_results(scored, grid, authors, settings, available, totals["has_sentiment"]),
         signals_available=tuple(available),
-        history_start=row["start"],
+        history_start=totals["start"],
         baseline_windows=covered,
-        notes=notes,
+        notes=_notes(settings, covered, totals),
     )
 
 
-def _account(mentions: pl.LazyFrame, now: datetime | None) -> pl.LazyFrame:
-    """Per file, reject reason and topic: rows, the first line, the time range of rows at or
-    before ``now`` and the rows after it. Reads only the timestamp, follower and topic columns."""
-    in_range = (pl.col("timestamp") <= now) if now is not None else pl.lit(True)
-    return mentions.group_by("_file", "_reject", "topic").agg(
-        pl.len().alias("count"),
-        pl.col("_line").min().alias("line"),
-        pl.col("timestamp").filter(in_range).min().alias("start"),
-        pl.col("timestamp").filter(in_range).max().alias("end"),
-        (~in_range).sum().alias("after"),
-    )
-
-
-def _reject_examples(
-    sources: Sequence[Source], mentions: pl.LazyFrame, accounts: pl.DataFrame
-) -> pl.DataFrame:
-    """Per file and reason: count, first line and that line's raw timestamp. Costs one more
-    streaming pass, only when some rows were rejected."""
-    firsts = (
-        accounts.filter(pl.col("_reject").is_not_null())
-        .group_by("_file", "_reject")
-        .agg(pl.col("count").sum(), pl.col("line").min())
-        .sort("_file", "_reject")
-    )
-    if firsts.height == 0:
-        return firsts.with_columns(pl.lit(None, pl.String).alias("example"))
-    lines = firsts.select("_file", "line")
-    examples = _collect(
-        sources,
-        [
-            mentions.join(
-                lines.lazy(), left_on=["_file", "_line"], right_on=["_file", "line"]
-            ).select("_file", pl.col("_line").alias("line"), pl.col("_raw_ts").alias("example"))
-        ],
-        engine="streaming",
-    )[0].unique(["_file", "line"])
-    return firsts.join(examples, on=["_file", "line"], how="left").sort("_file", "_reject")
-
-
-def _time_range(ok: pl.DataFrame, now: datetime | None) -> tuple[datetime | None, datetime | None]:
-    """The first usable mention, and the evaluation moment (``now``, else the last mention)."""
-    start, last = ok["start"].min(), ok["end"].max()
-    end = now or last
-    return (
-        start if isinstance(start, datetime) else None,
-        end if isinstance(end, datetime) else None,
-    )
-
-
-def _totals(accounts: pl.DataFrame, counts: pl.DataFrame) -> dict[str, Any]:
-    """Whole-input figures from the accounting frame and the window counts."""
-    ok = accounts.filter(pl.col("_reject").is_null())
-    rows = int(accounts["count"].sum())
+def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
+    """Whole-input figures from the summary: rows, rejected, after the moment, the first
+    usable mention, the topics, and which columns carry data inside the horizon."""
+    ok = summary.filter(pl.col("_reject").is_null())
+    seen = ok.filter(pl.col("window") != AFTER)
+    horizon = ok.filter(pl.col("window").is_between(0, windows))
+    rows = int(summary["mentions"].sum())
+    start = seen["start"].min()
     return {
         "rows": rows,
-        "rejected": rows - int(ok["count"].sum()),
-        "after": int(ok["after"].sum()),
-        "start": ok["start"].min(),
-        "end": ok["end"].max(),
-        "has_sentiment": int(counts["rated"].sum()) > 0,
-        "has_followers": int(counts["with_followers"].sum()) > 0,
-        "has_authors": int(counts["authors"].sum()) > 0,
+        "rejected": rows - int(ok["mentions"].sum()),
+        "after": int(ok.filter(pl.col("window") == AFTER)["mentions"].sum()),
+        "start": start if isinstance(start, datetime) else None,
+        "topics": sorted(seen["topic"].unique().to_list()),
+        "has_sentiment": int(horizon["rated"].sum()) > 0,
+        "has_followers": int(horizon["with_followers"].sum()) > 0,
+        "has_authors": int(horizon["authors"].sum()) > 0,
     }
+
+
+def _rejects(
+    sources: Sequence[Source], mentions: pl.LazyFrame, summary: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Per file and reason: count, first record line and that line's raw timestamp. Fetching
+    the examples costs one more streaming pass, only when some rows were rejected."""
+    schema = {"_file": pl.String, "_reject": pl.String, "count": pl.Int64, "line": pl.Int64}
+    if summary is None:
+        firsts = _collect(
+            sources,
+            mentions.filter(pl.col("_reject").is_not_null())
+            .group_by("_file", "_reject")
+            .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("_line").min().alias("line")),
+        )
+    else:
+        firsts = (
+            summary.filter(pl.col("_reject").is_not_null())
+            .group_by("_file", "_reject")
+            .agg(pl.col("mentions").sum().alias("count"), pl.col("line").min())
+        )
+    firsts = firsts.select([pl.col(k).cast(v) for k, v in schema.items()]).sort("_file", "_reject")
+    if firsts.height == 0:
+        return firsts.with_columns(pl.lit(None, pl.String).alias("example"))
+    lines = firsts.select("_file", "line").lazy()
+    examples = _collect(
+        sources,
+        mentions.join(lines, left_on=["_file", "_line"], right_on=["_file", "line"]).select(
+            "_file", pl.col("_line").alias("line"), pl.col("_raw_ts").alias("example")
+        ),
+    ).unique(["_file", "line"])
+    return firsts.join(examples, on=["_file", "line"], how="left").sort("_file", "_reject")
 
 
 def _topic_column(sources: Sequence[Source]) -> str | None:
@@ -221,14 +222,14 @@ def _topic_column(sources: Sequence[Source]) -> str | None:
 
 
 def _summarise_input(
-    sources: Sequence[Source], row: dict[str, Any], rejects: pl.DataFrame
+    sources: Sequence[Source], totals: dict[str, Any], rejects: pl.DataFrame
 ) -> InputSummary:
     locate = {s.path: s.physical_line for s in sources}
     items = tuple(
         Rejects(r["_reject"], r["count"], r["_file"], locate[r["_file"]](r["line"]), r["example"])
         for r in rejects.iter_rows(named=True)
     )
-    rows, rejected, after = row["rows"], row["rejected"], row["after"]
+    rows, rejected, after = totals["rows"], totals["rejected"], totals["after"]
     return InputSummary(
         files=tuple(s.path for s in sources),
         rows_read=rows,
@@ -242,23 +243,31 @@ def _summarise_input(
 
 
 def _no_usable_rows(
-    sources: Sequence[Source], summary: InputSummary, now: datetime | None
+    sources: Sequence[Source],
+    mentions: pl.LazyFrame,
+    summary: pl.DataFrame | None,
+    now: datetime | None,
 ) -> InputError:
     where = sources[0].path if len(sources) == 1 else "input"
-    if summary.rows_read == 0:
+    rejects = _rejects(sources, mentions, summary)
+    rows_read = (
+        int(summary["mentions"].sum()) if summary is not None else int(rejects["count"].sum())
+    )
+    if rows_read == 0:
         return InputError(where, "no mentions in the input", hint="export the mentions again")
-    if summary.rows_after_evaluation:
+    usable = rows_read - int(rejects["count"].sum())
+    if usable and now is not None:
         return InputError(
             where,
-            f"all {summary.rows_after_evaluation} usable mentions are after "
-            f"--at {now:%Y-%m-%dT%H:%M:%SZ}",
+            f"all {usable} usable mentions are after --at {now:%Y-%m-%dT%H:%M:%SZ}",
             hint="choose a later --at",
         )
-    first = summary.rejects[0]
+    first = rejects.row(0, named=True)
+    line = {s.path: s.physical_line for s in sources}[first["_file"]](first["line"])
     return InputError(
-        first.file,
-        f"none of the {summary.rows_read} rows is usable ({first.reason}: {first.example!r})",
-        line=first.first_line,
+        first["_file"],
+        f"none of the {rows_read} rows is usable ({first['_reject']}: {first['example']!r})",
+        line=line,
         hint="check the timestamp column of the export",
     )
 
@@ -286,100 +295,3 @@ def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[st
     if not row["has_authors"]:
         notes.append("no author column in the data: spread is not scored")
     return tuple(notes)
-
-
-def _num(value: object) -> float:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return 0.0
-    return float(value)  # type: ignore[arg-type]
-
-
-def _author_stats(frame: pl.DataFrame) -> dict[str, tuple[AuthorStat, ...]]:
-    out: dict[str, list[AuthorStat]] = {}
-    for r in frame.iter_rows(named=True):
-        out.setdefault(r["topic"], []).append(
-            AuthorStat(r["author"], r["followers"], r["mentions"], r["negative"])
-        )
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _signal_results(r: dict[str, object], available: Sequence[str]) -> dict[str, SignalResult]:
-    """Raw value, strength, points and the numbers behind each signal of one scored row."""
-    measured: dict[str, tuple[object, dict[str, object]]] = {
-        "velocity": (r["mentions_z"], {"now": r["mentions_now"], "median": r["mentions_median"]}),
-        "influence": (r["reach"], {"reach": r["reach"]}),
-        "negativity": (
-            r["neg_share_now"],
-            {
-                "share_now": r["neg_share_now"],
-                "share_baseline": r["neg_share_base"],
-                "negative": r["negative_now"],
-            },
-        ),
-        "spread": (r["authors_z"], {"now": r["authors_now"], "median": r["authors_median"]}),
-    }
-    return {
-        name: SignalResult(
-            name,
-            round(_num(raw), 3),
-            round(_num(r[name]), 3),
-            round(_num(r[f"points_{name}"]), 1),
-            name in available,
-            {k: round(_num(v), 3) for k, v in detail.items()},
-        )
-        for name, (raw, detail) in measured.items()
-        if name in SIGNALS
-    }
-
-
-def _topic_results(
-    scored: pl.DataFrame,
-    grid: pl.DataFrame,
-    authors: pl.DataFrame,
-    settings: Settings,
-    available: Sequence[str],
-    has_sentiment: bool,
-) -> tuple[TopicResult, ...]:
-    checklist = load_checklist(settings.lang)
-    window = format_duration(settings.window)
-    top = _author_stats(
-        authors.sort(
-            ["topic", "mentions", "followers", "author"],
-            descending=[False, True, True, False],
-            nulls_last=True,
-        )
-        .group_by("topic", maintain_order=True)
-        .head(settings.top_authors)
-    )
-    critical = (pl.col("negative") > 0) if has_sentiment else pl.lit(True)
-    critics = _author_stats(
-        authors.filter(critical & pl.col("followers").is_not_null())
-        .sort(["topic", "followers", "author"], descending=[False, True, False])
-        .group_by("topic", maintain_order=True)
-        .head(1)
-    )
-    spark = dict(
-        grid.filter(pl.col("window") < settings.sparkline)
-        .sort(["topic", "window"], descending=[False, True])
-        .group_by("topic", maintain_order=True)
-        .agg(pl.col("mentions"))
-        .iter_rows()
-    )
-    results: list[TopicResult] = []
-    for r in scored.iter_rows(named=True):
-        signals = _signal_results(r, available)
-        critic = critics.get(r["topic"], ())
-        topic = TopicResult(
-            rank=int(r["rank"]),
-            topic=r["topic"],
-            score=float(r["score"]),
-            level=r["level"],
-            mentions=int(r["mentions_now"]),
-            baseline=round(_num(r["mentions_median"]), 3),
-            signals=signals,
-            top_authors=top.get(r["topic"], ()),
-            top_critic=critic[0] if critic else None,
-            sparkline=tuple(int(x) for x in spark.get(r["topic"], [])),
-        )
-        results.append(replace(topic, recommendations=recommend(topic, checklist, window)))
-    return tuple(results)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from stormwatch.schema import CANONICAL, sentiment_expr
@@ -21,32 +23,31 @@ def _integer(raw: pl.Expr) -> pl.Expr:
 
 def normalise(source: Source) -> pl.LazyFrame:
     """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``
-    and ``_reject`` (null for usable rows, else the reason). Absent columns are typed nulls."""
-    lf = source.frame
+    and ``_reject`` (null for usable rows, else the reason). Absent columns are typed nulls.
+
+    Built in two steps on purpose: the columns that decide whether a row is usable (timestamp,
+    followers, topic) come first, the rest after, so a filter on time or ``_reject`` is pushed
+    below the costlier conversions and they run only on the rows that survive it.
+    """
     present = set(source.columns)
-    ts = parse_expr(pl.col("timestamp"), source.timestamp_formats, source.timezone)
-    exprs: list[pl.Expr] = []
-    for name, dtype in CANONICAL.items():
+
+    def column(name: str, convert: Callable[[pl.Expr], pl.Expr] | None = None) -> pl.Expr:
         if name not in present:
-            exprs.append(pl.lit(None, dtype=dtype).alias(name))
-        elif name == "timestamp":
-            exprs.append(ts.alias("timestamp"))
-        elif name in ("followers", "engagement"):
-            exprs.append(_integer(pl.col(name)).alias(name))
-        elif name == "sentiment":
-            exprs.append(sentiment_expr(pl.col(name)).alias(name))
-        else:
-            exprs.append(pl.col(name))
-    typed = lf.select(
+            return pl.lit(None, dtype=CANONICAL[name]).alias(name)
+        return (convert(pl.col(name)) if convert else pl.col(name)).alias(name)
+
+    topic = pl.col("topic").fill_null("(none)") if "topic" in present else pl.lit("all")
+    ts = parse_expr(pl.col("timestamp"), source.timestamp_formats, source.timezone)
+    first = source.frame.select(
         pl.col("_file"),
         pl.col("_line"),
         pl.col("timestamp").alias("_raw_ts"),
-        *exprs,
+        ts.alias("timestamp"),
+        topic.alias("topic"),
+        column("followers", _integer),
+        *(pl.col(n) for n in ("author", "sentiment", "engagement") if n in present),
+        *(column(n) for n in ("text", "url", "platform", "language", "id")),
     )
-    if "topic" not in present:
-        typed = typed.with_columns(pl.lit("all").alias("topic"))
-    else:
-        typed = typed.with_columns(pl.col("topic").fill_null("(none)"))
     reject = (
         pl.when(pl.col("_raw_ts").is_null())  # the CSV reader reads "" as null
         .then(pl.lit(REASONS[0]))
@@ -56,4 +57,12 @@ def normalise(source: Source) -> pl.LazyFrame:
         .then(pl.lit(REASONS[2]))
         .otherwise(None)
     )
-    return typed.with_columns(reject.alias("_reject"))
+    return (
+        first.with_columns(reject.alias("_reject"))
+        .with_columns(
+            column("author"),
+            column("sentiment", sentiment_expr),
+            column("engagement", _integer),
+        )
+        .select("_file", "_line", "_raw_ts", *CANONICAL, "_reject")
+    )

@@ -1,8 +1,10 @@
-"""Window: place each mention in a window counted back from the evaluation moment.
+"""Window: place each mention in a window counted back from the evaluation moment, and count
+everything the later stages need in one aggregation.
 
 Windows are closed on the right: window ``k`` holds mentions with
 ``now - (k+1)·window < timestamp <= now - k·window``. Window 0 is the current window,
-1..n the trailing baseline. Nothing after ``now`` is kept, so ``--at`` cannot see the future.
+1..n the trailing baseline, n+1 everything older; -1 marks mentions after ``now``, which are
+counted (to be reported) but never reach a signal, so ``--at`` cannot see the future.
 """
 
 from __future__ import annotations
@@ -11,46 +13,80 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-
-def now_expr(now: datetime | None) -> pl.Expr:
-    """The evaluation moment: the given time, else the newest timestamp in the data."""
-    if now is None:
-        return pl.col("timestamp").max()
-    return pl.lit(now).cast(pl.Datetime("us", "UTC"))
+AFTER = -1
 
 
 def assign_windows(
-    mentions: pl.LazyFrame, now: datetime | None, window: timedelta, windows: int
+    mentions: pl.LazyFrame, now: datetime, window: timedelta, windows: int
 ) -> pl.LazyFrame:
-    """Add ``window`` (0 = current, 1..``windows`` = baseline); drop rows outside that range."""
+    """Add ``window``: 0 current, 1..``windows`` baseline, ``windows + 1`` older, -1 after
+    ``now``; null where the timestamp is missing."""
     width_us = int(window.total_seconds() * 1_000_000)
-    age_us = (now_expr(now) - pl.col("timestamp")).dt.total_microseconds()
-    return mentions.with_columns((age_us // width_us).alias("window")).filter(
-        (pl.col("window") >= 0) & (pl.col("window") <= windows)
-    )
+    age_us = (
+        pl.lit(now).cast(pl.Datetime("us", "UTC")) - pl.col("timestamp")
+    ).dt.total_microseconds()
+    raw = age_us // width_us  # floor division: a mention 1 µs after `now` is in window -1
+    return mentions.with_columns(raw.clip(AFTER, windows + 1).alias("window"))
 
 
-def count_windows(windowed: pl.LazyFrame) -> pl.LazyFrame:
-    """Per topic and window: mentions, distinct authors, negative and rated mentions."""
-    return windowed.group_by("topic", "window").agg(
+def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
+    """The single pass over the mentions: per group of
+
+    * ``_file`` (rejected rows only; null for usable rows, so authors are counted across files),
+    * ``_reject``, ``topic``, ``window``,
+    * ``author`` for the current window only (null elsewhere),
+
+    the mentions, distinct authors, negative / rated / with-followers counts, the largest
+    follower count, the first record line and the time range. Small: topics x windows plus the
+    current window's authors.
+    """
+    ok = pl.col("_reject").is_null()
+    return windowed.group_by(
+        pl.when(~ok).then(pl.col("_file")).alias("_file"),
+        "_reject",
+        "topic",
+        "window",
+        pl.when(ok & (pl.col("window") == 0)).then(pl.col("author")).alias("author"),
+    ).agg(
         pl.len().cast(pl.Int64).alias("mentions"),
         pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
         (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
         pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
+        pl.col("followers").max().alias("followers"),
+        pl.col("_line").min().alias("line"),
+        pl.col("timestamp").min().alias("start"),
+        pl.col("timestamp").max().alias("end"),
     )
 
 
-def count_authors(windowed: pl.LazyFrame) -> pl.LazyFrame:
+def _usable(summary: pl.DataFrame, windows: int) -> pl.DataFrame:
+    return summary.filter(pl.col("_reject").is_null() & pl.col("window").is_between(0, windows))
+
+
+def count_windows(summary: pl.DataFrame, windows: int) -> pl.DataFrame:
+    """Per topic and window 0..``windows``: mentions, distinct authors, negative, rated and
+    with-followers counts."""
+    return (
+        _usable(summary, windows)
+        .group_by("topic", "window")
+        .agg(
+            # Window 0 has one group per author (each counting 1 distinct author), the others
+            # one group per topic: either way the sum is the number of distinct authors.
+            pl.col("mentions", "authors", "negative", "rated", "with_followers").sum(),
+        )
+        .sort("topic", "window")
+    )
+
+
+def count_authors(summary: pl.DataFrame) -> pl.DataFrame:
     """Per topic and author in the current window: posts, followers (max seen), negative posts."""
     return (
-        windowed.filter((pl.col("window") == 0) & pl.col("author").is_not_null())
-        .group_by("topic", "author")
-        .agg(
-            pl.len().cast(pl.Int64).alias("mentions"),
-            pl.col("followers").max().alias("followers"),
-            (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
+        summary.filter(
+            pl.col("_reject").is_null() & (pl.col("window") == 0) & pl.col("author").is_not_null()
         )
+        .select("topic", "author", "mentions", "followers", "negative")
+        .sort("topic", "author")
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -33,6 +34,8 @@ class Source:
     timestamp_formats: tuple[TimestampFormat, ...]
     timezone: str = "UTC"
     notes: tuple[str, ...] = field(default=())
+    #: A guess of the newest timestamp (from samples), or None. ``analyse`` verifies it.
+    latest: datetime | None = None
     physical_line: Callable[[int], int] = field(default=lambda line: line, compare=False)
 
     @property

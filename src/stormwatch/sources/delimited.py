@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +13,7 @@ from stormwatch.errors import InputError, SchemaError
 from stormwatch.schema import closest_headers, default_topic_column, find_column, match_columns
 from stormwatch.sources import Source
 from stormwatch.sources.sniff import Layout, sniff_layout
-from stormwatch.timestamps import CANDIDATES, detect_formats
+from stormwatch.timestamps import CANDIDATES, TimestampFormat, detect_formats, parse_expr
 
 SAMPLE_ROWS = 1000
 
@@ -40,6 +41,27 @@ def physical_line(path: Path, layout: Layout, record_line: int) -> int:
             if index == target:
                 return layout.header_line - 1 + start
     return record_line
+
+
+def _tail_values(path: Path, layout: Layout, column: str, size: int = 64 * 1024) -> list[str]:
+    """Raw values of ``column`` in the last ``size`` bytes (whole lines only). A record cut by
+    the boundary may yield garbage, which simply fails to parse."""
+    index = layout.header.index(column)
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - size))
+        data = fh.read()
+    lines = data.decode("utf-8", errors="replace").splitlines()[1:]
+    return [row[index] for row in csv.reader(lines, delimiter=layout.delimiter) if len(row) > index]
+
+
+def _latest(
+    values: list[str], formats: tuple[TimestampFormat, ...], timezone: str
+) -> datetime | None:
+    """The newest of ``values`` parsed with ``formats`` (None when none parses)."""
+    frame = pl.DataFrame({"raw": [v.strip() for v in values]}, schema={"raw": pl.String})
+    newest = frame.select(parse_expr(pl.col("raw"), formats, timezone).max()).item()
+    return newest if isinstance(newest, datetime) else None
 
 
 def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
@@ -117,11 +139,15 @@ def read_delimited(path: Path, *, by: str | None, timezone: str) -> Source:
             for canonical, original in columns.items()
         ),
     )
+    # Exports are sorted by time, newest first or last: the head and tail samples give a
+    # good guess of the newest mention (analyse verifies it and rescans if it was wrong).
+    latest = _latest(values + _tail_values(path, layout, ts_col), formats, timezone)
     return Source(
         str(path),
         frame,
         dict(columns),
         formats,
         timezone,
+        latest=latest,
         physical_line=functools.partial(physical_line, path, layout),
     )

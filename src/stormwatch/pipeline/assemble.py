@@ -1,0 +1,111 @@
+"""Assemble: scored rows and author counts -> typed TopicResult records with recommendations."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import polars as pl
+
+from stormwatch.checklist import load_checklist
+from stormwatch.models import AuthorStat, SignalResult, TopicResult
+from stormwatch.pipeline.recommend import recommend
+from stormwatch.settings import SIGNALS, Settings, format_duration
+
+
+def _num(value: object) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0.0
+    return float(value)  # type: ignore[arg-type]
+
+
+def _author_stats(frame: pl.DataFrame) -> dict[str, tuple[AuthorStat, ...]]:
+    out: dict[str, list[AuthorStat]] = {}
+    for r in frame.iter_rows(named=True):
+        out.setdefault(r["topic"], []).append(
+            AuthorStat(r["author"], r["followers"], r["mentions"], r["negative"])
+        )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _signal_results(r: dict[str, object], available: Sequence[str]) -> dict[str, SignalResult]:
+    """Raw value, strength, points and the numbers behind each signal of one scored row."""
+    measured: dict[str, tuple[object, dict[str, object]]] = {
+        "velocity": (r["mentions_z"], {"now": r["mentions_now"], "median": r["mentions_median"]}),
+        "influence": (r["reach"], {"reach": r["reach"]}),
+        "negativity": (
+            r["neg_share_now"],
+            {
+                "share_now": r["neg_share_now"],
+                "share_baseline": r["neg_share_base"],
+                "negative": r["negative_now"],
+            },
+        ),
+        "spread": (r["authors_z"], {"now": r["authors_now"], "median": r["authors_median"]}),
+    }
+    return {
+        name: SignalResult(
+            name,
+            round(_num(raw), 3),
+            round(_num(r[name]), 3),
+            round(_num(r[f"points_{name}"]), 1),
+            name in available,
+            {k: round(_num(v), 3) for k, v in detail.items()},
+        )
+        for name, (raw, detail) in measured.items()
+        if name in SIGNALS
+    }
+
+
+def topic_results(
+    scored: pl.DataFrame,
+    grid: pl.DataFrame,
+    authors: pl.DataFrame,
+    settings: Settings,
+    available: Sequence[str],
+    has_sentiment: bool,
+) -> tuple[TopicResult, ...]:
+    checklist = load_checklist(settings.lang)
+    window = format_duration(settings.window)
+    top = _author_stats(
+        authors.sort(
+            ["topic", "mentions", "followers", "author"],
+            descending=[False, True, True, False],
+            nulls_last=True,
+        )
+        .group_by("topic", maintain_order=True)
+        .head(settings.top_authors)
+    )
+    critical = (pl.col("negative") > 0) if has_sentiment else pl.lit(True)
+    critics = _author_stats(
+        authors.filter(critical & pl.col("followers").is_not_null())
+        .sort(["topic", "followers", "author"], descending=[False, True, False])
+        .group_by("topic", maintain_order=True)
+        .head(1)
+    )
+    spark = dict(
+        grid.filter(pl.col("window") < settings.sparkline)
+        .sort(["topic", "window"], descending=[False, True])
+        .group_by("topic", maintain_order=True)
+        .agg(pl.col("mentions"))
+        .iter_rows()
+    )
+    results: list[TopicResult] = []
+    for r in scored.iter_rows(named=True):
+        signals = _signal_results(r, available)
+        critic = critics.get(r["topic"], ())
+        topic = TopicResult(
+            rank=int(r["rank"]),
+            topic=r["topic"],
+            score=float(r["score"]),
+            level=r["level"],
+            mentions=int(r["mentions_now"]),
+            baseline=round(_num(r["mentions_median"]), 3),
+            signals=signals,
+            top_authors=top.get(r["topic"], ()),
+            top_critic=critic[0] if critic else None,
+            sparkline=tuple(int(x) for x in spark.get(r["topic"], [])),
+        )
+        results.append(replace(topic, recommendations=recommend(topic, checklist, window)))
+    return tuple(results)
