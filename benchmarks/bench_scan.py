@@ -105,24 +105,22 @@ def main() -> None:
         for engine in ("auto", "streaming")
     }
     bare_engine = min(bare, key=lambda e: bare[e][0])
-    bare_t, bare_rss = bare[bare_engine]
+    bare_t = bare[bare_engine][0]
     helps = [run([*exe, "--help"])[0] for _ in range(5)]
     help_t = statistics.median(helps)
     mb = 1024 * 1024
     print(f"rows {args.rows:,}  file {size / mb:,.0f} MiB  (best of {args.repeat})")
     for engine, (t, rss) in bare.items():
-        print(f"bare polars {engine:9s} {t:7.2f} s   peak RSS {rss / mb:7.0f} MiB")
+        print(f"bare polars {engine:10s} {t:7.2f} s   peak RSS {rss / mb:7.0f} MiB")
     print(f"stormwatch scan        {scan_t:7.2f} s   peak RSS {scan_rss / mb:7.0f} MiB")
-    ratio, mem = scan_t / bare_t, scan_rss / size
-    print(
-        f"scan / bare ({bare_engine}) {ratio:5.2f} x   (target <= 1.3)  {'ok' if ratio <= 1.3 else 'MISS'}"
-    )
-    print(
-        f"RSS / file size        {mem:7.2f} x   (target <= 1.3)  {'ok' if mem <= 1.3 else 'MISS'}"
-    )
-    print(
-        f"--help           {help_t:7.3f} s   (target <= 0.3)  {'ok' if help_t <= 0.3 else 'MISS'}"
-    )
+    verdict(f"scan / bare ({bare_engine})", scan_t / bare_t, "x", 1.3)
+    verdict("RSS / file size", scan_rss / size, "x", 1.3)
+    verdict("--help", help_t, "s", 0.3)
+
+
+def verdict(name: str, value: float, unit: str, target: float) -> None:
+    status = "ok" if value <= target else "MISS"
+    print(f"{name:22s} {value:7.2f} {unit}   (target <= {target})  {status}")
 
 
 if __name__ == "__main__":

@@ -198,6 +198,13 @@ def test_lang_from_locale_and_flag(storm_csv: Path) -> None:
     )
 
 
+def test_config_file_language_beats_the_locale(storm_csv: Path, tmp_path: Path) -> None:
+    config = tmp_path / "en.toml"
+    config.write_text('[scan]\nlang = "en"\n')
+    env = {"LANG": "de_DE.UTF-8", "STORMWATCH_CONFIG": str(config)}
+    assert json.loads(invoke("scan", str(storm_csv), env=env).stdout)["lang"] == "en"
+
+
 def test_settings_from_env_and_config_file(storm_csv: Path, tmp_path: Path) -> None:
     config = tmp_path / "stormwatch.toml"
     config.write_text('[scan]\nwindow = "2h"\n[levels]\nstorm = 99.5\n')

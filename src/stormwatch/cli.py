@@ -20,7 +20,7 @@ import typer
 
 from stormwatch.__about__ import __version__
 from stormwatch.errors import StormwatchError
-from stormwatch.settings import LEVELS, format_duration, load_settings, parse_duration
+from stormwatch.settings import LEVELS, Settings, load_settings, parse_duration
 
 
 class ExitCode(enum.IntEnum):
@@ -246,11 +246,8 @@ def scan(
         config_path(config, env),
         env,
         {"by": by, "window": _duration(window), "baseline": _duration(baseline), "lang": lang},
+        defaults=Settings(lang=default_lang(env)),
     )
-    if lang is None and "STORMWATCH_SCAN_LANG" not in env and settings.lang == "en":
-        from dataclasses import replace
-
-        settings = replace(settings, lang=default_lang(env))
     now = _moment(at, timezone)
 
     from stormwatch import render
@@ -280,4 +277,4 @@ def main(prog_name: str = "stormwatch") -> None:
     app(prog_name=prog_name)
 
 
-__all__ = ["ExitCode", "app", "format_duration", "main"]
+__all__ = ["ExitCode", "app", "main"]

@@ -189,12 +189,15 @@ def load_settings(
     path: str | Path | None = None,
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, object] | None = None,
+    defaults: Settings | None = None,
 ) -> Settings:
-    """Resolve settings: ``overrides`` (flags) > ``STORMWATCH_*`` in ``env`` > TOML file > defaults.
+    """Resolve settings: ``overrides`` (flags) > ``STORMWATCH_*`` in ``env`` > TOML file >
+    ``defaults`` (``Settings()`` unless given, e.g. with the language of the user's locale).
 
     ``overrides`` uses flat names: window, baseline, by, lang, and ``weights``/``thresholds``
     objects. Raises ConfigError naming the file or variable and the key.
     """
+    base = defaults or Settings()
     merged: dict[str, dict[str, object]] = {s: {} for s in CONFIG_KEYS}
     origin: dict[str, str] = {}  # "section.key" -> where the value came from, for errors
     if path is not None:
@@ -208,8 +211,8 @@ def load_settings(
                 merged[section][key] = _convert(section, key, env[name], name)
                 origin[f"{section}.{key}"] = name
     scan: dict[str, Any] = dict(merged["scan"])
-    weights = replace(Weights(), **merged["weights"])  # type: ignore[arg-type]
-    thresholds = replace(Thresholds(), **merged["levels"])  # type: ignore[arg-type]
+    weights = replace(base.weights, **merged["weights"])  # type: ignore[arg-type]
+    thresholds = replace(base.thresholds, **merged["levels"])  # type: ignore[arg-type]
     for key, value in (overrides or {}).items():
         if value is None:
             continue
@@ -221,7 +224,7 @@ def load_settings(
             scan[key] = value
         origin[key] = "the command line"
     try:
-        return Settings(weights=weights, thresholds=thresholds, **scan)
+        return replace(base, weights=weights, thresholds=thresholds, **scan)
     except ConfigError as exc:
         if origin:
             exc.message += " (set by " + ", ".join(f"{k} from {v}" for k, v in origin.items()) + ")"
