@@ -371,7 +371,7 @@ def test_binary_file_with_nul_bytes(tmp_path: Path) -> None:
 def test_unterminated_quote_is_an_input_error(tmp_path: Path) -> None:
     path = put(tmp_path, 'timestamp;author\n2026-11-23;a\n"2026-11-24;b\n2026-11-25;c\n')
     err = read_error(path)
-    assert str(err).startswith(f"{path}: cannot parse the file as CSV: ")
+    assert str(err).startswith(f"{path}: cannot parse the file: ")
 
 
 # --- property: nothing but StormwatchError escapes ----------------------------------------------

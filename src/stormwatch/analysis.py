@@ -30,7 +30,7 @@ from stormwatch.pipeline.window import (
     summarise,
 )
 from stormwatch.settings import Settings, format_duration
-from stormwatch.sources import Source, read_source
+from stormwatch.sources import Source, read_sources
 
 MIN_BASELINE_WINDOWS = 3
 
@@ -40,11 +40,14 @@ Input = str | Path | Source
 def load_sources(
     inputs: Iterable[Input], *, by: str | None = None, timezone: str = "UTC"
 ) -> list[Source]:
-    """Open every input (paths are read with :func:`read_source`)."""
-    return [
-        item if isinstance(item, Source) else read_source(item, by=by, timezone=timezone)
-        for item in inputs
-    ]
+    """Open every input (paths are read with :func:`read_sources`)."""
+    sources: list[Source] = []
+    for item in inputs:
+        if isinstance(item, Source):
+            sources.append(item)
+        else:
+            sources.extend(read_sources(item, by=by, timezone=timezone))
+    return sources
 
 
 def _collect(

@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from stormwatch.errors import InputError
+from stormwatch.sources.table import RawTable
 from stormwatch.timestamps import TimestampFormat
 
 
@@ -43,9 +44,9 @@ class Source:
         return self.columns.get("topic")
 
 
-def read_source(path: str | Path, *, by: str | None = None, timezone: str = "UTC") -> Source:
-    """Open one export file. Raises InputError naming the file (and line) when it can't be used."""
-    from stormwatch.sources.delimited import read_delimited
+def open_tables(path: str | Path) -> list[RawTable]:
+    """Open an export file as raw tables. Raises InputError naming the file."""
+    from stormwatch.sources.delimited import open_delimited
 
     p = Path(path)
     if not p.exists():
@@ -54,4 +55,19 @@ def read_source(path: str | Path, *, by: str | None = None, timezone: str = "UTC
         raise InputError(
             p, "is a directory, not a file", hint="name the export files, e.g. dir/*.csv"
         )
-    return read_delimited(p, by=by, timezone=timezone)
+    return [open_delimited(p)]
+
+
+def read_sources(path: str | Path, *, by: str | None = None, timezone: str = "UTC") -> list[Source]:
+    """Open one export file (an archive may hold several tables) as Sources."""
+    from stormwatch.sources.interpret import interpret
+
+    return [interpret(table, by=by, timezone=timezone) for table in open_tables(path)]
+
+
+def read_source(path: str | Path, *, by: str | None = None, timezone: str = "UTC") -> Source:
+    """Open an export file that holds one table. Raises InputError naming the file (and line)."""
+    sources = read_sources(path, by=by, timezone=timezone)
+    if len(sources) != 1:
+        raise InputError(path, f"holds {len(sources)} tables; use read_sources()")
+    return sources[0]
