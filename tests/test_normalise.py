@@ -29,9 +29,9 @@ def normalised(tmp_path: Path, text: str, **kwargs: object) -> tuple[Path, pl.Da
 
 
 def expected(path: Path, rows: list[dict[str, object]]) -> pl.DataFrame:
-    """Full normalised rows; columns not given are null."""
+    """Full normalised rows; columns not given are null (``count`` is 1: one mention a row)."""
     return pl.DataFrame(
-        [{"_file": str(path), **row} for row in rows], schema=SCHEMA, orient="row"
+        [{"_file": str(path), "count": 1, **row} for row in rows], schema=SCHEMA, orient="row"
     ).select(list(SCHEMA))
 
 

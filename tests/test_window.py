@@ -40,8 +40,12 @@ COUNT_SCHEMA = {
 
 
 def mentions(rows: list[tuple[object, ...]]) -> pl.LazyFrame:
-    """Rows of (timestamp, topic, author, followers, sentiment)."""
+    """Rows of (timestamp, topic, author, followers, sentiment); each counts one mention."""
     return pl.DataFrame(rows, schema=MENTION_SCHEMA, orient="row").lazy()
+
+
+def counted(frame: pl.LazyFrame) -> pl.LazyFrame:
+    return frame.with_columns(pl.lit(1, pl.Int64).alias("count"))
 
 
 def at(*moments: datetime) -> pl.LazyFrame:
@@ -143,7 +147,7 @@ def summary_of(rows: list[tuple[object, ...]], windows: int = 3) -> pl.DataFrame
         pl.int_range(2, len(rows) + 2).cast(pl.Int64).alias("_line"),
         pl.lit(None, pl.String).alias("_reject"),
     )
-    return summarise(assign_windows(frame, NOW, H, windows)).collect()
+    return summarise(assign_windows(counted(frame), NOW, H, windows)).collect()
 
 
 def test_count_windows() -> None:
@@ -197,7 +201,7 @@ def test_authors_are_counted_across_files_once() -> None:
         pl.lit(2, pl.Int64).alias("_line"),
         pl.lit(None, pl.String).alias("_reject"),
     )
-    summary = summarise(assign_windows(frame, NOW, H, 3)).collect()
+    summary = summarise(assign_windows(counted(frame), NOW, H, 3)).collect()
     # @a in both files in window 0, @c in both files in window 1: one author each
     assert count_windows(summary, 3).select("window", "mentions", "authors").rows() == [
         (0, 2, 1),
@@ -209,7 +213,7 @@ def test_count_windows_without_authors_counts_zero_authors() -> None:
     frame = at(NOW, NOW).with_columns(author=pl.lit(None, pl.String))
     summary = summarise(
         assign_windows(
-            frame.with_columns(
+            counted(frame).with_columns(
                 pl.lit("f").alias("_file"),
                 pl.lit(2, pl.Int64).alias("_line"),
                 pl.lit(None, pl.String).alias("_reject"),

@@ -173,12 +173,12 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
     ok = summary.filter(pl.col("_reject").is_null())
     seen = ok.filter(pl.col("window") != AFTER)
     horizon = ok.filter(pl.col("window").is_between(0, windows))
-    rows = int(summary["mentions"].sum())
+    rows = int(summary["rows"].sum())
     start = seen["start"].min()
     return {
         "rows": rows,
-        "rejected": rows - int(ok["mentions"].sum()),
-        "after": int(ok.filter(pl.col("window") == AFTER)["mentions"].sum()),
+        "rejected": rows - int(ok["rows"].sum()),
+        "after": int(ok.filter(pl.col("window") == AFTER)["rows"].sum()),
         "start": start if isinstance(start, datetime) else None,
         "topics": sorted(seen["topic"].unique().to_list()),
         "has_sentiment": int(horizon["rated"].sum()) > 0,
@@ -204,7 +204,7 @@ def _rejects(
         firsts = (
             summary.filter(pl.col("_reject").is_not_null())
             .group_by("_file", "_reject")
-            .agg(pl.col("mentions").sum().alias("count"), pl.col("line").min())
+            .agg(pl.col("rows").sum().alias("count"), pl.col("line").min())
         )
     firsts = firsts.select([pl.col(k).cast(v) for k, v in schema.items()]).sort("_file", "_reject")
     if firsts.height == 0:

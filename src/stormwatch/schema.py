@@ -24,6 +24,7 @@ CANONICAL: dict[str, pl.DataType] = {
     "platform": pl.String(),
     "language": pl.String(),
     "id": pl.String(),
+    "count": pl.Int64(),  # mentions a row stands for: 1, or the value of a volume series
 }
 
 SENTIMENTS = ("negative", "neutral", "positive")

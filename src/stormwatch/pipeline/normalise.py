@@ -14,10 +14,12 @@ from stormwatch.timestamps import parse_expr
 REASONS = ("missing timestamp", "bad timestamp", "negative follower count")
 
 
-def _integer(raw: pl.Expr) -> pl.Expr:
-    # Exports write counts as "1234", "1234.0" or "'1234" (Excel's text guard, which
-    # sentiment_expr accepts too); one float parse covers the first two.
+def _integer(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
+    """Counts written as "1234", "1234.0" or "'1234" (Excel's text guard); in German files
+    "1.234" is 1234 and "1,5" is 1.5."""
     text = raw.str.strip_chars_start("'")
+    if decimal_comma:
+        text = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     return text.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
 
 
@@ -37,6 +39,10 @@ def normalise(source: Source) -> pl.LazyFrame:
         return (convert(pl.col(name)) if convert else pl.col(name)).alias(name)
 
     topic = pl.col("topic").fill_null("(none)") if "topic" in present else pl.lit("all")
+
+    def integer(raw: pl.Expr) -> pl.Expr:
+        return _integer(raw, source.decimal_comma)
+
     ts = parse_expr(pl.col("timestamp"), source.timestamp_formats, source.timezone)
     first = source.frame.select(
         pl.col("_file"),
@@ -44,8 +50,8 @@ def normalise(source: Source) -> pl.LazyFrame:
         pl.col("timestamp").alias("_raw_ts"),
         ts.alias("timestamp"),
         topic.alias("topic"),
-        column("followers", _integer),
-        *(pl.col(n) for n in ("author", "sentiment", "engagement") if n in present),
+        column("followers", integer),
+        *(pl.col(n) for n in ("author", "sentiment", "engagement", "count") if n in present),
         *(column(n) for n in ("text", "url", "platform", "language", "id")),
     )
     reject = (
@@ -62,7 +68,10 @@ def normalise(source: Source) -> pl.LazyFrame:
         .with_columns(
             column("author"),
             column("sentiment", sentiment_expr),
-            column("engagement", _integer),
+            column("engagement", integer),
+            column("count", integer).fill_null(1)
+            if "count" in present
+            else pl.lit(1, pl.Int64).alias("count"),
         )
         .select("_file", "_line", "_raw_ts", *CANONICAL, "_reject")
     )

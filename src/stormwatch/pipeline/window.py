@@ -36,7 +36,8 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
     * ``_reject``, ``topic``, ``window``,
     * ``author`` for the current window only (null elsewhere),
 
-    the mentions, distinct authors, negative / rated / with-followers counts, the largest
+    the rows, the mentions they stand for (``count``: 1 a row, or a volume series' value), distinct
+    authors, negative / rated / with-followers counts, the largest
     follower count, the first record line and the time range. Small: topics x windows plus the
     current window's authors.
     """
@@ -48,7 +49,8 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         "window",
         pl.when(ok & (pl.col("window") == 0)).then(pl.col("author")).alias("author"),
     ).agg(
-        pl.len().cast(pl.Int64).alias("mentions"),
+        pl.len().cast(pl.Int64).alias("rows"),
+        pl.col("count").sum().cast(pl.Int64).alias("mentions"),
         pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
         (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),

@@ -35,6 +35,8 @@ class Source:
     timestamp_formats: tuple[TimestampFormat, ...]
     timezone: str = "UTC"
     notes: tuple[str, ...] = field(default=())
+    #: Numbers are written the German way ("1.234" = 1234, "1,5" = 1.5).
+    decimal_comma: bool = False
     #: A guess of the newest timestamp (from samples), or None. ``analyse`` verifies it.
     latest: datetime | None = None
     physical_line: Callable[[int], int] = field(default=lambda line: line, compare=False)

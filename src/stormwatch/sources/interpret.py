@@ -109,6 +109,7 @@ def interpret(table: RawTable, *, by: str | None = None, timezone: str = "UTC") 
         formats,
         timezone,
         notes=table.notes,
+        decimal_comma=table.decimal_comma,
         latest=latest,
         physical_line=table.physical_line,
     )
