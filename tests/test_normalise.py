@@ -11,7 +11,7 @@ from polars.testing import assert_frame_equal
 
 from stormwatch.pipeline.normalise import REASONS, normalise
 from stormwatch.schema import CANONICAL
-from stormwatch.sources import read_source
+from stormwatch.sources import ReadOptions, read_source
 
 SCHEMA = {
     "_file": pl.String,
@@ -25,7 +25,7 @@ SCHEMA = {
 def normalised(tmp_path: Path, text: str, **kwargs: object) -> tuple[Path, pl.DataFrame]:
     path = tmp_path / "export.csv"
     path.write_text(text, encoding="utf-8")
-    return path, normalise(read_source(path, **kwargs)).collect()  # type: ignore[arg-type]
+    return path, normalise(read_source(path, ReadOptions(**kwargs))).collect()  # type: ignore[arg-type]
 
 
 def expected(path: Path, rows: list[dict[str, object]]) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from stormwatch.errors import InputError, SchemaError, StormwatchError
 from stormwatch.pipeline.normalise import normalise
-from stormwatch.sources import Source, read_source
+from stormwatch.sources import ReadOptions, Source, read_source
 
 TS_EXAMPLES = (
     "2026-11-23T14:05:00Z, 2026-11-23 14:05:00+01:00, 2026-11-23T14:05+01:00, "
@@ -34,7 +34,7 @@ def raw_frame(path: Path, columns: list[str], rows: list[tuple[object, ...]]) ->
 
 def read_error(path: Path, **kwargs: object) -> InputError:
     with pytest.raises(InputError) as info:
-        read_source(path, **kwargs)  # type: ignore[arg-type]
+        read_source(path, ReadOptions(**kwargs))  # type: ignore[arg-type]
     return info.value
 
 
@@ -82,7 +82,7 @@ def test_semicolon_file_with_utf8_bom_and_german_headers(tmp_path: Path) -> None
         "23.11.2026 14:05;anna;Tür klemmt, schon;1.234;negativ;Siemens\n"
         "23.11.2026 15:05;jörg;geht;5;neutral;Bosch\n",
     )
-    source = read_source(path, timezone="Europe/Berlin")
+    source = read_source(path, ReadOptions(timezone="Europe/Berlin"))
     assert source.columns == {
         "timestamp": "Datum",
         "author": "Autor",
@@ -240,7 +240,7 @@ def test_default_topic_column(tmp_path: Path, header: str, topic: str | None) ->
 )
 def test_by_names_the_topic_column(tmp_path: Path, by: str, topic: str) -> None:
     path = put(tmp_path, "timestamp,Screen Name,Brand Name\n2026-11-23,@a,Acme\n")
-    source = read_source(path, by=by)
+    source = read_source(path, ReadOptions(by=by))
     assert source.topic_column == topic
     assert source.columns["author"] == "Screen Name"
     assert source.frame.collect()["topic"].to_list() == ["Acme" if topic == "Brand Name" else "@a"]

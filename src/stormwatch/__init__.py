@@ -25,6 +25,7 @@ _EXPORTS = {
     "load_sources": "stormwatch.analysis",
     "read_source": "stormwatch.sources",
     "Source": "stormwatch.sources",
+    "ReadOptions": "stormwatch.sources",
     "Settings": "stormwatch.settings",
     "Weights": "stormwatch.settings",
     "Thresholds": "stormwatch.settings",
@@ -49,6 +50,7 @@ __all__ = [
     "ConfigError",
     "InputError",
     "InputSummary",
+    "ReadOptions",
     "Recommendation",
     "Report",
     "SchemaError",
@@ -82,7 +84,7 @@ if TYPE_CHECKING:
     )
     from stormwatch.render import to_csv, to_json, to_markdown
     from stormwatch.settings import Settings, Thresholds, Weights, load_settings
-    from stormwatch.sources import Source, read_source
+    from stormwatch.sources import ReadOptions, Source, read_source
 
 
 def __getattr__(name: str) -> Any:

@@ -9,6 +9,7 @@ sorted); if the pass finds a newer one, it runs once more with that moment.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -30,23 +31,21 @@ from stormwatch.pipeline.window import (
     summarise,
 )
 from stormwatch.settings import Settings, format_duration
-from stormwatch.sources import Source, read_sources
+from stormwatch.sources import ReadOptions, Source, read_sources
 
 MIN_BASELINE_WINDOWS = 3
 
 Input = str | Path | Source
 
 
-def load_sources(
-    inputs: Iterable[Input], *, by: str | None = None, timezone: str = "UTC"
-) -> list[Source]:
+def load_sources(inputs: Iterable[Input], options: ReadOptions | None = None) -> list[Source]:
     """Open every input (paths are read with :func:`read_sources`)."""
     sources: list[Source] = []
     for item in inputs:
         if isinstance(item, Source):
             sources.append(item)
         else:
-            sources.extend(read_sources(item, by=by, timezone=timezone))
+            sources.extend(read_sources(item, options))
     return sources
 
 
@@ -79,7 +78,7 @@ def analyse(
     settings: Settings | None = None,
     *,
     now: datetime | None = None,
-    timezone: str = "UTC",
+    options: ReadOptions | None = None,
 ) -> Report:
     """Score every topic in ``inputs`` at the moment ``now`` (default: the newest mention).
 
@@ -87,13 +86,15 @@ def analyse(
         inputs: export file paths or already opened :class:`Source` objects.
         settings: windows, weights, thresholds, language; defaults when omitted.
         now: the evaluation moment (naive = UTC); mentions after it are ignored.
-        timezone: assumed for timestamps without an offset.
+        options: how to read the files (timezone, preset, mapping, day-first); the topic
+            column comes from ``settings.by``.
 
     Raises:
         InputError / SchemaError for unreadable inputs, ConfigError for bad settings.
     """
     settings = settings or Settings()
-    sources = load_sources(inputs, by=settings.by, timezone=timezone)
+    options = replace(options or ReadOptions(), by=settings.by)
+    sources = load_sources(inputs, options)
     if not sources:
         raise InputError("(no input)", "no input files given", hint="name at least one export")
     given = _as_aware(now)

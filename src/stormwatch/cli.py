@@ -252,8 +252,9 @@ def scan(
 
     from stormwatch import render
     from stormwatch.analysis import analyse
+    from stormwatch.sources import ReadOptions
 
-    report = analyse(files, settings, now=now, timezone=timezone)
+    report = analyse(files, settings, now=now, options=ReadOptions(timezone=timezone))
     _report_input(report.input, quiet)
     if not quiet:
         for note in report.notes:

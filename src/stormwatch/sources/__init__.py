@@ -60,16 +60,28 @@ def open_tables(path: str | Path) -> list[RawTable]:
     return [open_delimited(p)]
 
 
-def read_sources(path: str | Path, *, by: str | None = None, timezone: str = "UTC") -> list[Source]:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to interpret the files: the topic column, the timezone for timestamps without an
+    offset, a forced preset, a user mapping file, and day-first for ambiguous dates."""
+
+    by: str | None = None
+    timezone: str = "UTC"
+    preset: str | None = None
+    mapping: Path | None = None
+    dayfirst: bool | None = None
+
+
+def read_sources(path: str | Path, options: ReadOptions | None = None) -> list[Source]:
     """Open one export file (an archive may hold several tables) as Sources."""
     from stormwatch.sources.interpret import interpret
 
-    return [interpret(table, by=by, timezone=timezone) for table in open_tables(path)]
+    return [interpret(table, options or ReadOptions()) for table in open_tables(path)]
 
 
-def read_source(path: str | Path, *, by: str | None = None, timezone: str = "UTC") -> Source:
+def read_source(path: str | Path, options: ReadOptions | None = None) -> Source:
     """Open an export file that holds one table. Raises InputError naming the file (and line)."""
-    sources = read_sources(path, by=by, timezone=timezone)
+    sources = read_sources(path, options)
     if len(sources) != 1:
         raise InputError(path, f"holds {len(sources)} tables; use read_sources()")
     return sources[0]

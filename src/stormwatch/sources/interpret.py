@@ -9,7 +9,7 @@ import polars as pl
 
 from stormwatch.errors import InputError, SchemaError
 from stormwatch.schema import closest_headers, default_topic_column, find_column, match_columns
-from stormwatch.sources import Source
+from stormwatch.sources import ReadOptions, Source
 from stormwatch.sources.table import RawTable
 from stormwatch.timestamps import CANDIDATES, TimestampFormat, detect_formats, parse_expr
 
@@ -47,11 +47,13 @@ def _topic_column(table: RawTable, columns: dict[str, str], by: str | None) -> s
     return topic
 
 
-def interpret(table: RawTable, *, by: str | None = None, timezone: str = "UTC") -> Source:
+def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
     """Map ``table``'s columns to the canonical schema and detect its timestamp format.
 
     Raises SchemaError without a timestamp column, InputError when no timestamp parses.
     """
+    options = options or ReadOptions()
+    by, timezone = options.by, options.timezone
     header = table.header
     columns = match_columns(header)
     if "timestamp" not in columns:
