@@ -83,7 +83,7 @@ def test_every_candidate_detects_its_own_example() -> None:
         ["12345678"],  # 8 digits: too short for epoch seconds
         ["13.25.2026 14:05"],  # month 25
         ["2026-02-30 10:00"],  # 30 February
-        ["23/11/2026 14:05"],  # slashes are not supported
+        ["23/13/2026 14:05"],  # neither day nor month can be 23 and 13
     ],
 )
 def test_garbage_detects_nothing(values: list[str]) -> None:
@@ -303,3 +303,30 @@ def test_check_timezone_rejects_unknown_names(name: str) -> None:
         check_timezone(name)
     assert str(info.value) == f"unknown timezone {name!r}"
     assert info.value.hint == "use an IANA name such as UTC or Europe/Berlin"
+
+
+def test_meltwater_dates() -> None:
+    formats = detect_formats(["06-Feb-2026 03:03PM", "06-Feb-2026 11:59AM"])
+    assert [f.pattern for f in formats] == ["%d-%b-%Y %I:%M%p"]
+    assert_frame_equal(
+        parse(["06-Feb-2026 03:03PM"]), expected([datetime(2026, 2, 6, 15, 3, tzinfo=UTC)])
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "dayfirst", "expected"),
+    [
+        (["13/02/2026 10:00", "01/02/2026 10:00"], None, "%d/%m/%Y %H:%M"),  # 13 settles it
+        (["02/13/2026 10:00", "01/02/2026 10:00"], None, "%m/%d/%Y %H:%M"),
+        (["01/02/2026 10:00"], None, "%m/%d/%Y %H:%M"),  # a tie reads month-first
+        (["01/02/2026 10:00"], True, "%d/%m/%Y %H:%M"),
+        (["01/02/2026 10:00"], False, "%m/%d/%Y %H:%M"),
+        (["11/23/2026 2:05 PM"], None, "%m/%d/%Y %I:%M %p"),
+    ],
+)
+def test_slash_dates_and_dayfirst(values: list[str], dayfirst: bool | None, expected: str) -> None:
+    assert detect_formats(values, dayfirst=dayfirst)[0].pattern == expected
+
+
+def test_dayfirst_excludes_the_other_reading() -> None:
+    assert detect_formats(["02/13/2026 10:00"], dayfirst=True) == ()

@@ -43,12 +43,36 @@ CANDIDATES: tuple[TimestampFormat, ...] = (
     TimestampFormat("%Y-%m-%d %H:%M", False, "2026-11-23 14:05"),
     TimestampFormat("%d.%m.%Y %H:%M:%S", False, "23.11.2026 14:05:00"),
     TimestampFormat("%d.%m.%Y %H:%M", False, "23.11.2026 14:05"),
+    TimestampFormat("%d-%b-%Y %I:%M%p", False, "23-Nov-2026 02:05PM"),  # Meltwater
+    TimestampFormat("%d-%b-%Y %H:%M", False, "23-Nov-2026 14:05"),
     TimestampFormat("%a %b %d %H:%M:%S %z %Y", True, "Mon Nov 23 14:05:00 +0000 2026"),
     TimestampFormat("%Y-%m-%d", False, "2026-11-23"),
     TimestampFormat("%d.%m.%Y", False, "23.11.2026"),
     TimestampFormat("epoch_s", True, "1795442700"),
     TimestampFormat("epoch_ms", True, "1795442700000"),
 )
+
+# Slash dates are ambiguous (01/02/2026): day-first and month-first spellings of each.
+DAY_FIRST: tuple[TimestampFormat, ...] = (
+    TimestampFormat("%d/%m/%Y %H:%M:%S", False, "23/11/2026 14:05:00"),
+    TimestampFormat("%d/%m/%Y %H:%M", False, "23/11/2026 14:05"),
+    TimestampFormat("%d/%m/%Y", False, "23/11/2026"),
+)
+MONTH_FIRST: tuple[TimestampFormat, ...] = (
+    TimestampFormat("%m/%d/%Y %H:%M:%S", False, "11/23/2026 14:05:00"),
+    TimestampFormat("%m/%d/%Y %I:%M %p", False, "11/23/2026 2:05 PM"),
+    TimestampFormat("%m/%d/%Y %H:%M", False, "11/23/2026 14:05"),
+    TimestampFormat("%m/%d/%Y", False, "11/23/2026"),
+)
+
+
+def candidates(dayfirst: bool | None = None) -> tuple[TimestampFormat, ...]:
+    """All candidate formats; for ambiguous slash dates the preferred reading comes first
+    (``dayfirst`` None: month-first, as a US export writes them, unless the data says so)."""
+    if dayfirst is None:
+        return CANDIDATES + MONTH_FIRST + DAY_FIRST
+    return CANDIDATES + (DAY_FIRST if dayfirst else MONTH_FIRST)
+
 
 _EPOCH = {"epoch_s": re.compile(r"^\d{9,10}(\.\d+)?$"), "epoch_ms": re.compile(r"^\d{12,13}$")}
 
@@ -82,12 +106,17 @@ def parse_expr(raw: pl.Expr, formats: Sequence[TimestampFormat], timezone: str =
     return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
 
 
-def detect_formats(values: Sequence[str], timezone: str = "UTC") -> tuple[TimestampFormat, ...]:
+def detect_formats(
+    values: Sequence[str], timezone: str = "UTC", dayfirst: bool | None = None
+) -> tuple[TimestampFormat, ...]:
     """The smallest set of candidate formats that parses the sample, most common first.
 
-    Greedy cover: take the format that parses most of the still unparsed values, repeat.
+    Greedy cover: take the format that parses most of the still unparsed values, repeat; ties
+    go to the earlier candidate. ``dayfirst`` True/False fixes how ``01/02/2026`` is read; None
+    lets the sample decide (a value like 13/02 or 02/13 settles it), month-first on a tie.
     Returns an empty tuple when no candidate parses anything.
     """
+    pool = candidates(dayfirst)
     remaining = pl.Series("raw", [v.strip() for v in values if v and v.strip()], pl.String)
     chosen: list[TimestampFormat] = []
     while remaining.len():
@@ -95,14 +124,14 @@ def detect_formats(values: Sequence[str], timezone: str = "UTC") -> tuple[Timest
         hits = frame.select(
             [
                 _parse_one(pl.col("raw"), fmt, timezone).is_not_null().alias(str(i))
-                for i, fmt in enumerate(CANDIDATES)
+                for i, fmt in enumerate(pool)
             ]
         )
-        counts = [int(hits[str(i)].sum()) for i in range(len(CANDIDATES))]
-        best = max(range(len(CANDIDATES)), key=lambda i: (counts[i], -i))
+        counts = [int(hits[str(i)].sum()) for i in range(len(pool))]
+        best = max(range(len(pool)), key=lambda i: (counts[i], -i))
         if counts[best] == 0:
             break
-        chosen.append(CANDIDATES[best])
+        chosen.append(pool[best])
         remaining = remaining.filter(~hits[str(best)])
     return tuple(chosen)
 
