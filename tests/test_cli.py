@@ -42,9 +42,11 @@ def test_json_is_the_default_off_a_terminal_and_matches_the_library(storm_csv: P
         "rows_used": 272,
         "rows_rejected": 0,
         "rows_after_evaluation": 0,
+        "rows_duplicate": 0,
         "rejected_by_reason": {},
         "rejects": [],
         "timezone": "UTC",
+        "notes": [],
     }
     top = data["topics"][0]
     report = sw.analyse([storm_csv])
@@ -239,3 +241,27 @@ def test_module_entry_point_runs() -> None:
         check=True,
     )
     assert out.stdout == f"stormwatch {sw.__version__}\n"
+
+
+def test_future_dates_are_rejected_not_used_as_now(write_csv: WriteCsv) -> None:
+    rows = storm_rows()
+    rows.append(["2099-01-01T00:00:00Z", "acme", "@typo", 1, "x", "neutral"])
+    result = invoke("scan", str(write_csv(rows)))
+    data = json.loads(result.stdout)
+    assert data["evaluated_at"] == "2026-11-03T23:58:00Z"
+    assert data["input"]["rejected_by_reason"] == {"future timestamp": 1}
+    assert "future timestamp: 1 in" in result.stderr
+
+
+def test_duplicates_across_files_are_counted_once(write_csv: WriteCsv) -> None:
+    rows = storm_rows()
+    first = write_csv(rows, name="a.csv")
+    second = write_csv(rows[-40:], name="b.csv")  # re-exported overlap
+    result = invoke("scan", str(first), str(second))
+    data = json.loads(result.stdout)
+    assert data["input"]["rows_read"] == len(rows) + 40
+    assert data["input"]["rows_duplicate"] == 40
+    assert data["input"]["rows_used"] == len(rows)
+    single = json.loads(invoke("scan", str(first)).stdout)
+    assert data["topics"] == single["topics"]
+    assert "Note: 40 duplicate mentions" in result.stderr

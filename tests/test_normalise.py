@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from stormwatch.pipeline.normalise import REASONS, normalise
+from stormwatch.pipeline.normalise import DUPLICATE, REASONS, mark_duplicates, normalise
 from stormwatch.schema import CANONICAL
 from stormwatch.sources import ReadOptions, read_source
 
@@ -162,7 +162,12 @@ def test_reject_reasons(tmp_path: Path) -> None:
         "soon,bad-time-and-minus,-5,Acme\n"
         "2026-11-23T14:07:00Z,zero,0,Acme\n",
     )
-    assert REASONS == ("missing timestamp", "bad timestamp", "negative follower count")
+    assert REASONS == (
+        "missing timestamp",
+        "bad timestamp",
+        "future timestamp",
+        "negative follower count",
+    )
     assert frame.select("_line", "author", "_reject").rows() == [
         (2, "ok", None),
         (3, "no-time", "missing timestamp"),
@@ -227,3 +232,52 @@ def test_mixed_timestamp_formats_in_one_column(tmp_path: Path) -> None:
         utc(2026, 11, 23, 14, 5),
     ]
     assert frame["_reject"].to_list() == [None] * 4
+
+
+def test_future_timestamps_are_rejected_when_a_limit_is_given(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "timestamp,followers\n2026-11-23T14:05:00Z,-1\n2099-01-01T00:00:00Z,-1\n"
+        "2026-11-24T00:00:00Z,1\n",
+        encoding="utf-8",
+    )
+    limit = datetime(2026, 11, 24, tzinfo=UTC)
+    got = normalise(read_source(path), not_after=limit).collect()
+    assert got["_reject"].to_list() == ["negative follower count", "future timestamp", None]
+    unlimited = normalise(read_source(path)).collect()
+    assert unlimited["_reject"].to_list() == ["negative follower count"] * 2 + [None]
+
+
+def test_duplicates_across_files_keep_the_first_copy(tmp_path: Path) -> None:
+    rows = [
+        # by platform + id (the URL differs)
+        ("2026-11-23T10:00:00Z", "@a", "x", "twitter", "1", "https://a/1"),
+        ("2026-11-23T10:00:00Z", "@a", "x", "twitter", "1", "https://a/1?utm=2"),
+        # same id on another platform: a different mention
+        ("2026-11-23T10:00:00Z", "@a", "x", "facebook", "1", None),
+        # no id: by URL
+        ("2026-11-23T11:00:00Z", "@b", "y", None, None, "https://b/2"),
+        ("2026-11-23T11:30:00Z", "@b", "y", None, None, "https://b/2"),
+        # no id, no URL: by author + time + text (time compared as an instant)
+        ("2026-11-23T12:00:00Z", "@c", "z", None, None, None),
+        ("2026-11-23T13:00:00+01:00", "@c", "z", None, None, None),
+        ("2026-11-23T12:00:00Z", "@c", "other text", None, None, None),
+    ]
+    frame = pl.DataFrame(
+        rows, schema=["timestamp", "author", "text", "platform", "id", "url"], orient="row"
+    )
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    frame.head(4).write_csv(first)
+    frame.tail(4).write_csv(second)
+    both = pl.concat([normalise(read_source(first)), normalise(read_source(second))])
+    got = mark_duplicates(both).collect()
+    assert got["_reject"].to_list() == [
+        None,
+        DUPLICATE,
+        None,
+        None,
+        DUPLICATE,
+        None,
+        DUPLICATE,
+        None,
+    ]

@@ -19,7 +19,7 @@ import polars as pl
 from stormwatch.errors import InputError
 from stormwatch.models import InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
-from stormwatch.pipeline.normalise import normalise
+from stormwatch.pipeline.normalise import DUPLICATE, mark_duplicates, normalise
 from stormwatch.pipeline.score import score_topics
 from stormwatch.pipeline.signals import influence_signal, window_signals
 from stormwatch.pipeline.window import (
@@ -99,7 +99,9 @@ def analyse(
         raise InputError("(no input)", "no input files given", hint="name at least one export")
     given = _as_aware(now)
     n = settings.baseline_windows
-    mentions = pl.concat([normalise(s) for s in sources], how="vertical_relaxed")
+    mentions = pl.concat([normalise(s, options.not_after) for s in sources], how="vertical_relaxed")
+    if len(sources) > 1:
+        mentions = mark_duplicates(mentions)
 
     def summary_at(moment: datetime) -> pl.DataFrame:
         return _collect(sources, summarise(assign_windows(mentions, moment, settings.window, n)))
@@ -112,7 +114,7 @@ def analyse(
     summary = summary_at(end) if end is not None else None
     if given is None and summary is not None:
         newest = _newest(summary)
-        if newest is not None and newest > end:  # the hint was not the newest mention
+        if newest is not None and newest != end:  # the guess was not the newest usable mention
             end, summary = newest, summary_at(newest)
     totals = _totals(summary, n) if summary is not None else None
     if end is None or summary is None or totals is None or totals["start"] is None:
@@ -175,10 +177,12 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
     seen = ok.filter(pl.col("window") != AFTER)
     horizon = ok.filter(pl.col("window").is_between(0, windows))
     rows = int(summary["rows"].sum())
+    duplicates = int(summary.filter(pl.col("_reject") == DUPLICATE)["rows"].sum())
     start = seen["start"].min()
     return {
         "rows": rows,
-        "rejected": rows - int(ok["rows"].sum()),
+        "duplicates": duplicates,
+        "rejected": rows - int(ok["rows"].sum()) - duplicates,
         "after": int(ok.filter(pl.col("window") == AFTER)["rows"].sum()),
         "start": start if isinstance(start, datetime) else None,
         "topics": sorted(seen["topic"].unique().to_list()),
@@ -197,13 +201,13 @@ def _rejects(
     if summary is None:
         firsts = _collect(
             sources,
-            mentions.filter(pl.col("_reject").is_not_null())
+            mentions.filter(pl.col("_reject").is_not_null() & (pl.col("_reject") != DUPLICATE))
             .group_by("_file", "_reject")
             .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("_line").min().alias("line")),
         )
     else:
         firsts = (
-            summary.filter(pl.col("_reject").is_not_null())
+            summary.filter(pl.col("_reject").is_not_null() & (pl.col("_reject") != DUPLICATE))
             .group_by("_file", "_reject")
             .agg(pl.col("rows").sum().alias("count"), pl.col("line").min())
         )
@@ -234,12 +238,15 @@ def _summarise_input(
         for r in rejects.iter_rows(named=True)
     )
     rows, rejected, after = totals["rows"], totals["rejected"], totals["after"]
+    duplicates = totals["duplicates"]
     return InputSummary(
         files=tuple(s.path for s in sources),
         rows_read=rows,
-        rows_used=rows - rejected - after,
+        rows_used=rows - rejected - after - duplicates,
         rows_rejected=rejected,
         rows_after_evaluation=after,
+        rows_duplicate=duplicates,
+        notes=tuple(note for s in sources for note in s.notes),
         rejects=items,
         timezone=sources[0].timezone,
         timestamp_formats={s.path: tuple(f.pattern for f in s.timestamp_formats) for s in sources},

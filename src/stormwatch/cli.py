@@ -12,7 +12,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -154,6 +154,13 @@ def _report_input(summary: Any, quiet: bool) -> None:
                 f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: "
                 f"{r.example!r})"
             )
+    for note in summary.notes:
+        _err(f"Warning: {note}")
+    if summary.rows_duplicate:
+        _err(
+            f"Note: {summary.rows_duplicate:,} duplicate mentions (same id, URL, or author, time "
+            "and text in another file) were counted once."
+        )
     if summary.rows_after_evaluation:
         _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
 
@@ -223,7 +230,18 @@ def scan(
         Path | None,
         typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]"),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No warnings on stderr.")] = False,
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="Read ambiguous dates like 01/02/2026 as day first (or month first). "
+            "[default: decided by the data, month first on a tie]",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No warnings, notes or progress on stderr.")
+    ] = False,
 ) -> None:
     """Rank topics by escalation score, with the reasons and the next steps.
 
@@ -250,11 +268,25 @@ def scan(
     )
     now = _moment(at, timezone)
 
-    from stormwatch import render
+    from stormwatch import progress, render
     from stormwatch.analysis import analyse
     from stormwatch.sources import ReadOptions
 
-    report = analyse(files, settings, now=now, options=ReadOptions(timezone=timezone))
+    options = ReadOptions(
+        timezone=timezone,
+        dayfirst=dayfirst,
+        # A timestamp more than a day ahead of the clock is an error in the export, and must
+        # not become the evaluation moment.
+        not_after=datetime.now(UTC) + timedelta(days=1),
+    )
+    size = progress.input_size(files)
+    if progress.wanted(size, is_terminal=sys.stderr.isatty(), quiet=quiet):
+        from rich.console import Console
+
+        with progress.reading_progress(Console(stderr=True), size):
+            report = analyse(files, settings, now=now, options=options)
+    else:
+        report = analyse(files, settings, now=now, options=options)
     _report_input(report.input, quiet)
     if not quiet:
         for note in report.notes:

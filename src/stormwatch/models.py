@@ -79,7 +79,9 @@ class InputSummary:
     rows_used: int
     rows_rejected: int
     rows_after_evaluation: int
+    rows_duplicate: int = 0
     rejects: tuple[Rejects, ...] = ()
+    notes: tuple[str, ...] = ()  # what was assumed while reading (encoding, layout, …)
     timezone: str = "UTC"
     timestamp_formats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 

@@ -109,6 +109,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "rows_used": report.input.rows_used,
             "rows_rejected": report.input.rows_rejected,
             "rows_after_evaluation": report.input.rows_after_evaluation,
+            "rows_duplicate": report.input.rows_duplicate,
             "rejected_by_reason": reasons,
             "rejects": [
                 {
@@ -121,6 +122,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                 for r in report.input.rejects
             ],
             "timezone": report.input.timezone,
+            "notes": list(report.input.notes),
         },
         "history_start": report.history_start.isoformat().replace("+00:00", "Z")
         if report.history_start

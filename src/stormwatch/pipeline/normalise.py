@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import polars as pl
 
@@ -11,7 +12,9 @@ from stormwatch.sources import Source
 from stormwatch.timestamps import parse_expr
 
 #: The reject reasons, in the order they are checked.
-REASONS = ("missing timestamp", "bad timestamp", "negative follower count")
+REASONS = ("missing timestamp", "bad timestamp", "future timestamp", "negative follower count")
+#: Not an error: the same mention in another file (see ``mark_duplicates``).
+DUPLICATE = "duplicate"
 
 
 def _integer(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
@@ -23,13 +26,16 @@ def _integer(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
     return text.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
 
 
-def normalise(source: Source) -> pl.LazyFrame:
+def normalise(source: Source, not_after: datetime | None = None) -> pl.LazyFrame:
     """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``
     and ``_reject`` (null for usable rows, else the reason). Absent columns are typed nulls.
 
     Built in two steps on purpose: the columns that decide whether a row is usable (timestamp,
     followers, topic) come first, the rest after, so a filter on time or ``_reject`` is pushed
     below the costlier conversions and they run only on the rows that survive it.
+
+    ``not_after``: timestamps later than this are rejected as "future timestamp" (the CLI
+    passes the wall clock plus a day: a date in 2099 must not become the evaluation moment).
     """
     present = set(source.columns)
 
@@ -59,8 +65,10 @@ def normalise(source: Source) -> pl.LazyFrame:
         .then(pl.lit(REASONS[0]))
         .when(pl.col("timestamp").is_null())
         .then(pl.lit(REASONS[1]))
-        .when(pl.col("followers") < 0)
+        .when(pl.col("timestamp") > not_after if not_after is not None else pl.lit(False))
         .then(pl.lit(REASONS[2]))
+        .when(pl.col("followers") < 0)
+        .then(pl.lit(REASONS[3]))
         .otherwise(None)
     )
     return (
@@ -74,4 +82,36 @@ def normalise(source: Source) -> pl.LazyFrame:
             else pl.lit(1, pl.Int64).alias("count"),
         )
         .select("_file", "_line", "_raw_ts", *CANONICAL, "_reject")
+    )
+
+
+def mark_duplicates(mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """Mark the second and later copies of a mention (across several export files) with the
+    reason "duplicate": same platform and id, else same URL, else same author, time and text.
+    The first copy, in file order, is kept."""
+    ok = pl.col("_reject").is_null()
+    stamp = pl.col("timestamp").dt.epoch("us").cast(pl.String)
+    key = (
+        pl.when(ok & pl.col("id").is_not_null())
+        .then(
+            pl.concat_str(
+                pl.lit("id"), pl.col("platform").fill_null(""), pl.col("id"), separator="\x1f"
+            )
+        )
+        .when(ok & pl.col("url").is_not_null())
+        .then(pl.concat_str(pl.lit("url"), pl.col("url"), separator="\x1f"))
+        .when(ok)
+        .then(
+            pl.concat_str(
+                pl.lit("at"),
+                pl.col("author").fill_null(""),
+                stamp,
+                pl.col("text").fill_null(""),
+                separator="\x1f",
+            )
+        )
+    )
+    duplicate = key.is_not_null() & ~key.is_first_distinct()
+    return mentions.with_columns(
+        pl.when(duplicate).then(pl.lit(DUPLICATE)).otherwise(pl.col("_reject")).alias("_reject")
     )

@@ -70,6 +70,8 @@ class ReadOptions:
     preset: str | None = None
     mapping: Path | None = None
     dayfirst: bool | None = None
+    #: Timestamps after this are rejected as "future timestamp" (the CLI: wall clock + 1 day).
+    not_after: datetime | None = None
 
 
 def read_sources(path: str | Path, options: ReadOptions | None = None) -> list[Source]:
