@@ -21,6 +21,9 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
 import polars as pl
 
 Z_FLOOR = 2.0
@@ -31,21 +34,60 @@ REACH_LOG_FLOOR = 4.0
 REACH_LOG_SPAN = 2.5
 
 
-def _robust_z(name: str, base: pl.Expr) -> list[pl.Expr]:
-    now = pl.col(name).filter(pl.col("window") == 0).first()
-    hist = pl.col(name).filter(base)
-    median = hist.median()
-    mad = (hist - median).abs().median()
-    scale = pl.max_horizontal(1.4826 * mad, (median + 1).sqrt())
-    return [
-        now.alias(f"{name}_now"),
-        median.alias(f"{name}_median"),
-        ((now - median) / scale).alias(f"{name}_z"),
-    ]
+def robust_z(now: np.ndarray, baseline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median of each row of ``baseline`` (NaN = window not covered) and the robust z of
+    ``now`` against it: ``(now - median) / max(1.4826 · MAD, sqrt(median + 1))``.
+
+    Shapes: ``now`` (T,), ``baseline`` (T, n). Rows without any covered window give NaN.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no history yet
+        median = np.nanmedian(baseline, axis=1)
+        mad = np.nanmedian(np.abs(baseline - median[:, None]), axis=1)
+    scale = np.maximum(1.4826 * mad, np.sqrt(median + 1.0))
+    return median, (now - median) / scale
 
 
-def _strength_from_z(z: pl.Expr) -> pl.Expr:
-    return ((z - Z_FLOOR) / (Z_FULL - Z_FLOOR)).clip(0.0, 1.0).fill_null(0.0)
+def strength_from_z(z: np.ndarray) -> np.ndarray:
+    """``clip((z - 2) / 8, 0, 1)``; no history (NaN) is no evidence (0)."""
+    return np.nan_to_num(np.clip((z - Z_FLOOR) / (Z_FULL - Z_FLOOR), 0.0, 1.0), nan=0.0)
+
+
+def capped_baseline(negative: np.ndarray, rated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Negative and rated sums over each row's baseline windows, each window weighted by its
+    rated count capped at the row's median rated count (a storm already in the baseline must
+    not make its own negativity look normal). NaN marks windows that are not covered."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        cap = np.maximum(np.nanmedian(rated, axis=1), 1.0)
+    used = ~np.isnan(rated) & (np.nan_to_num(rated) > 0)
+    weight = np.where(used, np.minimum(np.nan_to_num(rated), cap[:, None]), 0.0)
+    share = np.where(used, np.nan_to_num(negative) / np.where(used, rated, 1.0), 0.0)
+    return (share * weight).sum(axis=1), weight.sum(axis=1)
+
+
+def negativity(
+    negative_now: np.ndarray,
+    rated_now: np.ndarray,
+    negative_base: np.ndarray,
+    rated_base: np.ndarray,
+    prior: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Share now, baseline share ``p0`` and strength, per row (formulas in the module doc)."""
+    p0 = np.clip((negative_base + NEG_PSEUDO * prior) / (rated_base + NEG_PSEUDO), 0.0, 0.99)
+    share_now = np.where(rated_now > 0, negative_now / np.maximum(rated_now, 1), 0.0)
+    shrunk = (negative_now + NEG_PSEUDO * p0) / (rated_now + NEG_PSEUDO)
+    return share_now, p0, np.clip((shrunk - p0) / (1 - p0), 0.0, 1.0)
+
+
+def reach_strength(reach: np.ndarray) -> np.ndarray:
+    """``clip((log10(1 + R) - 4) / 2.5, 0, 1)``."""
+    return np.clip((np.log10(1.0 + reach) - REACH_LOG_FLOOR) / REACH_LOG_SPAN, 0.0, 1.0)
+
+
+def _matrix(grid: pl.DataFrame, column: str, windows: int) -> np.ndarray:
+    """Topics x windows (0..n) as floats, rows in topic order."""
+    return grid.sort("topic", "window")[column].to_numpy().astype(float).reshape(-1, windows + 1)
 
 
 def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
@@ -53,42 +95,70 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
 
     ``baseline_windows`` is how many trailing windows (1..n) the data actually covers.
     """
-    base = (pl.col("window") >= 1) & (pl.col("window") <= baseline_windows)
-    capped = pl.min_horizontal(
-        pl.col("rated"), pl.max_horizontal(pl.col("rated").filter(base).median(), pl.lit(1.0))
+    topics = grid["topic"].unique().sort()
+    n = int(grid["window"].cast(pl.Int64).max() or 0) if grid.height else 0  # type: ignore[arg-type]
+    covered = np.arange(n + 1) <= baseline_windows
+
+    def split(column: str) -> tuple[np.ndarray, np.ndarray]:
+        m = _matrix(grid, column, n) if grid.height else np.zeros((0, n + 1))
+        base = np.where(covered[None, 1:], m[:, 1:], np.nan)
+        return m[:, 0], base
+
+    mentions_now, mentions_base = split("mentions")
+    authors_now, authors_base = split("authors")
+    negative_now, negative_b = split("negative")
+    rated_now, rated_b = split("rated")
+    mentions_median, mentions_z = robust_z(mentions_now, mentions_base)
+    authors_median, authors_z = robust_z(authors_now, authors_base)
+    negative_base, rated_base = capped_baseline(negative_b, rated_b)
+    rated_sum = float(rated_base.sum())
+    prior = float(negative_base.sum()) / rated_sum if rated_sum else NEG_PRIOR
+    share_now, p0, neg_strength = negativity(
+        negative_now, rated_now, negative_base, rated_base, prior
     )
-    share = pl.col("negative") / pl.col("rated")
-    per_topic = grid.group_by("topic").agg(
-        *_robust_z("mentions", base),
-        *_robust_z("authors", base),
-        pl.col("negative").filter(pl.col("window") == 0).first().alias("negative_now"),
-        pl.col("rated").filter(pl.col("window") == 0).first().alias("rated_now"),
-        (share * capped).filter(base & (pl.col("rated") > 0)).sum().alias("negative_base"),
-        capped.filter(base & (pl.col("rated") > 0)).sum().alias("rated_base"),
-    )
-    neg_sum = float(per_topic["negative_base"].sum())
-    rated_sum = float(per_topic["rated_base"].sum())
-    prior = neg_sum / rated_sum if rated_sum else NEG_PRIOR
-    p0 = (
-        (pl.col("negative_base") + NEG_PSEUDO * prior) / (pl.col("rated_base") + NEG_PSEUDO)
-    ).clip(0.0, 0.99)
-    shrunk = (pl.col("negative_now") + NEG_PSEUDO * pl.col("neg_share_base")) / (
-        pl.col("rated_now") + NEG_PSEUDO
-    )
+    ints = {
+        "mentions_now": mentions_now,
+        "authors_now": authors_now,
+        "negative_now": negative_now,
+        "rated_now": rated_now,
+    }
     return (
-        per_topic.with_columns(p0.alias("neg_share_base"))
-        .with_columns(
-            pl.when(pl.col("rated_now") > 0)
-            .then(pl.col("negative_now") / pl.col("rated_now"))
-            .otherwise(0.0)
-            .alias("neg_share_now"),
-            ((shrunk - pl.col("neg_share_base")) / (1 - pl.col("neg_share_base")))
-            .clip(0.0, 1.0)
-            .alias("negativity"),
-            _strength_from_z(pl.col("mentions_z")).alias("velocity"),
-            _strength_from_z(pl.col("authors_z")).alias("spread"),
+        pl.DataFrame(
+            {
+                "topic": topics,
+                **{k: pl.Series(v.astype(np.int64)) for k, v in ints.items()},
+                "mentions_median": mentions_median,
+                "mentions_z": mentions_z,
+                "authors_median": authors_median,
+                "authors_z": authors_z,
+                "negative_base": negative_base,
+                "rated_base": rated_base,
+                "neg_share_base": p0,
+                "neg_share_now": share_now,
+                "negativity": neg_strength,
+                "velocity": strength_from_z(mentions_z),
+                "spread": strength_from_z(authors_z),
+            }
         )
-        .sort("topic")
+        .select(
+            "topic",
+            "mentions_now",
+            "mentions_median",
+            "mentions_z",
+            "authors_now",
+            "authors_median",
+            "authors_z",
+            "negative_now",
+            "rated_now",
+            "negative_base",
+            "rated_base",
+            "neg_share_base",
+            "neg_share_now",
+            "negativity",
+            "velocity",
+            "spread",
+        )
+        .with_columns(pl.col("^.*_(median|z)$").fill_nan(None))
     )
 
 
@@ -99,7 +169,5 @@ def influence_signal(authors: pl.DataFrame, has_sentiment: bool) -> pl.DataFrame
         pl.col("followers").filter(critical).fill_null(0).sum().cast(pl.Int64).alias("reach")
     )
     return reach.with_columns(
-        (((pl.col("reach").cast(pl.Float64) + 1).log(10) - REACH_LOG_FLOOR) / REACH_LOG_SPAN)
-        .clip(0.0, 1.0)
-        .alias("influence")
+        pl.Series("influence", reach_strength(reach["reach"].to_numpy().astype(float)))
     )
