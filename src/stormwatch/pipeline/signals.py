@@ -96,7 +96,7 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
     ``baseline_windows`` is how many trailing windows (1..n) the data actually covers.
     """
     topics = grid["topic"].unique().sort()
-    n = int(grid["window"].cast(pl.Int64).max() or 0) if grid.height else 0  # type: ignore[arg-type]
+    n = grid.height // len(topics) - 1 if len(topics) else 0  # windows 0..n per topic
     covered = np.arange(n + 1) <= baseline_windows
 
     def split(column: str) -> tuple[np.ndarray, np.ndarray]:
