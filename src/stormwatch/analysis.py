@@ -20,7 +20,7 @@ from stormwatch.errors import InputError
 from stormwatch.models import InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.normalise import DUPLICATE, mark_duplicates, normalise
-from stormwatch.pipeline.score import score_topics
+from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import influence_signal, window_signals
 from stormwatch.pipeline.window import (
     AFTER,
@@ -32,8 +32,6 @@ from stormwatch.pipeline.window import (
 )
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
-
-MIN_BASELINE_WINDOWS = 3
 
 Input = str | Path | Source
 
@@ -141,19 +139,12 @@ def _report(
         .join(influence_signal(authors, totals["has_sentiment"]), on="topic", how="left")
         .with_columns(pl.col("reach").fill_null(0), pl.col("influence").fill_null(0.0))
     )
-    history = covered >= MIN_BASELINE_WINDOWS
-    available = [
-        name
-        for name, ok in (
-            ("velocity", history),
-            ("influence", totals["has_followers"]),
-            ("negativity", totals["has_sentiment"]),
-            ("spread", history and totals["has_authors"]),
-        )
-        if ok
-    ]
-    if not available:  # too short to compare, and nothing else to go on: still rank by volume
-        available = ["velocity", "spread"]
+    available = available_signals(
+        covered,
+        has_followers=totals["has_followers"],
+        has_sentiment=totals["has_sentiment"],
+        has_authors=totals["has_authors"],
+    )
     scored = score_topics(signals, settings.weights, available, settings.thresholds)
     return Report(
         evaluated_at=end,

@@ -12,22 +12,45 @@ import polars as pl
 
 from stormwatch.settings import Thresholds, Weights
 
+MIN_BASELINE_WINDOWS = 3  # fewer complete windows of history: volume signals are not scored
+
+
+def available_signals(
+    baseline_windows: int, *, has_followers: bool, has_sentiment: bool, has_authors: bool
+) -> list[str]:
+    """The signals the data supports. Volume-only data still ranks by volume, even without a
+    baseline (then velocity and spread stay 0)."""
+    history = baseline_windows >= MIN_BASELINE_WINDOWS
+    available = [
+        name
+        for name, ok in (
+            ("velocity", history),
+            ("influence", has_followers),
+            ("negativity", has_sentiment),
+            ("spread", history and has_authors),
+        )
+        if ok
+    ]
+    return available or ["velocity", "spread"]
+
+
+def point_factors(weights: Weights, available: Iterable[str]) -> dict[str, float]:
+    """Points per unit of strength: ``100 · w_i / Σ w_j`` over the available signals, 0 for
+    the others, so the score is 0..100 whatever the data supports."""
+    w = weights.as_dict()
+    names = set(available)
+    total = sum(w[n] for n in w if n in names) or 1.0
+    return {n: (100.0 * w[n] / total if n in names else 0.0) for n in w}
+
 
 def score_topics(
     signals: pl.DataFrame, weights: Weights, available: Iterable[str], thresholds: Thresholds
 ) -> pl.DataFrame:
     """Add ``points_<signal>``, ``score`` and ``level``; rank by score (ties: volume, name)."""
-    w = weights.as_dict()
-    names = [n for n in w if n in set(available)]
-    total = sum(w[n] for n in names) or 1.0
-    points = [
-        (pl.col(n).fill_null(0.0) * (100.0 * w[n] / total)).alias(f"points_{n}")
-        if n in names
-        else pl.lit(0.0).alias(f"points_{n}")
-        for n in w
-    ]
+    factors = point_factors(weights, available)
+    points = [(pl.col(n).fill_null(0.0) * f).alias(f"points_{n}") for n, f in factors.items()]
     scored = signals.with_columns(points).with_columns(
-        pl.sum_horizontal(f"points_{n}" for n in w).round(1).alias("score")
+        pl.sum_horizontal(f"points_{n}" for n in factors).round(1).alias("score")
     )
     level = (
         pl.when(pl.col("score") >= thresholds.storm)
