@@ -71,7 +71,7 @@ def negativity(
     rated_now: np.ndarray,
     negative_base: np.ndarray,
     rated_base: np.ndarray,
-    prior: float,
+    prior: float | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Share now, baseline share ``p0`` and strength, per row (formulas in the module doc)."""
     p0 = np.clip((negative_base + NEG_PSEUDO * prior) / (rated_base + NEG_PSEUDO), 0.0, 0.99)
