@@ -46,6 +46,13 @@ def test_json_is_the_default_off_a_terminal_and_matches_the_library(storm_csv: P
         "rejected_by_reason": {},
         "rejects": [],
         "timezone": "UTC",
+        "formats": {
+            str(storm_csv): {
+                "preset": "generic",
+                "kind": "mentions",
+                "timestamps": ["%Y-%m-%dT%H:%M:%S%.f%#z"],
+            }
+        },
         "notes": [],
     }
     top = data["topics"][0]
@@ -149,11 +156,16 @@ def test_no_timestamp_column(write_csv: WriteCsv) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {path}, line 1: no timestamp column found; the file has: 'Erstellt', 'Text'\n"
-        "Hint: is 'Erstellt' the time of each mention? Rename that column to 'timestamp'\n"
+        "Hint: is 'Erstellt' the time of each mention? Rename that column to 'timestamp'; "
+        'or map it: pass --mapping FILE, a TOML file with the line timestamp = "Erstellt"; '
+        "known export formats (--preset): brandwatch, meltwater, talkwalker, brand24, sprinklr, "
+        "youscan, twarc2, snscrape, crowdtangle-facebook, crowdtangle-instagram\n"
     )
     other = write_csv([["a", "b"]], header=("Wann", "Text"), name="other.csv")
-    assert invoke("scan", str(other)).stderr.splitlines()[1] == (
-        "Hint: the export needs a date/time column per mention, e.g. 'timestamp' or 'date'"
+    hint = invoke("scan", str(other)).stderr.splitlines()[1]
+    assert hint.startswith(
+        "Hint: the export needs a date/time column per mention, e.g. 'timestamp' or 'date'; "
+        'or map it: pass --mapping FILE, a TOML file with the line timestamp = "the column'
     )
 
 
@@ -265,3 +277,45 @@ def test_duplicates_across_files_are_counted_once(write_csv: WriteCsv) -> None:
     single = json.loads(invoke("scan", str(first)).stdout)
     assert data["topics"] == single["topics"]
     assert "Note: 40 duplicate mentions" in result.stderr
+
+
+def test_dayfirst_and_monthfirst(write_csv: WriteCsv) -> None:
+    rows = [["01/02/2026 10:00", "acme", "@a"], ["01/02/2026 11:00", "acme", "@b"]]
+    path = write_csv(rows, header=("date", "brand", "author"))
+    day = json.loads(invoke("scan", str(path), "--dayfirst").stdout)
+    month = json.loads(invoke("scan", str(path), "--monthfirst").stdout)
+    assert day["evaluated_at"] == "2026-02-01T11:00:00Z"
+    assert month["evaluated_at"] == "2026-01-02T11:00:00Z"
+
+
+def test_rejects_file_lists_every_set_aside_row(write_csv: WriteCsv, tmp_path: Path) -> None:
+    rows = storm_rows(hours=5, storm_hours=0)
+    rows[2][0] = "not a date"
+    rows[4][4] = "two\nlines"  # a quoted newline shifts the physical lines after it
+    rows[6][0] = "=1+1"
+    first = write_csv(rows, name="a.csv")
+    second = write_csv(rows[:2], name="b.csv")  # both rows repeat a.csv's
+    out = tmp_path / "rejects.csv"
+    result = invoke("scan", str(first), str(second), "--rejects", str(out))
+    assert result.exit_code == 0
+    assert "Note: 4 set-aside rows written to" in result.stderr
+    import polars as pl
+
+    got = pl.read_csv(out, infer_schema=False)
+    assert got.columns == [
+        "file",
+        "line",
+        "reason",
+        "timestamp",
+        "topic",
+        "author",
+        "url",
+        "id",
+        "text",
+    ]
+    assert got.select("file", "line", "reason", "timestamp").rows() == [
+        (str(first), "4", "bad timestamp", "not a date"),
+        (str(first), "9", "bad timestamp", "'=1+1"),
+        (str(second), "2", "duplicate", rows[0][0]),
+        (str(second), "3", "duplicate", rows[1][0]),
+    ]

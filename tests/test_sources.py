@@ -18,6 +18,10 @@ TS_EXAMPLES = (
     "2026-11-23T14:05:00Z, 2026-11-23 14:05:00+01:00, 2026-11-23T14:05+01:00, "
     "23.11.2026 14:05:00, 23.11.2026 14:05"
 )
+PRESET_LIST = (
+    "brandwatch, meltwater, talkwalker, brand24, sprinklr, youscan, twarc2, snscrape, "
+    "crowdtangle-facebook, crowdtangle-instagram"
+)
 
 
 def put(tmp_path: Path, data: str | bytes, name: str = "export.csv") -> Path:
@@ -296,7 +300,11 @@ def test_no_timestamp_column_suggests_a_date_like_column(tmp_path: Path) -> None
     assert str(err) == (
         f"{path}, line 1: no timestamp column found; the file has: 'Erstellt', 'Autor', 'Text'"
     )
-    assert err.hint == "is 'Erstellt' the time of each mention? Rename that column to 'timestamp'"
+    assert err.hint == (
+        "is 'Erstellt' the time of each mention? Rename that column to 'timestamp'; or map it: "
+        'pass --mapping FILE, a TOML file with the line timestamp = "Erstellt"; '
+        f"known export formats (--preset): {PRESET_LIST}"
+    )
     assert (err.missing, err.available, err.line) == ("timestamp", ["Erstellt", "Autor", "Text"], 1)
 
 
@@ -308,7 +316,10 @@ def test_no_timestamp_column_without_a_candidate(tmp_path: Path) -> None:
         str(info.value) == f"{path}, line 1: no timestamp column found; the file has: 'foo', 'bar'"
     )
     assert info.value.hint == (
-        "the export needs a date/time column per mention, e.g. 'timestamp' or 'date'"
+        "the export needs a date/time column per mention, e.g. 'timestamp' or 'date'; "
+        "or map it: pass --mapping FILE, a TOML file with the line "
+        'timestamp = "the column with the date and time"; '
+        f"known export formats (--preset): {PRESET_LIST}"
     )
 
 
@@ -328,7 +339,10 @@ def test_unparseable_timestamps_name_file_line_column_and_value(tmp_path: Path) 
     err = read_error(path)
     assert str(err) == f"{path}, line 2, column 'Date': cannot read 'yesterday' as a timestamp"
     assert (err.line, err.column) == (2, "Date")
-    assert err.hint == f"expected e.g. {TS_EXAMPLES}"
+    assert err.hint == (
+        f"expected e.g. {TS_EXAMPLES}; or give the format with --mapping FILE, a TOML file "
+        'with the line timestamp_format = "%d/%m/%Y %H:%M" (a strptime pattern)'
+    )
 
 
 def test_unparseable_timestamps_skip_blank_values(tmp_path: Path) -> None:
@@ -343,35 +357,46 @@ def test_no_timestamps_at_all(tmp_path: Path) -> None:
     assert str(err) == f"{path}, line 2, column 'timestamp': no timestamps at all"
 
 
-@pytest.mark.parametrize(
-    ("encoding", "name"), [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")]
-)
-def test_utf16_is_refused(tmp_path: Path, encoding: str, name: str) -> None:
-    path = put(tmp_path, "\ufefftimestamp,author\n2026-11-23,a\n".encode(encoding))
-    err = read_error(path)
-    assert str(err) == f"{path}: the file is {name} encoded, which this reader does not support"
-    assert err.hint == "save it as UTF-8 (in Excel: 'CSV UTF-8')"
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_is_read(tmp_path: Path, encoding: str) -> None:
+    path = put(tmp_path, "\ufefftimestamp,author\n2026-11-23,Bär\n".encode(encoding))
+    source = read_source(path)
+    assert source.frame.collect().select("_line", "timestamp", "author").rows() == [
+        (2, "2026-11-23", "Bär")
+    ]
+    assert source.notes == ()
 
 
-def test_non_utf8_byte_names_its_line(tmp_path: Path) -> None:
+def test_non_utf8_file_is_read_as_cp1252_with_a_note(tmp_path: Path) -> None:
     data = b"timestamp,author\n2026-11-23,a\n" + "2026-11-24,Bär\n".encode("cp1252")
     path = put(tmp_path, data)
-    err = read_error(path)
-    assert str(err) == f"{path}, line 3: not valid UTF-8 (byte 0xe4)"
-    assert (err.line, err.hint) == (3, "save the file as UTF-8 (in Excel: 'CSV UTF-8')")
+    source = read_source(path)
+    assert source.frame.collect()["author"].to_list() == ["a", "Bär"]
+    assert source.notes == (f"{path}: read as Windows-1252 (cp1252): the file is not valid UTF-8",)
 
 
 def test_binary_file_with_nul_bytes(tmp_path: Path) -> None:
+    path = put(tmp_path, b"\x00\x01\x02timestamp\n\x00", name="export.csv")
+    err = read_error(path)
+    assert str(err) == (
+        f"{path}: not a file stormwatch can read: binary data, not CSV, JSON Lines, XLSX, ZIP "
+        "or Parquet"
+    )
+    assert err.hint == "pass the export as downloaded from the listening tool (CSV, XLSX, ZIP, ...)"
+
+
+def test_broken_zip_named_xlsx(tmp_path: Path) -> None:
     path = put(tmp_path, b"PK\x03\x04\x00\x00timestamp\n", name="export.xlsx")
     err = read_error(path)
-    assert str(err) == f"{path}: this is not a text file (it contains NUL bytes)"
-    assert err.hint == "pass a CSV export"
+    assert str(err) == f"{path}: not a valid XLSX workbook (File is not a zip file)"
+    assert err.hint == "the file is damaged or was not downloaded completely; download it again"
 
 
-def test_unterminated_quote_is_an_input_error(tmp_path: Path) -> None:
+def test_unterminated_quote_names_its_line(tmp_path: Path) -> None:
     path = put(tmp_path, 'timestamp;author\n2026-11-23;a\n"2026-11-24;b\n2026-11-25;c\n')
     err = read_error(path)
-    assert str(err).startswith(f"{path}: cannot parse the file: ")
+    assert str(err) == f"{path}, line 3: a quoted field that starts here is never closed"
+    assert err.hint == "the file may be cut off: download the export again"
 
 
 # --- property: nothing but StormwatchError escapes ----------------------------------------------

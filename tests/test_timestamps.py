@@ -330,3 +330,8 @@ def test_slash_dates_and_dayfirst(values: list[str], dayfirst: bool | None, expe
 
 def test_dayfirst_excludes_the_other_reading() -> None:
     assert detect_formats(["02/13/2026 10:00"], dayfirst=True) == ()
+
+
+def test_implausible_years_do_not_parse() -> None:
+    got = parse(["2026-11-23", "-3-3-3", "1970-01-01", "2300-01-01"])
+    assert got["ts"].to_list() == [datetime(2026, 11, 23, tzinfo=UTC), None, None, None]

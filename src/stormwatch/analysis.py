@@ -17,7 +17,7 @@ from typing import Any, Literal
 import polars as pl
 
 from stormwatch.errors import InputError
-from stormwatch.models import InputSummary, Rejects, Report
+from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.normalise import DUPLICATE, mark_duplicates, normalise
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
@@ -240,7 +240,10 @@ def _summarise_input(
         notes=tuple(note for s in sources for note in s.notes),
         rejects=items,
         timezone=sources[0].timezone,
-        timestamp_formats={s.path: tuple(f.pattern for f in s.timestamp_formats) for s in sources},
+        formats={
+            s.path: FileFormat(s.preset, s.kind, tuple(f.pattern for f in s.timestamp_formats))
+            for s in sources
+        },
     )
 
 

@@ -30,6 +30,8 @@ class ExitCode(enum.IntEnum):
     ERROR = 1  # bad input, bad config
     USAGE = 2  # bad flags (click's own)
     ALERT = 3  # --fail-on LEVEL reached
+    DEFERRED = 4  # alert: a message could not be delivered yet; it stays queued for the next run
+    LOCKED = 5  # alert: another run holds the lock; this one did nothing
     INTERRUPTED = 130
 
 
@@ -155,7 +157,7 @@ def _report_input(summary: Any, quiet: bool) -> None:
                 f"{r.example!r})"
             )
     for note in summary.notes:
-        _err(f"Warning: {note}")
+        _err(f"Note: {note}")
     if summary.rows_duplicate:
         _err(
             f"Note: {summary.rows_duplicate:,} duplicate mentions (same id, URL, or author, time "
@@ -163,6 +165,24 @@ def _report_input(summary: Any, quiet: bool) -> None:
         )
     if summary.rows_after_evaluation:
         _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
+
+
+def _write_rejects(
+    path: Path, files: list[Path], settings: Settings, options: Any, quiet: bool
+) -> None:
+    from stormwatch import rejects
+
+    rows = rejects.rejected_rows(files, settings, options=options)
+    try:
+        path.write_text(rejects.to_csv(rows), encoding="utf-8")
+    except OSError as exc:
+        from stormwatch.errors import StormwatchError
+
+        raise StormwatchError(
+            f"cannot write {path}: {exc.strerror}", hint="choose a writable --rejects path"
+        ) from None
+    if not quiet:
+        _err(f"Note: {rows.height:,} set-aside rows written to {path}.")
 
 
 @app.command()
@@ -230,6 +250,15 @@ def scan(
         Path | None,
         typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]"),
     ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Write the rows that could not be used (and duplicates) to this CSV file, "
+            "with file, line and reason.",
+            show_default=False,
+        ),
+    ] = None,
     dayfirst: Annotated[
         bool | None,
         typer.Option(
@@ -242,6 +271,21 @@ def scan(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No warnings, notes or progress on stderr.")
     ] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="Read the files as this export format (see `stormwatch formats`). "
+            "[default: recognised from the header]",
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help='TOML file naming the columns of an unknown format, e.g. timestamp = "Erstellt".',
+        ),
+    ] = None,
 ) -> None:
     """Rank topics by escalation score, with the reasons and the next steps.
 
@@ -272,9 +316,15 @@ def scan(
     from stormwatch.analysis import analyse
     from stormwatch.sources import ReadOptions
 
+    if preset is not None:
+        from stormwatch.sources.presets import get_preset
+
+        get_preset(preset)  # an unknown name fails before any file is read
     options = ReadOptions(
         timezone=timezone,
         dayfirst=dayfirst,
+        preset=preset,
+        mapping=mapping,
         # A timestamp more than a day ahead of the clock is an error in the export, and must
         # not become the evaluation moment.
         not_after=datetime.now(UTC) + timedelta(days=1),
@@ -288,6 +338,8 @@ def scan(
     else:
         report = analyse(files, settings, now=now, options=options)
     _report_input(report.input, quiet)
+    if rejects is not None:
+        _write_rejects(rejects, files, settings, options, quiet)
     if not quiet:
         for note in report.notes:
             _err(f"Note: {note}")
@@ -305,9 +357,59 @@ def scan(
         raise typer.Exit(ExitCode.ALERT)
 
 
+@app.command()
+@guarded
+def formats(
+    ctx: typer.Context,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table or json. [default: table on a terminal, json otherwise]",
+        ),
+    ] = None,
+) -> None:
+    """List the export formats (presets) stormwatch recognises, and what each maps.
+
+    Example:
+
+        stormwatch formats --format json
+    """
+    fmt = output_format or ("table" if sys.stdout.isatty() else "json")
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter("use table or json", param_hint="--format")
+    from stormwatch.sources.presets import describe_all
+
+    described = describe_all()
+    if fmt == "json":
+        import json
+
+        sys.stdout.write(json.dumps(described, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Export formats: --preset NAME, else recognised from the header")
+    for column in ("preset", "export; recognised by", "maps"):
+        table.add_column(column, overflow="fold")
+    for item in described:
+        anchors = " or ".join(" + ".join(s) for s in item["recognised_by"]) or "the fallback"
+        maps = "\n".join(f"{c}: {rule}" for c, rule in item["columns"].items())
+        export = (
+            f"{escape(item['vendor'])}\n[dim]{escape(item['layout'])}[/dim]\n"
+            f"[italic]{escape(anchors)}[/italic]"
+        )
+        table.add_row(item["name"], export, escape(maps))
+    Console(file=sys.stdout).print(table)
+
+
 def main(prog_name: str = "stormwatch") -> None:
     """Console-script entry point."""
     app(prog_name=prog_name)
 
 
 __all__ = ["ExitCode", "app", "main"]
+
+import stormwatch.cli_alert  # noqa: E402, F401  (registers `alert`; imports app from here)

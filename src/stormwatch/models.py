@@ -73,6 +73,15 @@ class Rejects:
 
 
 @dataclass(frozen=True)
+class FileFormat:
+    """How one input table was read."""
+
+    preset: str  # "generic": by the header aliases
+    kind: str  # "mentions", or "series" for a pre-aggregated volume series
+    timestamps: tuple[str, ...]  # the timestamp formats detected (strptime patterns)
+
+
+@dataclass(frozen=True)
 class InputSummary:
     files: tuple[str, ...]
     rows_read: int
@@ -83,7 +92,7 @@ class InputSummary:
     rejects: tuple[Rejects, ...] = ()
     notes: tuple[str, ...] = ()  # what was assumed while reading (encoding, layout, …)
     timezone: str = "UTC"
-    timestamp_formats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    formats: Mapping[str, FileFormat] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

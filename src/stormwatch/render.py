@@ -122,6 +122,10 @@ def report_dict(report: Report) -> dict[str, Any]:
                 for r in report.input.rejects
             ],
             "timezone": report.input.timezone,
+            "formats": {
+                path: {"preset": f.preset, "kind": f.kind, "timestamps": list(f.timestamps)}
+                for path, f in report.input.formats.items()
+            },
             "notes": list(report.input.notes),
         },
         "history_start": report.history_start.isoformat().replace("+00:00", "Z")
@@ -170,13 +174,13 @@ def to_json(report: Report) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value: object) -> object:
     """Neutralise spreadsheet formulas in user-supplied text (OWASP CSV injection): a cell that
     starts with = + - @ tab or CR gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 

@@ -7,6 +7,7 @@ non-alphanumeric characters into ``_`` (``"Created At"`` == ``created-at`` == ``
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
@@ -46,7 +47,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "datum",
         "zeitstempel",
         "erstellt_am",
+        "veroeffentlicht",
+        "veroeffentlicht_am",
         "fecha",
+        "fecha_de_publicacion",
     ),
     "author": (
         "author",
@@ -62,6 +66,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "autor",
         "nutzer",
         "benutzer",
+        "verfasser",
         "autor_a",
     ),
     "followers": (
@@ -88,6 +93,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "mention",
         "inhalt",
         "nachricht",
+        "beitrag",
+        "beitragstext",
+        "textausschnitt",
         "texto",
     ),
     "sentiment": ("sentiment", "tonality", "tone", "stimmung", "tonalitaet", "sentimiento"),
@@ -97,6 +105,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "interactions",
         "total_interactions",
         "interaktionen",
+        "reaktionen",
+        "interacciones",
     ),
     "url": ("url", "link", "permalink", "post_url", "mention_url", "enlace"),
     "platform": ("platform", "network", "channel", "site", "plattform", "kanal", "red_social"),
@@ -120,11 +130,16 @@ TOPIC_DEFAULTS: tuple[str, ...] = (
 )
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def normalise_header(name: str) -> str:
-    """``" Created At "`` -> ``created_at``; the key used for alias matching."""
-    return _NON_ALNUM.sub("_", name.strip().lower().replace("\ufeff", "")).strip("_")
+    """``" Created At "`` -> ``created_at``; the key used for alias matching. German umlauts
+    are spelt out and accents dropped (``Tonalität`` -> ``tonalitaet``, ``País`` -> ``pais``)."""
+    text = name.strip().lower().replace("\ufeff", "").translate(_UMLAUTS)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_ALNUM.sub("_", text).strip("_")
 
 
 def match_columns(header: Sequence[str]) -> dict[str, str]:

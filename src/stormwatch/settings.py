@@ -139,6 +139,11 @@ CONFIG_KEYS: dict[str, dict[str, Any]] = {
 }
 
 
+#: Top-level sections that belong to ``stormwatch alert`` and are validated by
+#: ``stormwatch.alerts.config``; passed over here so ``scan`` and ``alert`` share one file.
+ALERT_SECTIONS: tuple[str, ...] = ("alert", "email", "state", "watch", "webhook")
+
+
 def env_var(section: str, key: str) -> str:
     """The environment variable that overrides a config key: ``STORMWATCH_SCAN_WINDOW``."""
     return f"STORMWATCH_{section}_{key}".upper()
@@ -169,6 +174,8 @@ def read_config_file(path: str | Path) -> dict[str, dict[str, object]]:
         raise ConfigError(f"not valid TOML: {exc}", path=p) from None
     result: dict[str, dict[str, object]] = {}
     for section, table in data.items():
+        if section in ALERT_SECTIONS:
+            continue
         if section not in CONFIG_KEYS or not isinstance(table, dict):
             raise ConfigError(
                 "unknown section", path=p, key=section, hint=f"known: {', '.join(CONFIG_KEYS)}"

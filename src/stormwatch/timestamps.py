@@ -14,6 +14,8 @@ import polars as pl
 from stormwatch.errors import ConfigError
 
 UTC_DTYPE = pl.Datetime("us", "UTC")
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before any social network
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -98,34 +100,28 @@ def parse_expr(raw: pl.Expr, formats: Sequence[TimestampFormat], timezone: str =
     """An expression parsing ``raw`` strings to UTC datetimes; null where no format fits.
 
     Values are not stripped (a full extra pass over the column): readers strip when the
-    sample shows padded values.
+    sample shows padded values. Dates outside 1990..2199 are no mention's (``-3-3-3`` parses
+    as the year -3): they count as unparseable.
     """
     parsed = [_parse_one(raw, fmt, timezone) for fmt in formats]
     if not parsed:
         return pl.lit(None, dtype=UTC_DTYPE)
-    return parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
+    value = parsed[0] if len(parsed) == 1 else pl.coalesce(parsed)
+    return pl.when(value.is_between(EARLIEST, LATEST, closed="left")).then(value)
 
 
-def detect_formats(
-    values: Sequence[str], timezone: str = "UTC", dayfirst: bool | None = None
-) -> tuple[TimestampFormat, ...]:
-    """The smallest set of candidate formats that parses the sample, most common first.
-
-    Greedy cover: take the format that parses most of the still unparsed values, repeat; ties
-    go to the earlier candidate. ``dayfirst`` True/False fixes how ``01/02/2026`` is read; None
-    lets the sample decide (a value like 13/02 or 02/13 settles it), month-first on a tie.
-    Returns an empty tuple when no candidate parses anything.
-    """
-    pool = candidates(dayfirst)
+def cover(
+    values: Sequence[str], pool: Sequence[TimestampFormat], timezone: str = "UTC"
+) -> tuple[tuple[TimestampFormat, ...], list[str]]:
+    """Greedy cover: take the format of ``pool`` that parses most of the still unparsed
+    ``values``, repeat; ties go to the earlier format. Returns the chosen formats, most common
+    first, and the values none of them parses."""
     remaining = pl.Series("raw", [v.strip() for v in values if v and v.strip()], pl.String)
     chosen: list[TimestampFormat] = []
-    while remaining.len():
-        frame = pl.DataFrame({"raw": remaining})
-        hits = frame.select(
-            [
-                _parse_one(pl.col("raw"), fmt, timezone).is_not_null().alias(str(i))
-                for i, fmt in enumerate(pool)
-            ]
+    while remaining.len() and pool:
+        hits = pl.DataFrame({"raw": remaining}).select(
+            _parse_one(pl.col("raw"), fmt, timezone).is_not_null().alias(str(i))
+            for i, fmt in enumerate(pool)
         )
         counts = [int(hits[str(i)].sum()) for i in range(len(pool))]
         best = max(range(len(pool)), key=lambda i: (counts[i], -i))
@@ -133,7 +129,18 @@ def detect_formats(
             break
         chosen.append(pool[best])
         remaining = remaining.filter(~hits[str(best)])
-    return tuple(chosen)
+    return tuple(chosen), remaining.to_list()
+
+
+def detect_formats(
+    values: Sequence[str], timezone: str = "UTC", dayfirst: bool | None = None
+) -> tuple[TimestampFormat, ...]:
+    """The smallest set of candidate formats that parses the sample, most common first (see
+    ``cover``). ``dayfirst`` True/False fixes how ``01/02/2026`` is read; None lets the sample
+    decide (a value like 13/02 or 02/13 settles it), month-first on a tie. Empty when no
+    candidate parses anything.
+    """
+    return cover(values, candidates(dayfirst), timezone)[0]
 
 
 def check_timezone(name: str) -> str:

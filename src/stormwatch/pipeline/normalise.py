@@ -87,27 +87,31 @@ def normalise(source: Source, not_after: datetime | None = None) -> pl.LazyFrame
 
 def mark_duplicates(mentions: pl.LazyFrame) -> pl.LazyFrame:
     """Mark the second and later copies of a mention (across several export files) with the
-    reason "duplicate": same platform and id, else same URL, else same author, time and text.
-    The first copy, in file order, is kept."""
+    reason "duplicate": within a topic, the same platform and id, else the same URL, else the
+    same author, time and text. The first copy, in file order, is kept. Rows that carry none of
+    these (a volume series) are never duplicates."""
     ok = pl.col("_reject").is_null()
     stamp = pl.col("timestamp").dt.epoch("us").cast(pl.String)
+    sep = "\x1f"
+    topic = pl.col("topic").fill_null("")
     key = (
         pl.when(ok & pl.col("id").is_not_null())
         .then(
             pl.concat_str(
-                pl.lit("id"), pl.col("platform").fill_null(""), pl.col("id"), separator="\x1f"
+                pl.lit("id"), topic, pl.col("platform").fill_null(""), pl.col("id"), separator=sep
             )
         )
         .when(ok & pl.col("url").is_not_null())
-        .then(pl.concat_str(pl.lit("url"), pl.col("url"), separator="\x1f"))
-        .when(ok)
+        .then(pl.concat_str(pl.lit("url"), topic, pl.col("url"), separator=sep))
+        .when(ok & (pl.col("author").is_not_null() | pl.col("text").is_not_null()))
         .then(
             pl.concat_str(
                 pl.lit("at"),
+                topic,
                 pl.col("author").fill_null(""),
                 stamp,
                 pl.col("text").fill_null(""),
-                separator="\x1f",
+                separator=sep,
             )
         )
     )

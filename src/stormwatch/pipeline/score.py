@@ -18,8 +18,8 @@ MIN_BASELINE_WINDOWS = 3  # fewer complete windows of history: volume signals ar
 def available_signals(
     baseline_windows: int, *, has_followers: bool, has_sentiment: bool, has_authors: bool
 ) -> list[str]:
-    """The signals the data supports. Volume-only data still ranks by volume, even without a
-    baseline (then velocity and spread stay 0)."""
+    """The signals the data supports. Data that supports none still ranks by volume (then the
+    volume signals stay 0 until there is a baseline)."""
     history = baseline_windows >= MIN_BASELINE_WINDOWS
     available = [
         name
@@ -31,7 +31,7 @@ def available_signals(
         )
         if ok
     ]
-    return available or ["velocity", "spread"]
+    return available or (["velocity", "spread"] if has_authors else ["velocity"])
 
 
 def point_factors(weights: Weights, available: Iterable[str]) -> dict[str, float]:

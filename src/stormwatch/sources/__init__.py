@@ -7,10 +7,11 @@ the file. ``pipeline.normalise`` turns that into typed canonical mentions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
@@ -40,6 +41,13 @@ class Source:
     #: A guess of the newest timestamp (from samples), or None. ``analyse`` verifies it.
     latest: datetime | None = None
     physical_line: Callable[[int], int] = field(default=lambda line: line, compare=False)
+    #: Many record lines at once (see ``RawTable.locate``).
+    locate: Callable[[Sequence[int]], list[int]] | None = field(default=None, compare=False)
+    #: ``mentions``: one row per mention; ``series``: a pre-aggregated volume series (only
+    #: ``timestamp`` and ``count``, maybe ``topic``), so only volume signals can be scored.
+    kind: Literal["mentions", "series"] = "mentions"
+    #: The preset the columns were read with (``generic``: the header aliases).
+    preset: str = "generic"
 
     @property
     def topic_column(self) -> str | None:
@@ -47,8 +55,12 @@ class Source:
 
 
 def open_tables(path: str | Path) -> list[RawTable]:
-    """Open an export file as raw tables. Raises InputError naming the file."""
-    from stormwatch.sources.delimited import open_delimited
+    """Open an export file as raw tables: CSV/TSV (any of the usual encodings), XLSX, a ZIP of
+    CSVs (one table per member), Parquet or JSON Lines, told apart by their first bytes.
+
+    Raises InputError naming the file (and line where possible), with a hint.
+    """
+    from stormwatch.sources.sniff import open_file
 
     p = Path(path)
     if not p.exists():
@@ -57,7 +69,7 @@ def open_tables(path: str | Path) -> list[RawTable]:
         raise InputError(
             p, "is a directory, not a file", hint="name the export files, e.g. dir/*.csv"
         )
-    return [open_delimited(p)]
+    return open_file(p, str(p))
 
 
 @dataclass(frozen=True)

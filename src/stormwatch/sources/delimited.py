@@ -1,52 +1,114 @@
-"""CSV / TSV reader: sniff the layout and scan the cells lazily as a RawTable."""
+"""CSV / TSV reader: sniff the layout and scan the cells lazily as a RawTable.
+
+UTF-8 files are scanned in place by ``pl.scan_csv`` (no per-row Python work); UTF-16 and
+Windows-1252 files, and files with old-Mac line breaks, are first streamed into a UTF-8
+scratch file with the same line breaks, so every line number still refers to the original.
+"""
 
 from __future__ import annotations
 
 import csv
 import functools
+import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 
-from stormwatch.sources.sniff import Layout, sniff_layout
-from stormwatch.sources.table import RawTable
+from stormwatch.errors import InputError
+from stormwatch.sources.sniff import (
+    Layout,
+    Sample,
+    big_fields,
+    detect_text,
+    read_sample,
+    sniff_layout,
+    transcode,
+)
+from stormwatch.sources.table import ROW, RawTable, unique_names
 
 
 def physical_line(path: Path, layout: Layout, record_line: int) -> int:
     """The exact 1-based line where the record numbered ``record_line`` (header line + 1 + row
     index) starts, counting quoted newlines: reads the file with the csv module up to it."""
     target = record_line - layout.header_line - 1
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh, big_fields():
         for _ in range(layout.header_line - 1):
             fh.readline()
         reader = csv.reader(fh, delimiter=layout.delimiter)
-        next(reader, None)  # the header
-        for index in range(target + 1):
-            start = reader.line_num + 1
-            if next(reader, None) is None:
-                break
-            if index == target:
-                return layout.header_line - 1 + start
+        try:
+            next(reader, None)  # the header
+            for index in range(target + 1):
+                start = reader.line_num + 1
+                if next(reader, None) is None:
+                    break
+                if index == target:
+                    return layout.header_line - 1 + start
+        except csv.Error:  # quoting the csv module cannot follow: the cheap estimate
+            pass
     return record_line
 
 
-def _tail_values(path: Path, layout: Layout, column: str, size: int = 64 * 1024) -> list[str]:
+def physical_lines(path: Path, layout: Layout, record_lines: Sequence[int]) -> list[int]:
+    """``physical_line`` for many records in one read of the file (for ``--rejects``)."""
+    wanted = sorted({n - layout.header_line - 1 for n in record_lines if n > layout.header_line})
+    found: dict[int, int] = {}
+    if wanted:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh, big_fields():
+            for _ in range(layout.header_line - 1):
+                fh.readline()
+            reader = csv.reader(fh, delimiter=layout.delimiter)
+            targets = iter(wanted)
+            target = next(targets)
+            try:
+                next(reader, None)  # the header
+                index = 0
+                while True:
+                    start = reader.line_num + 1
+                    if next(reader, None) is None:
+                        break
+                    if index == target:
+                        found[target] = layout.header_line - 1 + start
+                        target = next(targets, -1)
+                        if target < 0:
+                            break
+                    index += 1
+            except csv.Error:  # quoting the csv module cannot follow: the cheap estimate
+                pass
+    return [found.get(n - layout.header_line - 1, n) for n in record_lines]
+
+
+def _tail_values(
+    path: Path, layout: Layout, header: tuple[str, ...], column: str, size: int = 64 * 1024
+) -> list[str]:
     """Raw values of ``column`` in the last ``size`` bytes (whole lines only). A record cut by
     the boundary may yield garbage, which simply fails to parse."""
-    index = layout.header.index(column)
+    if column not in header:
+        return []
+    index = header.index(column)
     with path.open("rb") as fh:
         fh.seek(0, 2)
         fh.seek(max(0, fh.tell() - size))
         data = fh.read()
-    lines = data.decode("utf-8", errors="replace").splitlines()[1:]
-    return [row[index] for row in csv.reader(lines, delimiter=layout.delimiter) if len(row) > index]
+    text = data.decode("utf-8", errors="replace").partition("\n")[2]
+    values: list[str] = []
+    with big_fields():
+        try:
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=layout.delimiter):
+                if len(row) > index:
+                    values.append(row[index])
+        except csv.Error:
+            pass
+    return values
 
 
-def open_delimited(path: Path) -> RawTable:
-    """Open a delimited text export (``,`` ``;`` or tab separated) as a RawTable."""
-    layout = sniff_layout(path)
+def _names(cells: tuple[str, ...], parsed: list[str]) -> list[str]:
+    """The sniffed header cells as column names; polars' own parse if it split differently."""
+    return unique_names(cells if len(cells) == len(parsed) else parsed)
 
-    frame = pl.scan_csv(
+
+def _scan(path: Path, layout: Layout) -> pl.LazyFrame:
+    return pl.scan_csv(
         path,
         separator=layout.delimiter,
         skip_lines=layout.header_line - 1,
@@ -54,14 +116,78 @@ def open_delimited(path: Path) -> RawTable:
         encoding="utf8-lossy",
         truncate_ragged_lines=True,
         raise_if_empty=False,
-        row_index_name="_row",
+        row_index_name=ROW,
         null_values=[""],  # a quoted empty field ("") is missing too, like an unquoted one
+        with_column_names=functools.partial(_names, layout.header),
     )
+
+
+def _bad_record(path: Path, layout: Layout) -> tuple[int, str, str] | None:
+    """Where the strict csv module stops reading ``path`` (line, message, hint), if it does."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh, big_fields():
+        for _ in range(layout.header_line - 1):
+            fh.readline()
+        reader = csv.reader(fh, delimiter=layout.delimiter, strict=True)
+        start = layout.header_line
+        try:
+            for _ in reader:
+                start = layout.header_line + reader.line_num
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                return (
+                    start,
+                    "a quoted field that starts here is never closed",
+                    "the file may be cut off: download the export again",
+                )
+            return (
+                start,
+                f"malformed quoting ({exc})",
+                'a field with quotes inside must be quoted and the quotes doubled ("")',
+            )
+    return None
+
+
+def _check_small(name: str, path: Path, layout: Layout, frame: pl.LazyFrame) -> None:
+    """Read a file that fits in the sample at once, so a quoting error names its line now."""
+    try:
+        frame.collect()
+    except pl.exceptions.PolarsError as exc:
+        bad = _bad_record(path, layout)
+        if bad is None:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(name, f"cannot parse the file: {message}") from None
+        line, message, hint = bad
+        raise InputError(name, message, line=line, hint=hint) from None
+
+
+def open_delimited(path: Path, name: str | None = None, sample: Sample | None = None) -> RawTable:
+    """Open a delimited text export (``,`` ``;`` or tab separated) as a RawTable.
+
+    ``name`` is what messages call the file (default: the path); ``sample`` its already read
+    head and tail.
+    """
+    name = name or str(path)
+    sample = sample or read_sample(path, name)
+    if sample.size == 0:
+        raise InputError(name, "the file is empty", hint="export the mentions again")
+    text = detect_text(name, sample)
+    layout = sniff_layout(name, text, sample.complete)
+    source = transcode(path, text) if text.needs_transcoding else path
+    frame = _scan(source, layout)
+    try:
+        header = tuple(n for n in frame.collect_schema().names() if n != ROW)
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(name, f"cannot parse the file: {exc}".splitlines()[0]) from None
+    if sample.complete:
+        _check_small(name, source, layout, frame)
     return RawTable(
-        name=str(path),
-        header=layout.header,
+        name=name,
+        header=header,
         frame=frame,
         header_line=layout.header_line,
-        physical_line=functools.partial(physical_line, path, layout),
-        tail=functools.partial(_tail_values, path, layout),
+        physical_line=functools.partial(physical_line, source, layout),
+        physical_lines=functools.partial(physical_lines, source, layout),
+        tail=functools.partial(_tail_values, source, layout, header),
+        decimal_comma=layout.decimal_comma,
+        notes=(text.note,) if text.note else (),
     )

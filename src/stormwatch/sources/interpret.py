@@ -1,26 +1,35 @@
-"""Interpret a RawTable: find which columns hold the canonical fields, detect the timestamp
-format from a sample, and build the Source the pipeline reads."""
+"""Interpret a RawTable: decide which columns hold the canonical fields (a preset recognised by
+the header, a forced ``--preset``, a ``--mapping`` file, else the header aliases), detect the
+timestamp format from a sample, and build the Source the pipeline reads."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Literal
 
 import polars as pl
 
-from stormwatch.errors import InputError, SchemaError
-from stormwatch.schema import closest_headers, default_topic_column, find_column, match_columns
+from stormwatch.errors import InputError
+from stormwatch.schema import default_topic_column, find_column, match_columns
 from stormwatch.sources import ReadOptions, Source
+from stormwatch.sources.hints import no_timestamp_error, unreadable_timestamp_error
+from stormwatch.sources.mapping import ColumnMapping, bind_mapping, load_mapping
+from stormwatch.sources.presets import Preset, detect_preset, get_preset
+from stormwatch.sources.presets.rules import Bound, Header
 from stormwatch.sources.table import RawTable
-from stormwatch.timestamps import CANDIDATES, TimestampFormat, detect_formats, parse_expr
+from stormwatch.timestamps import TimestampFormat, cover, detect_formats, parse_expr
 
 SAMPLE_ROWS = 1000
 
+#: Columns that make a row a mention of its own (a volume series has none of them).
+PER_MENTION = ("author", "followers", "text", "sentiment", "engagement", "url", "id")
+_COUNT_CELL = re.compile(r"^'?\d[\d.,]*$")
+_AUTO_NAME = re.compile(r"^column_\d+$")  # an empty header cell, as the readers name it
 
-def _missing_timestamp_hint(header: tuple[str, ...]) -> str:
-    close = closest_headers(header, "timestamp")
-    if close:
-        return f"is {close[0]!r} the time of each mention? Rename that column to 'timestamp'"
-    return "the export needs a date/time column per mention, e.g. 'timestamp' or 'date'"
+
+def _plain(header: str) -> Bound:
+    return Bound(pl.col(header), header, (header,))
 
 
 def _latest(
@@ -32,38 +41,181 @@ def _latest(
     return newest if isinstance(newest, datetime) else None
 
 
-def _topic_column(table: RawTable, columns: dict[str, str], by: str | None) -> str | None:
-    header = table.header
-    if by is None:
-        return default_topic_column(header, taken=columns.values())
-    topic = find_column(header, by) or columns.get(by)
-    if topic is None:
+def _tail(table: RawTable, bound: Bound) -> list[str]:
+    """The timestamp's raw values at the end of the table, where the container has them."""
+    if not bound.headers:
+        return []
+    tails = {h: table.tail(h) for h in bound.headers}
+    lengths = {len(v) for v in tails.values()}
+    if len(lengths) != 1 or not lengths.pop():
+        return []
+    if bound.is_plain:
+        return tails[bound.label]
+    frame = pl.DataFrame(tails, schema=dict.fromkeys(tails, pl.String))
+    return [v for v in frame.select(bound.expr.alias("ts"))["ts"].to_list() if v is not None]
+
+
+def choose_preset(
+    header: Header, options: ReadOptions, mapping: ColumnMapping | None
+) -> tuple[Preset | None, bool]:
+    """The preset to read with and whether it was forced (``--preset``, else the mapping's
+    ``preset``); otherwise the one the header's signature shows, or None (generic)."""
+    name = options.preset or (mapping.preset if mapping else None)
+    if name is not None:
+        return get_preset(name), True
+    return detect_preset(header.names), False
+
+
+def _columns(
+    table: RawTable, header: Header, preset: Preset | None, mapping: ColumnMapping | None
+) -> dict[str, Bound]:
+    """Canonical column -> bound rule: the preset's rules (or the aliases), then the
+    mapping's, which win; a mapped header is not also taken by an alias."""
+    mapped = bind_mapping(mapping, header, table.name, table.header_line) if mapping else {}
+    columns: dict[str, Bound] = {}
+    if preset is not None:
+        for canonical, rule in preset.rules.items():
+            bound = rule.bind(header)
+            if bound is not None:
+                columns[canonical] = bound
+    else:
+        taken = {h for b in mapped.values() if b is not None for h in b.headers}
+        names = [h for h in header.names if h not in taken]
+        columns = {c: _plain(h) for c, h in match_columns(names).items()}
+    for canonical, mapped_bound in mapped.items():
+        if mapped_bound is None:
+            columns.pop(canonical, None)
+        else:
+            columns[canonical] = mapped_bound
+    return columns
+
+
+def _topic(
+    table: RawTable,
+    header: Header,
+    columns: dict[str, Bound],
+    by: str | None,
+    preset: Preset | None,
+) -> Bound | None:
+    """``--by`` (a header, or a canonical name), else the mapping's topic, else the preset's
+    topic column, else a brand/query/topic-like header."""
+    if by is not None:
+        found = find_column(header.names, by)
+        if found is not None:
+            return _plain(found)
+        if by in columns and by != "topic":
+            return columns[by]
         raise InputError(
             table.name,
-            f"no column {by!r} to group by; the file has: {', '.join(map(repr, header))}",
-            line=table.header_line,
+            f"no column {by!r} to group by; the file has: {', '.join(map(repr, header.names))}",
+            line=table.header_line or None,  # 0: a container without a header line
             hint="name one of the file's columns with --by",
         )
-    return topic
+    if "topic" in columns:
+        return columns["topic"]
+    for name in preset.topic if preset else ():
+        found = header.find(name)
+        if found is not None:
+            return _plain(found)
+    taken = {h for b in columns.values() for h in b.headers}
+    found = default_topic_column(header.names, taken=taken)
+    return None if found is None else _plain(found)
+
+
+def _series_count(table: RawTable, columns: dict[str, Bound], topic: Bound | None) -> str | None:
+    """The count column of a pre-aggregated volume series: a timestamp, maybe a topic, and
+    exactly one more column whose sampled cells are all non-negative numbers."""
+    if set(columns) - {"topic"} != {"timestamp"}:
+        return None
+    used = {*columns["timestamp"].headers, *(topic.headers if topic else ())}
+    others = [h for h in table.header if h.strip() and h not in used and not _AUTO_NAME.match(h)]
+    if len(others) != 1:
+        return None
+    try:
+        cells = table.frame.head(SAMPLE_ROWS).select(pl.col(others[0])).collect()
+    except pl.exceptions.PolarsError:
+        return None
+    values = [v.strip() for v in cells[others[0]].to_list() if v is not None and v.strip()]
+    ok = bool(values) and all(_COUNT_CELL.match(v) for v in values)
+    return others[0] if ok else None
+
+
+def timestamp_formats(
+    values: list[str],
+    timezone: str,
+    preset: Preset | None = None,
+    mapping: ColumnMapping | None = None,
+    dayfirst: bool | None = None,
+) -> tuple[TimestampFormat, ...]:
+    """The formats that parse the sampled timestamps: the mapping's (exclusively), else the
+    preset's first, then the generic detection (``dayfirst`` for 01/02/2026) for the rest."""
+    if mapping is not None and mapping.timestamp_formats:
+        return cover(values, mapping.timestamp_formats, timezone)[0]
+    chosen, rest = cover(values, preset.timestamp_formats if preset else (), timezone)
+    return chosen + (detect_formats(rest, timezone, dayfirst) if rest else ())
+
+
+def _dayfirst(
+    options: ReadOptions, mapping: ColumnMapping | None, preset: Preset | None, german: bool
+) -> bool | None:
+    """How to read 01/02/2026: the option, else the mapping's, else the vendor's habit, else
+    day first in a file written the German way (``;`` and decimal commas)."""
+    for choice in (options.dayfirst, mapping.dayfirst if mapping else None):
+        if choice is not None:
+            return choice
+    if preset is not None and preset.dayfirst is not None:
+        return preset.dayfirst
+    return True if german else None
+
+
+def _notes(
+    name: str,
+    header: Header,
+    preset: Preset | None,
+    forced: bool,
+    kind: str,
+    columns: dict[str, Bound],
+) -> tuple[str, ...]:
+    """What was assumed while interpreting (shown on stderr and in the JSON input block)."""
+    notes: list[str] = []
+    if preset is not None and forced and not preset.matches(header):
+        anchors = ", ".join(repr(a) for a in preset.signatures[0] if a not in header)
+        notes.append(f"{name}: --preset {preset.name}, but the file lacks {anchors}")
+    if kind == "series":
+        notes.append(
+            f"{name}: a mention-volume series ({columns['count'].label} per "
+            f"{columns['timestamp'].label}): only volume signals can be scored"
+        )
+    return tuple(notes)
 
 
 def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
     """Map ``table``'s columns to the canonical schema and detect its timestamp format.
 
-    Raises SchemaError without a timestamp column, InputError when no timestamp parses.
+    Raises SchemaError without a timestamp column, InputError when no timestamp parses or a
+    mapped column is missing, ConfigError for an unknown preset or a bad mapping file.
     """
     options = options or ReadOptions()
-    by, timezone = options.by, options.timezone
-    header = table.header
-    columns = match_columns(header)
+    timezone = options.timezone
+    mapping = load_mapping(options.mapping) if options.mapping is not None else None
+    header = Header(table.header)
+    preset, forced = choose_preset(header, options, mapping)
+    columns = _columns(table, header, preset, mapping)
     if "timestamp" not in columns:
-        raise SchemaError(table.name, "timestamp", header, hint=_missing_timestamp_hint(header))
-    topic = _topic_column(table, columns, by)
+        raise no_timestamp_error(table, preset, mapping)
+    topic = _topic(table, header, columns, options.by, preset)
+    kind: Literal["mentions", "series"] = "mentions"
+    if preset is None and (mapping is None or "count" not in mapping.rules):
+        count = _series_count(table, columns, topic)
+        if count is not None:
+            columns["count"] = _plain(count)
+    if "count" in columns and not any(c in columns for c in PER_MENTION):
+        kind = "series"
     if topic is not None:
         columns["topic"] = topic
-    ts_col = columns["timestamp"]
+    ts = columns["timestamp"]
     try:
-        sample = table.frame.select(pl.col(ts_col), pl.col("_row")).head(SAMPLE_ROWS).collect()
+        sample = table.frame.head(SAMPLE_ROWS).select(ts.expr.alias("ts"), pl.col("_row")).collect()
     except pl.exceptions.PolarsError as exc:
         message = str(exc).splitlines()[0]
         raise InputError(table.name, f"cannot parse the file: {message}") from None
@@ -71,47 +223,41 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
         raise InputError(
             table.name,
             "the file has a header but no rows",
-            line=table.header_line,
+            line=table.header_line or None,  # 0: a container without a header line
             hint="export the mentions again, with data",
         )
-    values = [v for v in sample[ts_col].to_list() if v is not None and v.strip()]
-    formats = detect_formats(values, timezone)
+    values = [v for v in sample["ts"].to_list() if v is not None and v.strip()]
+    dayfirst = _dayfirst(options, mapping, preset, table.decimal_comma)
+    formats = timestamp_formats([v.strip() for v in values], timezone, preset, mapping, dayfirst)
     if not formats:
-        first = (
-            sample.filter(pl.col(ts_col).str.strip_chars() != "").row(0, named=True)
-            if values
-            else None
-        )
-        examples = ", ".join(f.example for f in CANDIDATES[:3] + CANDIDATES[7:9])
-        raise InputError(
-            table.name,
-            f"cannot read {first[ts_col]!r} as a timestamp" if first else "no timestamps at all",
-            line=table.physical_line(table.header_line + 1 + (first["_row"] if first else 0)),
-            column=ts_col,
-            hint=f"expected e.g. {examples}",
-        )
+        raise unreadable_timestamp_error(table, sample, ts, mapping)
     padded = any(v != v.strip() for v in values)
     frame = table.frame.select(
         pl.lit(table.name).alias("_file"),
         (pl.col("_row").cast(pl.Int64) + table.header_line + 1).alias("_line"),
         *(
-            pl.col(original).str.strip_chars().alias(canonical)
-            if canonical == "timestamp" and padded
-            else pl.col(original).alias(canonical)
-            for canonical, original in columns.items()
+            (b.expr.str.strip_chars() if c == "timestamp" and padded else b.expr).alias(c)
+            for c, b in columns.items()
         ),
     )
+    notes = (*table.notes, *_notes(table.name, header, preset, forced, kind, columns))
+    decimal_comma = table.decimal_comma
+    if mapping is not None and mapping.decimal_comma is not None:
+        decimal_comma = mapping.decimal_comma
     # Exports are sorted by time, newest first or last: the head and tail samples give a
     # good guess of the newest mention (analyse verifies it and rescans if it was wrong).
-    latest = _latest(values + table.tail(ts_col), formats, timezone)
+    latest = _latest(values + _tail(table, ts), formats, timezone)
     return Source(
         table.name,
         frame,
-        dict(columns),
+        {c: b.label for c, b in columns.items()},
         formats,
         timezone,
-        notes=table.notes,
-        decimal_comma=table.decimal_comma,
+        notes=notes,
+        decimal_comma=decimal_comma,
         latest=latest,
         physical_line=table.physical_line,
+        locate=table.locate,
+        kind=kind,
+        preset=preset.name if preset else "generic",
     )

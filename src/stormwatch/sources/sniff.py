@@ -1,79 +1,335 @@
-"""Sniffing the physical layout of a delimited text file: encoding, header line, delimiter."""
+"""Sniffing: what a file is (container) and which reader opens it (:func:`open_file`), how its
+text is encoded, and where its table starts.
+
+Everything here reads at most the first :data:`SAMPLE_BYTES` and the last :data:`TAIL_BYTES`
+of a file, except :func:`transcode`, which streams a whole text file into UTF-8 for polars.
+"""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
+import re
+import sys
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from stormwatch.errors import InputError
+from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
+from stormwatch.sources.table import RawTable, scratch_file
 
 SAMPLE_BYTES = 256 * 1024
+TAIL_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
-_BOMS = {
-    b"\xff\xfe": "UTF-16 LE",
-    b"\xfe\xff": "UTF-16 BE",
+#: Data rows after the header looked at for number formats.
+DATA_SAMPLE_ROWS = 200
+
+Kind = Literal["delimited", "jsonl", "excel", "zip", "parquet"]
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_PACKED = {  # magic bytes of compressed files that are not tables themselves
+    b"\x1f\x8b": "gzip-compressed",
+    b"\x28\xb5\x2f\xfd": "zstd-compressed",
+    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive",
+    b"Rar!\x1a\x07": "a RAR archive",
 }
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The first and last bytes of a file; ``complete`` when ``head`` is the whole file."""
+
+    head: bytes
+    tail: bytes
+    size: int
+
+    @property
+    def complete(self) -> bool:
+        return len(self.head) == self.size
+
+
+def read_sample(path: Path, name: str) -> Sample:
+    """Read the head (and, for big files, the tail) of ``path``."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+            size = fh.seek(0, 2)
+            tail = b""
+            if size > len(head):
+                fh.seek(max(len(head), size - TAIL_BYTES))
+                tail = fh.read()
+    except OSError as exc:
+        raise InputError(name, f"cannot read the file: {exc.strerror or exc}") from None
+    return Sample(head, tail, size)
+
+
+def _zip_kind(path: Path, name: str) -> Kind:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:60] if "mimetype" in members else b""
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        what = "XLSX workbook" if name.lower().endswith((".xlsx", ".xlsm")) else "ZIP archive"
+        raise InputError(
+            name,
+            f"not a valid {what} ({exc})",
+            hint="the file is damaged or was not downloaded completely; download it again",
+        ) from None
+    if "xl/workbook.xml" in members or b"opendocument.spreadsheet" in mimetype:
+        return "excel"
+    return "zip"
+
+
+def container_kind(path: Path, name: str, head: bytes) -> Kind:
+    """What ``path`` holds, by its magic bytes first and its extension second."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(path, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy .xls
+        return "excel"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    for magic, what in _PACKED.items():
+        if head.startswith(magic):
+            raise InputError(
+                name,
+                f"the file is {what}",
+                hint="unpack it first and pass the file inside (CSV, XLSX or JSON Lines)",
+            )
+    first = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    if first == b"{" or name.lower().endswith(_JSONL_SUFFIXES):
+        return "jsonl"
+    return "delimited"
+
+
+def open_file(path: Path, name: str, *, in_archive: bool = False) -> list[RawTable]:
+    """Open ``path`` with the reader for its container; ``name`` is what messages call it."""
+    sample = read_sample(path, name)
+    kind = container_kind(path, name, sample.head) if sample.size else "delimited"
+    if kind == "zip":
+        if in_archive:
+            raise InputError(name, "is an archive inside an archive", hint="unpack it first")
+        from stormwatch.sources.archive import open_zip
+
+        return open_zip(path, name)
+    if kind == "excel":
+        from stormwatch.sources.excel import open_excel
+
+        return [open_excel(path, name)]
+    if kind == "parquet":
+        from stormwatch.sources.columnar import open_parquet
+
+        return [open_parquet(path, name)]
+    if kind == "jsonl":
+        from stormwatch.sources.columnar import open_jsonl
+
+        return [open_jsonl(path, name, sample)]
+    from stormwatch.sources.delimited import open_delimited
+
+    return [open_delimited(path, name, sample)]
+
+
+# --- text encoding ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """How a text file is encoded, and its decoded head (lone CRs already turned into LF)."""
+
+    codec: str  # a Python codec name: utf-8, utf-16-le, utf-16-be or cp1252
+    bom: int  # bytes of byte order mark to skip
+    lone_cr: bool  # old-Mac line breaks, which polars does not split on
+    head: str
+    note: str | None = None
+
+    @property
+    def needs_transcoding(self) -> bool:
+        """polars' CSV reader reads UTF-8 (with or without BOM) with LF or CRLF line breaks."""
+        return self.codec != "utf-8" or self.lone_cr
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text without a byte order mark: ASCII characters leave every other byte NUL."""
+    probe = head[:4096]
+    if len(probe) < 8:
+        return None
+    even, odd = probe[0::2].count(0) / (len(probe) / 2), probe[1::2].count(0) / (len(probe) / 2)
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _valid_utf8(data: bytes, final: bool, skip_leading: bool = False) -> bool:
+    if skip_leading:  # the tail may start inside a multi-byte character
+        data = data[next((i for i, b in enumerate(data[:4]) if b & 0xC0 != 0x80), 0) :]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_text(name: str, sample: Sample) -> Text:
+    """Encoding by BOM (UTF-8, UTF-16 LE/BE), else UTF-8, else Windows-1252 (with a note).
+
+    Raises InputError for an empty file and for binary data.
+    """
+    head = sample.head
+    codec, bom = next(((c, len(b)) for b, c in _BOMS if head.startswith(b)), (None, 0))
+    note = None
+    if codec is None:
+        codec = _utf16_without_bom(head)
+    if codec is None:
+        if b"\x00" in head or b"\x00" in sample.tail:
+            raise _binary(name)
+        codec = "utf-8"
+        if not _valid_utf8(head, sample.complete) or not _valid_utf8(
+            sample.tail, True, skip_leading=True
+        ):
+            codec = "cp1252"
+            note = f"{name}: read as Windows-1252 (cp1252): the file is not valid UTF-8"
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    text = decoder.decode(head[bom:], final=sample.complete)
+    if not text.strip():
+        raise InputError(name, "the file is empty", hint="export the mentions again")
+    # NUL or other control characters: not text (a Word file, an image, random bytes).
+    if len(_CONTROL.findall(text[:65536])) > max(2, len(text[:65536]) // 1000):
+        raise _binary(name)
+    body = text if sample.complete else text[:-1]  # a CR cut off from its LF is not lone
+    lone_cr = _LONE_CR.search(body) is not None
+    if lone_cr:
+        text = _LONE_CR.sub("\n", text)
+    return Text(codec, bom, lone_cr, text, note)
+
+
+def _binary(name: str) -> InputError:
+    return InputError(
+        name,
+        "not a file stormwatch can read: binary data, not CSV, JSON Lines, XLSX, ZIP or Parquet",
+        hint="pass the export as downloaded from the listening tool (CSV, XLSX, ZIP, ...)",
+    )
+
+
+def transcode(path: Path, text: Text, suffix: str = ".csv") -> Path:
+    """Stream ``path`` into a UTF-8 scratch file with LF line breaks where it had lone CRs,
+    1 MB at a time. Every line break stays a line break, so line numbers do not change."""
+    target = scratch_file(suffix)
+    decoder = codecs.getincrementaldecoder(text.codec)(errors="replace")
+    carry = ""
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        src.seek(text.bom)
+        while True:
+            chunk = src.read(1 << 20)
+            piece = carry + decoder.decode(chunk, final=not chunk)
+            carry = ""
+            if text.lone_cr:
+                if chunk and piece.endswith("\r"):  # its LF may be in the next chunk
+                    piece, carry = piece[:-1], "\r"
+                piece = _LONE_CR.sub("\n", piece)
+            dst.write(piece)
+            if not chunk:
+                return target
+
+
+# --- delimited layout ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def big_fields() -> Iterator[None]:
+    """Let the csv module read fields of any size (a 20 MB post text), then restore it."""
+    old = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where the table starts and how it is separated."""
+    """Where the table starts, how it is separated, and how its numbers are written."""
 
     delimiter: str
-    header_line: int  # 1-based physical line of the header row
-    header: tuple[str, ...]
-    has_bom: bool
+    header_line: int  # 1-based physical line where the header row starts
+    header: tuple[str, ...]  # the header cells as written
+    decimal_comma: bool = False
 
 
-def _decode(path: Path, raw: bytes, truncated: bool) -> str:
-    for bom, name in _BOMS.items():
-        if raw.startswith(bom):
-            raise InputError(
-                path,
-                f"the file is {name} encoded, which this reader does not support",
-                hint="save it as UTF-8 (in Excel: 'CSV UTF-8')",
-            )
-    if b"\x00" in raw[:4096]:
-        raise InputError(
-            path, "this is not a text file (it contains NUL bytes)", hint="pass a CSV export"
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut by the sample boundary is not an error.
-        if truncated and exc.start >= len(raw) - 4:
-            return raw[: exc.start].decode("utf-8-sig")
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            path,
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            line=line,
-            hint="save the file as UTF-8 (in Excel: 'CSV UTF-8')",
-        ) from None
+def _records(text: str, delimiter: str, limit: int, complete: bool) -> list[tuple[int, list[str]]]:
+    """The first ``limit`` non-blank records of ``text`` with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    found: list[tuple[int, list[str]]] = []
+    with big_fields():
+        while len(found) < limit:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except (StopIteration, csv.Error):
+                break
+            if not is_blank(row):
+                found.append((start, row))
+    if not complete and 1 < len(found) < limit:
+        found.pop()  # probably cut by the end of the sample
+    return found
 
 
-def _pick_delimiter(line: str) -> str:
-    counts = {d: len(next(csv.reader([line], delimiter=d))) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] > 1 else ","
+_NUMBER = re.compile(r"[-+]?[\d.,]*\d")
+_GERMAN = re.compile(
+    r"[-+]?(\d{1,3}(\.\d{3})+,\d+|0,\d+|\d+,(\d{1,2}|\d{4,})|\d{1,3}(\.\d{3}){2,})"
+)
+_ENGLISH = re.compile(
+    r"[-+]?(\d{1,3}(,\d{3})+\.\d+|0\.\d+|\d+\.(\d{1,2}|\d{4,})|\d{1,3}(,\d{3}){2,})"
+)
 
 
-def sniff_layout(path: Path) -> Layout:
-    """Read the first bytes of ``path`` and find the header row and the delimiter."""
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(SAMPLE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file: {exc.strerror}") from None
-    truncated = len(raw) > SAMPLE_BYTES
-    text = _decode(path, raw[:SAMPLE_BYTES], truncated)
-    lines = io.StringIO(text).read().splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            delimiter = _pick_delimiter(line)
-            # Names stay as polars reads them (' author'); matching normalises them anyway.
-            header = tuple(next(csv.reader([line], delimiter=delimiter)))
-            return Layout(delimiter, number, header, raw.startswith(b"\xef\xbb\xbf"))
-    raise InputError(path, "the file is empty", hint="export the mentions again")
+def decimal_comma(rows: list[list[str]], delimiter: str) -> bool:
+    """German numbers ("1.234" = 1234, "1,5" = 1.5)? Unambiguous cells in numeric-looking
+    columns decide; without them, a ``;``-separated file (German Excel) is German."""
+    width = max((len(r) for r in rows), default=0)
+    german = english = False
+    for index in range(width):
+        cells = [r[index].strip() for r in rows if len(r) > index and r[index].strip()]
+        if not cells or sum(bool(_NUMBER.fullmatch(c)) for c in cells) * 2 < len(cells):
+            continue
+        german = german or any(_GERMAN.fullmatch(c) for c in cells)
+        english = english or any(_ENGLISH.fullmatch(c) for c in cells)
+    if german != english:
+        return german
+    return delimiter == ";"
+
+
+def sniff_layout(name: str, text: Text, complete: bool) -> Layout:
+    """Find the delimiter and the header row (by anchor columns) in the decoded head."""
+    limit = MAX_HEADER_ROWS + DATA_SAMPLE_ROWS
+    parsed = {d: _records(text.head, d, limit, complete) for d in DELIMITERS}
+    best: tuple[int, int, int] | None = None  # (score, fields, -delimiter rank)
+    choice = (",", 0)
+    for rank, d in enumerate(DELIMITERS):
+        rows = [cells for _, cells in parsed[d][:MAX_HEADER_ROWS]]
+        if not rows:
+            continue
+        index = choose_header(rows)
+        key = (header_score(rows[index]), len(rows[index]), -rank)
+        if best is None or key > best:
+            best, choice = key, (d, index)
+    if best is None:
+        raise InputError(name, "the file is empty", hint="export the mentions again")
+    # Without known names, choose_header took the first row and the delimiter that splits it
+    # into the most fields won.
+    delimiter, index = choice
+    records = parsed[delimiter]
+    line, header = records[index]
+    data = [cells for _, cells in records[index + 1 :]]
+    return Layout(delimiter, line, tuple(header), decimal_comma(data, delimiter))

@@ -6,10 +6,18 @@ Container readers (delimited text, XLSX, ZIP, Parquet, JSON Lines) produce RawTa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
+
+#: The record-index column every RawTable frame carries; no header may take its name.
+ROW = "_row"
 
 
 def _same_line(line: int) -> int:
@@ -27,8 +35,10 @@ class RawTable:
     ``frame`` has one String column per name in ``header`` plus ``_row``, the 0-based record
     index. The *record line* of a row is ``header_line + 1 + _row``; ``physical_line`` maps it
     to the line (or sheet row) a person finds it on, counting newlines inside quoted cells.
-    ``tail`` returns raw values of a column from the end of the table, cheaply where the
-    container allows (a guess of the newest timestamp; empty when not cheap).
+    Containers without a header line (Parquet, JSON Lines) use ``header_line=0``, so the record
+    line is the record's 1-based number. ``tail`` returns raw values of a column from the end
+    of the table, cheaply where the container allows (a guess of the newest timestamp; empty
+    when not cheap). ``notes`` are assumptions made while reading, each naming the file.
     """
 
     name: str
@@ -39,3 +49,52 @@ class RawTable:
     tail: Callable[[str], list[str]] = field(default=_no_tail, compare=False)
     decimal_comma: bool = False
     notes: tuple[str, ...] = ()
+    #: Many record lines at once (one read of the file), where ``physical_line`` would re-read.
+    physical_lines: Callable[[Sequence[int]], list[int]] | None = field(default=None, compare=False)
+
+    def locate(self, record_lines: Sequence[int]) -> list[int]:
+        """The physical lines of several record lines."""
+        if self.physical_lines is not None:
+            return self.physical_lines(record_lines)
+        return [self.physical_line(line) for line in record_lines]
+
+
+def unique_names(cells: Iterable[str | None]) -> list[str]:
+    """Column names for header cells: empty cells become ``column_<n>`` (1-based position),
+    repeats get ``_2``, ``_3``…, and nothing may be called ``_row`` (the record index)."""
+    names: list[str] = []
+    taken = {ROW}
+    for position, cell in enumerate(cells, start=1):
+        base = cell if cell is not None and cell.strip() else f"column_{position}"
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+#: The scratch directory of this process: {pid: directory}.
+_SCRATCH: dict[int, Path] = {}
+
+
+def _remove(pid: int, directory: Path) -> None:
+    if os.getpid() == pid:  # a forked child must not delete its parent's files
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def scratch_file(suffix: str = "") -> Path:
+    """A new empty file in this process's scratch directory (removed at exit).
+
+    Lazy frames scan these files long after the reader returned (transcoded text, members
+    extracted from an archive), and derived frames no longer reference the Python object that
+    made them, so the files live as long as the process, not as long as a frame.
+    """
+    pid = os.getpid()
+    if pid not in _SCRATCH:
+        _SCRATCH[pid] = Path(tempfile.mkdtemp(prefix="stormwatch-"))
+        atexit.register(_remove, pid, _SCRATCH[pid])
+    fd, name = tempfile.mkstemp(suffix=suffix, dir=_SCRATCH[pid])
+    os.close(fd)
+    return Path(name)

@@ -1,0 +1,234 @@
+"""backtest(): replay inputs causally, emit the alerts a cron job would have sent, and measure
+them against labelled storm windows.
+
+Each input file is its own stream (as in NAB); within a file each topic is one. Alerts are
+the episode transitions of ``alerts.episodes`` — an episode opens at ``notify_at`` and
+escalates when its level rises — so the backtest alerts exactly when ``stormwatch alert``
+would, never once per step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from stormwatch.alerts.episodes import Episode, Policy, step_topic
+from stormwatch.backtest import nab
+from stormwatch.backtest.labels import Window
+from stormwatch.backtest.replay import US, Timeline, replay
+from stormwatch.pipeline.normalise import normalise
+from stormwatch.settings import LEVELS, Settings
+from stormwatch.sources import ReadOptions, read_sources
+
+FALSE_ALARM_GAP = timedelta(hours=1)  # alerts closer than this are one false-alarm episode
+
+
+@dataclass(frozen=True)
+class Alert:
+    time: datetime
+    stream: str
+    topic: str
+    kind: str  # open | escalate
+    level: str
+    score: float
+
+
+@dataclass(frozen=True)
+class WindowOutcome:
+    stream: str
+    topic: str
+    window: Window
+    peak: datetime
+    first_alert: datetime | None
+
+    @property
+    def lead_hours(self) -> float | None:
+        """Hours between the first alert and the volume peak (negative: after the peak)."""
+        if self.first_alert is None:
+            return None
+        return (self.peak - self.first_alert).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Metrics:
+    windows: int
+    hit: int
+    before_peak: int
+    lead_hours: tuple[float, ...]
+    false_alarm_episodes: int
+    stream_weeks: float
+    nab_score: float
+    nab_by_stream: Mapping[str, float]
+
+    @property
+    def false_alarms_per_week(self) -> float:
+        return self.false_alarm_episodes / self.stream_weeks if self.stream_weeks else 0.0
+
+
+@dataclass(frozen=True)
+class Stream:
+    name: str  # file name, or "file:topic" when a file holds several topics
+    file: str
+    topic: str
+    start: datetime
+    end: datetime
+    steps: int
+    available: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Backtest:
+    alerts: tuple[Alert, ...]
+    streams: tuple[Stream, ...]
+    outcomes: tuple[WindowOutcome, ...] = ()
+    metrics: Metrics | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _moment(us: int) -> datetime:
+    return datetime.fromtimestamp(us / US, UTC)
+
+
+def _alerts(timeline: Timeline, row: int, policy: Policy, stream: str) -> list[tuple[int, Alert]]:
+    """Run the episode rules over one topic's steps; returns (step index, alert) pairs."""
+    topic = timeline.topics[row]
+    episode: Episode | None = None
+    out: list[tuple[int, Alert]] = []
+    levels, scores = timeline.level[row], timeline.score[row]
+    for j, us in enumerate(timeline.times.tolist()):
+        moment = _moment(us)
+        episode, notice = step_topic(
+            episode, topic, LEVELS[int(levels[j])], float(scores[j]), moment, moment, policy
+        )
+        if notice is not None and notice.kind != "resolve":
+            out.append((j, Alert(moment, stream, topic, notice.kind, notice.level, notice.score)))
+    return out
+
+
+def backtest(
+    inputs: Iterable[str | Path],
+    settings: Settings | None = None,
+    *,
+    policy: Policy | None = None,
+    labels: Mapping[str, Sequence[Window]] | None = None,
+    options: ReadOptions | None = None,
+) -> Backtest:
+    """Replay every input file and return its alerts (and metrics when ``labels`` is given)."""
+    settings = settings or Settings()
+    policy = policy or Policy("backtest")
+    options = replace(options or ReadOptions(), by=settings.by)
+    alerts: list[Alert] = []
+    streams: list[Stream] = []
+    outcomes: list[WindowOutcome] = []
+    scores: dict[str, nab.FileScore] = {}
+    fa_times: list[list[datetime]] = []
+    used_keys: set[str] = set()
+    notes: list[str] = []
+    for path in inputs:
+        for source in read_sources(path, options):
+            usable = normalise(source).filter(pl.col("_reject").is_null()).collect()
+            if usable.height == 0:
+                notes.append(f"{source.path}: no usable mentions, skipped")
+                continue
+            timeline = replay(usable, settings)
+            file = Path(source.path.split(":")[0]).name
+            for row, topic in enumerate(timeline.topics):
+                name = file if len(timeline.topics) == 1 else f"{file}:{topic}"
+                found = _alerts(timeline, row, policy, name)
+                alerts.extend(a for _, a in found)
+                times = timeline.times
+                streams.append(
+                    Stream(
+                        name,
+                        source.path,
+                        topic,
+                        _moment(int(times[0])),
+                        _moment(int(times[-1])),
+                        int(times.size),
+                        timeline.available,
+                    )
+                )
+                if labels is None:
+                    continue
+                key = file if file in labels else topic if topic in labels else None
+                if key is None:
+                    notes.append(f"no labels for {name}: its alerts count as false alarms")
+                    windows: Sequence[Window] = ()
+                else:
+                    used_keys.add(key)
+                    windows = labels[key]
+                stream_outcomes, bounds = _windows(timeline, row, windows, found, name, notes)
+                outcomes.extend(stream_outcomes)
+                scores[name] = nab.score_file(int(times.size), bounds, [j for j, _ in found])
+                fa_times.append(
+                    [a.time for j, a in found if not any(lo <= j <= hi for lo, hi in bounds)]
+                )
+    if labels is not None:
+        unused = [k for k in labels if k not in used_keys]
+        notes += [f"labels for {k!r} match no input file or topic" for k in unused]
+    metrics = _metrics(streams, outcomes, scores, fa_times) if labels is not None else None
+    alerts.sort(key=lambda a: (a.time, a.stream, a.topic))
+    return Backtest(tuple(alerts), tuple(streams), tuple(outcomes), metrics, tuple(notes))
+
+
+def _windows(
+    timeline: Timeline,
+    row: int,
+    windows: Sequence[Window],
+    found: list[tuple[int, Alert]],
+    name: str,
+    notes: list[str],
+) -> tuple[list[WindowOutcome], list[tuple[int, int]]]:
+    """Each labelled window as step indices, its volume peak and its first alert."""
+    times = timeline.times
+    outcomes: list[WindowOutcome] = []
+    bounds: list[tuple[int, int]] = []
+    for w in windows:
+        lo = int(np.searchsorted(times, int(w.start.timestamp() * US), side="left"))
+        hi = int(np.searchsorted(times, int(w.end.timestamp() * US), side="right")) - 1
+        if hi < lo:
+            notes.append(
+                f"{name}: window {w.start:%Y-%m-%d %H:%M}..{w.end:%Y-%m-%d %H:%M} is "
+                "outside the data, not scored"
+            )
+            continue
+        bounds.append((lo, hi))
+        peak = lo + int(np.argmax(timeline.mentions[row, lo : hi + 1]))
+        first = next((a.time for j, a in found if lo <= j <= hi), None)
+        peak_at = _moment(int(times[peak]))
+        outcomes.append(WindowOutcome(name, timeline.topics[row], w, peak_at, first))
+    return outcomes, bounds
+
+
+def _false_alarm_episodes(times: list[datetime]) -> int:
+    episodes, last = 0, None
+    for t in sorted(times):
+        if last is None or t - last > FALSE_ALARM_GAP:
+            episodes += 1
+        last = t
+    return episodes
+
+
+def _metrics(
+    streams: Sequence[Stream],
+    outcomes: Sequence[WindowOutcome],
+    scores: Mapping[str, nab.FileScore],
+    fa_times: Sequence[list[datetime]],
+) -> Metrics:
+    leads = tuple(o.lead_hours for o in outcomes if o.lead_hours is not None)
+    weeks = sum((s.end - s.start) / timedelta(weeks=1) for s in streams if s.name in scores)
+    return Metrics(
+        windows=len(outcomes),
+        hit=sum(1 for o in outcomes if o.first_alert is not None),
+        before_peak=sum(1 for lead in leads if lead > 0),
+        lead_hours=leads,
+        false_alarm_episodes=sum(_false_alarm_episodes(t) for t in fa_times),
+        stream_weeks=weeks,
+        nab_score=nab.normalised(list(scores.values())),
+        nab_by_stream={k: nab.normalised([v]) for k, v in scores.items()},
+    )

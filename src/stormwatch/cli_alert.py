@@ -1,0 +1,171 @@
+"""``stormwatch alert``: the cron command. A thin shell over :mod:`stormwatch.alerts.run`.
+
+This is the only alert module that reads the clock and the environment; it hands both to the
+library. stdout stays empty unless something was sent (or ``--verbose``), because cron mails
+any output; problems go to stderr, and the exit code says what happened (README, "Exit codes").
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from stormwatch.cli import ExitCode, _err, _moment, app, config_path, default_lang, guarded
+from stormwatch.errors import ConfigError
+from stormwatch.settings import Lang, Settings
+
+if TYPE_CHECKING:
+    from stormwatch.alerts.run import RunResult
+
+
+def app_dir(env: Mapping[str, str]) -> Path:
+    """Where config and state live by default; ``STORMWATCH_CONFIG_DIR`` moves both."""
+    return Path(env.get("STORMWATCH_CONFIG_DIR") or typer.get_app_dir("stormwatch"))
+
+
+def _summary(result: RunResult) -> None:
+    from stormwatch.alerts.compose import clean, format_moment
+
+    for name, report in result.reports.items():
+        lang: Lang = "de" if report.lang == "de" else "en"
+        hot = [f"{clean(t.topic, 40)} {t.level} {t.score:.0f}" for t in report.topics[:3]]
+        typer.echo(
+            f"watch {name}: {len(report.topics)} topics at "
+            f"{format_moment(report.evaluated_at, lang)}; top: {', '.join(hot) or '-'}"
+        )
+        if report.input.rows_rejected:
+            typer.echo(
+                f"  note: {report.input.rows_rejected:,} of {report.input.rows_read:,} rows "
+                "could not be used (stormwatch scan shows why)"
+            )
+        for note in (*report.input.notes, *report.notes):
+            typer.echo(f"  note: {note}")
+    if not (result.queued or result.sent or result.deferred):
+        typer.echo("nothing to send")
+
+
+def _report(result: RunResult, verbose: bool, dry_run: bool) -> ExitCode:
+    """Print what the run did and choose the exit code."""
+    if verbose:
+        _summary(result)
+    if dry_run:
+        typer.echo("dry run: nothing sent, no state changed")
+        for text in result.preview:
+            typer.echo(text)
+    for d in result.sent:
+        again = f" (attempt {d.attempts})" if d.attempts > 1 else ""
+        typer.echo(f"sent: {d.summary} -> {d.destination}{again}")
+        if d.refused:
+            _err(f"Warning: the mail server refused {', '.join(d.refused)} for: {d.summary}")
+    for d in result.dropped:
+        _err(f"Warning: dropped {d.summary} for {d.destination}: no longer in the config")
+    for d in result.deferred:
+        _err(
+            f"Deferred: {d.summary} -> {d.destination}: {d.error} "
+            f"(attempt {d.attempts}; kept in the outbox, the next run retries)"
+        )
+    for warning in result.warnings:
+        _err(f"Warning: {warning}")
+    for name, exc in result.errors:
+        _err(f"Error: watch {name!r}: {exc.message}")
+        if exc.hint:
+            _err(f"Hint: {exc.hint}")
+    if result.errors:
+        return ExitCode.ERROR
+    return ExitCode.DEFERRED if result.deferred else ExitCode.OK
+
+
+@app.command()
+@guarded
+def alert(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="TOML file with [email], [[watch]], … "
+            "[default: $STORMWATCH_CONFIG, else config.toml in the app directory]",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Run as of this moment (e.g. 2011-09-27T12:00Z), for replays and tests. "
+            "[default: now; the data is evaluated at its newest mention]",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print what would be sent; send nothing, change no state."),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Say what was checked even when nothing is sent."),
+    ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of the messages: en or de. [default: [scan] lang, else locale]"
+        ),
+    ] = None,
+) -> None:
+    """Check every watch once and send what is due: for cron or a systemd timer.
+
+    Opens an episode when a topic reaches the watch's notify_at level, and sends one message
+    when it opens, when it escalates and when it has been calm long enough (all clear).
+    Undelivered messages stay queued and are retried on the next run.
+
+    Example:
+
+        stormwatch alert --config /etc/stormwatch/alerts.toml
+    """
+    env = os.environ
+    if lang is not None and lang not in ("en", "de"):
+        raise typer.BadParameter("use en or de", param_hint="--lang")
+    moment = _moment(at, "UTC")
+    path = config_path(config, env)
+    if path is None:
+        raise ConfigError(
+            "no config file for alerts",
+            hint="pass --config FILE, set STORMWATCH_CONFIG, or create "
+            f"{app_dir(env) / 'config.toml'}",
+        )
+    import httpx
+
+    from stormwatch.alerts.config import load_alert_config
+    from stormwatch.alerts.errors import LockedError
+    from stormwatch.alerts.run import run_alerts
+    from stormwatch.timestamps import check_timezone
+
+    cfg = load_alert_config(
+        path,
+        env,
+        {"lang": lang},
+        defaults=Settings(lang=default_lang(env)),
+        check_timezone=check_timezone,
+    )
+    state_path = cfg.state_path or app_dir(env) / "state.db"
+    # TLS verified (httpx's default), no redirects: a webhook must not bounce elsewhere.
+    with httpx.Client(verify=True, follow_redirects=False) as http:
+        try:
+            result = run_alerts(
+                cfg,
+                state_path=state_path,
+                now=moment or datetime.now(UTC),
+                at=moment,
+                env=env,
+                http=http,
+                dry_run=dry_run,
+            )
+        except LockedError as exc:
+            _err(f"stormwatch alert: {exc.message}")
+            raise typer.Exit(ExitCode.LOCKED) from None
+    code = _report(result, verbose, dry_run)
+    if code != ExitCode.OK:
+        raise typer.Exit(code)

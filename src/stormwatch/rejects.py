@@ -1,0 +1,75 @@
+"""The rows set aside while reading, for ``scan --rejects FILE``: each with its file, the line a
+person finds it on, the reason and the raw fields, so nothing is lost without a trace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import polars as pl
+
+from stormwatch.analysis import Input, load_sources
+from stormwatch.pipeline.normalise import mark_duplicates, normalise
+from stormwatch.render import FORMULA_START
+from stormwatch.settings import Settings
+from stormwatch.sources import ReadOptions
+
+COLUMNS = ("file", "line", "reason", "timestamp", "topic", "author", "url", "id", "text")
+
+
+def rejected_rows(
+    inputs: Iterable[Input], settings: Settings | None = None, *, options: ReadOptions | None = None
+) -> pl.DataFrame:
+    """Every rejected (or duplicate) row of ``inputs``, in file and line order.
+
+    ``timestamp`` is the raw text as it stands in the file. One more pass over the inputs.
+    """
+    settings = settings or Settings()
+    options = replace(options or ReadOptions(), by=settings.by)
+    sources = load_sources(inputs, options)
+    mentions = pl.concat([normalise(s, options.not_after) for s in sources], how="vertical_relaxed")
+    if len(sources) > 1:
+        mentions = mark_duplicates(mentions)
+    rows = (
+        mentions.filter(pl.col("_reject").is_not_null())
+        .select(
+            pl.col("_file").alias("file"),
+            pl.col("_line").alias("line"),
+            pl.col("_reject").alias("reason"),
+            pl.col("_raw_ts").alias("timestamp"),
+            "topic",
+            "author",
+            "url",
+            "id",
+            "text",
+        )
+        .collect(engine="streaming")
+    )
+    parts = []
+    for source in sources:
+        part = rows.filter(pl.col("file") == source.path).sort("line")
+        if part.height:
+            record_lines = part["line"].to_list()
+            located = (
+                source.locate(record_lines)
+                if source.locate is not None
+                else [source.physical_line(n) for n in record_lines]
+            )
+            part = part.with_columns(pl.Series("line", located, dtype=pl.Int64))
+        parts.append(part)
+    return pl.concat(parts) if parts else rows
+
+
+def to_csv(rows: pl.DataFrame) -> str:
+    """The rows as CSV, with spreadsheet formulas in user text neutralised (see
+    ``render.csv_safe``)."""
+    starts = tuple(FORMULA_START)
+    safe = [
+        pl.when(pl.any_horizontal(*(pl.col(c).str.starts_with(p) for p in starts)))
+        .then("'" + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in COLUMNS
+        if c != "line"
+    ]
+    return rows.with_columns(safe).select(COLUMNS).write_csv()
