@@ -7,8 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from alerts_helpers import smtp_server, webhook_server, write_config
 from conftest import SAMPLE

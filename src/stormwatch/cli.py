@@ -412,4 +412,5 @@ def main(prog_name: str = "stormwatch") -> None:
 
 __all__ = ["ExitCode", "app", "main"]
 
-import stormwatch.cli_alert  # noqa: E402, F401  (registers `alert`; imports app from here)
+# `alert` and `backtest` live in their own modules and register themselves on `app`.
+from stormwatch import cli_alert, cli_backtest  # noqa: E402, F401

@@ -230,5 +230,5 @@ def _metrics(
         false_alarm_episodes=sum(_false_alarm_episodes(t) for t in fa_times),
         stream_weeks=weeks,
         nab_score=nab.normalised(list(scores.values())),
-        nab_by_stream={k: nab.normalised([v]) for k, v in scores.items()},
+        nab_by_stream={k: nab.normalised([v]) for k, v in scores.items() if v.windows},
     )

@@ -1,0 +1,168 @@
+"""Backtest: NAB scoring by hand, labels, the causal replay (equal to scan), and the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import stormwatch as sw
+from conftest import T0, WriteCsv, storm_rows
+from stormwatch.backtest import nab
+from stormwatch.backtest.labels import Window, load_labels
+from stormwatch.backtest.replay import replay
+from stormwatch.cli import app
+from stormwatch.errors import InputError
+from stormwatch.pipeline.normalise import normalise
+from stormwatch.sources import read_source
+
+NAB_DEV = Path(__file__).resolve().parents[2] / "shared" / "bench" / "nab-dev"
+
+
+# --- NAB scoring -----------------------------------------------------------------------------
+
+
+def test_scaled_sigmoid_edges() -> None:
+    assert nab.scaled_sigmoid(-1.0) == pytest.approx(0.98661, abs=1e-5)
+    assert nab.scaled_sigmoid(-0.5) == pytest.approx(0.84828, abs=1e-5)
+    assert nab.scaled_sigmoid(0.0) == 0.0
+    assert nab.scaled_sigmoid(3.0) == -1.0
+    assert nab.probation_rows(15_902) == 750
+    assert nab.probation_rows(1_000) == 150
+
+
+def test_score_file_by_hand() -> None:
+    # 2000 rows, probation 300; windows of width 100 at 500..599 and 1200..1299.
+    windows = [(500, 599), (1200, 1299)]
+    detections = [100, 400, 550, 560, 700, 1400]
+    got = nab.score_file(2000, windows, detections)
+    tp = nab.scaled_sigmoid(-(599 - 550 + 1) / 100) / nab.scaled_sigmoid(-1.0)  # first in window
+    fp_before = nab.scaled_sigmoid(3.0) * 0.11  # 400: before any window
+    fp_after_1 = nab.scaled_sigmoid((700 - 599) / 99) * 0.11
+    fp_after_2 = nab.scaled_sigmoid((1400 - 1299) / 99) * 0.11
+    assert got.raw == pytest.approx(tp - 1.0 + fp_before + fp_after_1 + fp_after_2)
+    assert (got.windows, got.detected, got.false_positives) == (2, 1, 3)  # 100 is probation
+    assert (got.null, got.perfect) == (-2.0, 2.0)
+    assert nab.normalised([got]) == pytest.approx(100 * (got.raw + 2) / 4)
+    assert nab.normalised([nab.score_file(2000, windows, [])]) == 0.0
+    perfect = nab.score_file(2000, windows, [500, 1200])
+    assert nab.normalised([perfect]) == pytest.approx(100.0)
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+
+def test_labels_load_and_errors(tmp_path: Path) -> None:
+    path = tmp_path / "windows.json"
+    path.write_text(json.dumps({"a.csv": [["2015-03-03 04:37:53.000000", "2015-03-04 13:37:53"]]}))
+    assert load_labels(path) == {
+        "a.csv": [
+            Window(
+                datetime(2015, 3, 3, 4, 37, 53, tzinfo=UTC),
+                datetime(2015, 3, 4, 13, 37, 53, tzinfo=UTC),
+            )
+        ]
+    }
+    path.write_text(json.dumps({"a.csv": [["2015-03-04", "2015-03-03"]]}))
+    with pytest.raises(InputError, match=r"'a\.csv', window 1: ends before it starts"):
+        load_labels(path)
+    path.write_text(json.dumps({"a.csv": [["soon", "later"]]}))
+    with pytest.raises(InputError, match=r"'a\.csv', window 1: 'soon' is not a timestamp"):
+        load_labels(path)
+    path.write_text("{not json")
+    with pytest.raises(InputError, match="not valid JSON"):
+        load_labels(path)
+    with pytest.raises(InputError, match="labels file not found"):
+        load_labels(tmp_path / "missing.json")
+
+
+# --- replay ----------------------------------------------------------------------------------
+
+
+def test_replay_equals_scan_at_every_probed_step(write_csv: WriteCsv) -> None:
+    path = write_csv(storm_rows())
+    usable = normalise(read_source(path)).filter(pl.col("_reject").is_null()).collect()
+    timeline = replay(usable, sw.Settings())
+    assert timeline.times.size == (71 * 60 + 58 - 1) // 5 + 1  # 5-minute steps to the end
+    for step in (0, 100, 500, timeline.times.size - 13, timeline.times.size - 1):
+        moment = datetime.fromtimestamp(int(timeline.times[step]) / 1e6, UTC)
+        report = sw.analyse([path], now=moment)
+        for topic in report.topics:
+            row = timeline.topics.index(topic.topic)
+            assert timeline.mentions[row, step] == topic.mentions
+            assert timeline.score[row, step] == topic.score, (moment, topic.topic)
+            for name, signal in topic.signals.items():
+                assert round(float(timeline.strengths[name][row, step]), 3) == signal.value
+
+
+def test_replay_needs_a_step_that_divides_the_window(write_csv: WriteCsv) -> None:
+    usable = normalise(read_source(write_csv(storm_rows()))).collect()
+    with pytest.raises(ValueError, match="must divide the window"):
+        replay(usable, sw.Settings(), step=timedelta(minutes=7))
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def test_backtest_cli_alerts_once_per_episode_and_scores(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    path = write_csv(storm_rows())
+    labels = tmp_path / "labels.json"
+    labels.write_text(
+        json.dumps(
+            {
+                "acme": [["2026-11-03T20:00:00Z", "2026-11-04T02:00:00Z"]],
+                "nobody": [["2026-11-01T00:00:00Z", "2026-11-01T01:00:00Z"]],
+            }
+        )
+    )
+    result = CliRunner().invoke(app, ["backtest", str(path), "--labels", str(labels)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [(a["time"], a["topic"], a["kind"], a["level"]) for a in data["alerts"]] == [
+        ("2026-11-03T22:18:00Z", "acme", "open", "warning"),
+        ("2026-11-03T22:28:00Z", "acme", "escalate", "storm"),
+    ]
+    m = data["metrics"]
+    assert (m["windows"], m["windows_hit"], m["first_alert_before_peak"]) == (1, 1, 1)
+    assert m["hours_before_peak"] == [round(40 / 60, 2)]  # peak window count at 22:58
+    assert m["false_alarm_episodes"] == 0
+    # The steps run back from the last mention (23:58) every 5 minutes, so the window holds the
+    # steps 20:03..23:58 (the data ends inside it): 48 steps, the first alert is the 28th.
+    width, first = 48, 27
+    expected = nab.scaled_sigmoid(-(width - 1 - first + 1) / width) / nab.scaled_sigmoid(-1.0)
+    assert m["nab_standard"] == round(100 * (expected + 1) / 2, 1)
+    assert set(m["nab_standard_by_stream"]) == {"mentions.csv:acme"}
+    assert "labels for 'nobody' match no input file or topic" in result.stderr
+    assert "no labels for mentions.csv:globex" in result.stderr
+
+
+def test_backtest_table_and_bad_options(write_csv: WriteCsv) -> None:
+    path = write_csv(storm_rows())
+    table = CliRunner().invoke(app, ["backtest", str(path), "--format", "table"])
+    assert table.exit_code == 0
+    assert "2 alerts" in table.stdout and "STORM" in table.stdout  # noqa: PT018
+    bad = CliRunner().invoke(app, ["backtest", str(path), "--notify-at", "panic"])
+    assert bad.exit_code == 2
+    assert "use watch, warning or storm" in bad.stderr
+
+
+@pytest.mark.skipif(not NAB_DEV.is_dir(), reason="the NAB dev files are in ../shared")
+def test_backtest_on_a_nab_series() -> None:
+    aapl = NAB_DEV / "Twitter_volume_AAPL.csv"
+    result = CliRunner().invoke(
+        app, ["backtest", str(aapl), "--labels", str(NAB_DEV / "windows.json")]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["streams"][0]["steps"] == 15_902  # one step per row of the 5-minute series
+    assert data["streams"][0]["signals"] == ["velocity"]
+    assert data["metrics"]["windows"] == 4
+    assert math.isfinite(data["metrics"]["nab_standard"])
+    assert T0.year == 2026  # the fixtures' clock is independent of the NAB data
