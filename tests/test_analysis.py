@@ -163,3 +163,17 @@ def test_german_recommendations(write_csv: WriteCsv) -> None:
     assert steps[1].step == 2
     assert "1.000.000" not in steps[1].why
     assert "2.000.000" in steps[1].why
+
+
+def test_engagement_stands_in_for_missing_followers(write_csv: WriteCsv) -> None:
+    rows = [[r[0], r[1], r[2], r[5], 500 if r[2] == "@megafan" else 20] for r in storm_rows()]
+    path = write_csv(rows, header=("timestamp", "brand", "author", "sentiment", "engagement"))
+    report = sw.analyse([path])
+    assert "influence" in report.signals_available
+    acme = report.topics[0]
+    influence = acme.signals["influence"]
+    # the engagement of the 30 critical mentions in the current window: 500 + 29 * 20
+    assert influence.raw == 500 + 29 * 20
+    assert influence.value == round((math.log10(1 + 1080) - 2) / 2.5, 3)
+    assert influence.detail["engagement_proxy"] == 1.0
+    assert any("engagement (likes, shares, comments)" in n for n in report.notes)

@@ -36,6 +36,7 @@ COUNT_SCHEMA = {
     "negative": pl.Int64,
     "rated": pl.Int64,
     "with_followers": pl.Int64,
+    "with_engagement": pl.Int64,
 }
 
 
@@ -45,7 +46,10 @@ def mentions(rows: list[tuple[object, ...]]) -> pl.LazyFrame:
 
 
 def counted(frame: pl.LazyFrame) -> pl.LazyFrame:
-    return frame.with_columns(pl.lit(1, pl.Int64).alias("count"))
+    """What normalise adds: one mention a row, no engagement column in these tests."""
+    return frame.with_columns(
+        pl.lit(1, pl.Int64).alias("count"), pl.lit(None, pl.Int64).alias("engagement")
+    )
 
 
 def at(*moments: datetime) -> pl.LazyFrame:
@@ -155,10 +159,10 @@ def test_count_windows() -> None:
     expected = pl.DataFrame(
         [
             # topic, window, mentions, authors (nulls not counted), negative, rated, with_followers
-            ("acme", 0, 4, 2, 2, 3, 3),
-            ("acme", 1, 2, 1, 0, 1, 2),
-            ("globex", 0, 1, 1, 1, 1, 1),
-            ("globex", 2, 1, 1, 0, 1, 1),
+            ("acme", 0, 4, 2, 2, 3, 3, 0),
+            ("acme", 1, 2, 1, 0, 1, 2, 0),
+            ("globex", 0, 1, 1, 1, 1, 1, 0),
+            ("globex", 2, 1, 1, 0, 1, 1, 0),
         ],
         schema=COUNT_SCHEMA,
         orient="row",
@@ -230,9 +234,9 @@ def test_count_authors_in_the_current_window() -> None:
     got = count_authors(summary_of(ROWS))
     expected = pl.DataFrame(
         [
-            ("acme", "@a", 2, 120, 2),  # followers: the largest count seen
-            ("acme", "@b", 1, None, 0),
-            ("globex", "@z", 1, 1_000, 1),
+            ("acme", "@a", 2, 120, 2, 0),  # followers: the largest count seen
+            ("acme", "@b", 1, None, 0, 0),
+            ("globex", "@z", 1, 1_000, 1, 0),
         ],
         schema={
             "topic": pl.String,
@@ -240,6 +244,7 @@ def test_count_authors_in_the_current_window() -> None:
             "mentions": pl.Int64,
             "followers": pl.Int64,
             "negative": pl.Int64,
+            "engagement": pl.Int64,
         },
         orient="row",
     )
@@ -251,22 +256,22 @@ def test_count_authors_in_the_current_window() -> None:
 
 def test_fill_windows_zero_fills_every_topic_and_window() -> None:
     counts = pl.DataFrame(
-        [("beta", 2, 3, 2, 1, 2, 3), ("alpha", 0, 1, 1, 0, 1, 0)],
+        [("beta", 2, 3, 2, 1, 2, 3, 0), ("alpha", 0, 1, 1, 0, 1, 0, 0)],
         schema=COUNT_SCHEMA,
         orient="row",
     )
     got = fill_windows(counts, ["alpha", "beta", "gamma"], 2)
     expected = pl.DataFrame(
         [
-            ("alpha", 0, 1, 1, 0, 1, 0),
-            ("alpha", 1, 0, 0, 0, 0, 0),
-            ("alpha", 2, 0, 0, 0, 0, 0),
-            ("beta", 0, 0, 0, 0, 0, 0),
-            ("beta", 1, 0, 0, 0, 0, 0),
-            ("beta", 2, 3, 2, 1, 2, 3),
-            ("gamma", 0, 0, 0, 0, 0, 0),
-            ("gamma", 1, 0, 0, 0, 0, 0),
-            ("gamma", 2, 0, 0, 0, 0, 0),
+            ("alpha", 0, 1, 1, 0, 1, 0, 0),
+            ("alpha", 1, 0, 0, 0, 0, 0, 0),
+            ("alpha", 2, 0, 0, 0, 0, 0, 0),
+            ("beta", 0, 0, 0, 0, 0, 0, 0),
+            ("beta", 1, 0, 0, 0, 0, 0, 0),
+            ("beta", 2, 3, 2, 1, 2, 3, 0),
+            ("gamma", 0, 0, 0, 0, 0, 0, 0),
+            ("gamma", 1, 0, 0, 0, 0, 0, 0),
+            ("gamma", 2, 0, 0, 0, 0, 0, 0),
         ],
         schema=COUNT_SCHEMA,
         orient="row",

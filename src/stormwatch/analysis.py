@@ -136,12 +136,20 @@ def _report(
     grid = fill_windows(counts, totals["topics"], n)
     signals = (
         window_signals(grid, covered)
-        .join(influence_signal(authors, totals["has_sentiment"]), on="topic", how="left")
-        .with_columns(pl.col("reach").fill_null(0), pl.col("influence").fill_null(0.0))
+        .join(
+            influence_signal(authors, totals["has_sentiment"], proxy=not totals["has_followers"]),
+            on="topic",
+            how="left",
+        )
+        .with_columns(
+            pl.col("reach").fill_null(0),
+            pl.col("influence").fill_null(0.0),
+            pl.lit(1.0 if not totals["has_followers"] else 0.0).alias("engagement_proxy"),
+        )
     )
     available = available_signals(
         covered,
-        has_followers=totals["has_followers"],
+        has_followers=totals["has_followers"] or totals["has_engagement"],
         has_sentiment=totals["has_sentiment"],
         has_authors=totals["has_authors"],
     )
@@ -179,6 +187,7 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
         "topics": sorted(seen["topic"].unique().to_list()),
         "has_sentiment": int(horizon["rated"].sum()) > 0,
         "has_followers": int(horizon["with_followers"].sum()) > 0,
+        "has_engagement": int(horizon["with_engagement"].sum()) > 0,
         "has_authors": int(horizon["authors"].sum()) > 0,
     }
 
@@ -295,7 +304,12 @@ def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[st
             "no sentiment in the data: negativity is not scored and every mention "
             "counts as potentially critical for influence"
         )
-    if not row["has_followers"]:
+    if not row["has_followers"] and row["has_engagement"]:
+        notes.append(
+            "no follower counts in the data: influence uses the engagement (likes, shares, "
+            "comments) of the critical mentions as the proxy"
+        )
+    elif not row["has_followers"]:
         notes.append("no follower counts in the data: influence is not scored")
     if not row["has_authors"]:
         notes.append("no author column in the data: spread is not scored")

@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "stormwatch — {n} topics at {at} (window {window}, baseline {baseline})",
         "velocity": "volume {ratio}",
         "influence": "reach {reach}",
+        "engagement": "engagement {reach}",
         "negativity": "negative {share}",
         "spread": "{authors} authors",
         "none": "—",
@@ -46,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "stormwatch — {n} Themen am {at} (Fenster {window}, Basis {baseline})",
         "velocity": "Volumen {ratio}",
         "influence": "Reichweite {reach}",
+        "engagement": "Interaktionen {reach}",
         "negativity": "negativ {share}",
         "spread": "{authors} Autoren",
         "none": "—",
@@ -82,7 +84,8 @@ def describe_signal(sig: SignalResult, lang: Lang) -> str:
         ratio = d.get("now", 0.0) / max(d.get("median", 0.0), 1.0)
         text = labels["velocity"].format(ratio=f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×")
     elif sig.name == "influence":
-        text = labels["influence"].format(reach=_compact(d.get("reach", 0.0), lang))
+        label = "engagement" if d.get("engagement_proxy") else "influence"
+        text = labels[label].format(reach=_compact(d.get("reach", 0.0), lang))
     elif sig.name == "negativity":
         text = labels["negativity"].format(share=format_share(d.get("share_now", 0.0), lang))
     else:

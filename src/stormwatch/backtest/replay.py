@@ -114,6 +114,7 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     topics = tuple(sorted(frame["topic"].unique().to_list()))
     has_sentiment = bool(frame["sentiment"].is_not_null().any())
     has_followers = bool(frame["followers"].is_not_null().any())
+    proxy = not has_followers  # engagement stands in for reach (see pipeline.signals)
     has_authors = bool((frame["_who"] >= 0).any())
 
     per_topic: dict[str, list[np.ndarray]] = {k: [] for k in ("c", "a", "neg", "rated", "reach")}
@@ -130,10 +131,14 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         per_topic["neg"].append(_in_window(ts, negative.astype(float), times, width))
         per_topic["rated"].append(_in_window(ts, rated.astype(float), times, width))
         critical = negative if has_sentiment else np.ones(ts.size, dtype=bool)
-        biggest = _author_max(who, followers)
-        per_topic["reach"].append(
-            _distinct(ts[critical], who[critical], biggest[critical], times, width)
-        )
+        if proxy:
+            engagement = part["engagement"].fill_null(0).to_numpy().astype(float)
+            per_topic["reach"].append(_in_window(ts[critical], engagement[critical], times, width))
+        else:
+            biggest = _author_max(who, followers)
+            per_topic["reach"].append(
+                _distinct(ts[critical], who[critical], biggest[critical], times, width)
+            )
     return _score(
         topics,
         times,
@@ -142,7 +147,8 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         lag,
         n,
         settings,
-        has_followers=has_followers,
+        has_reach=has_followers or bool(frame["engagement"].is_not_null().any()),
+        proxy=proxy,
         has_sentiment=has_sentiment,
         has_authors=has_authors,
     )
@@ -167,7 +173,8 @@ def _score(
     n: int,
     settings: Settings,
     *,
-    has_followers: bool,
+    has_reach: bool,
+    proxy: bool,
     has_sentiment: bool,
     has_authors: bool,
 ) -> Timeline:
@@ -188,7 +195,7 @@ def _score(
             _lagged(series["neg"][t], lag, n, covered), _lagged(series["rated"][t], lag, n, covered)
         )
         neg_base[t], rated_base[t] = nb, rb
-        strength["influence"][t] = sig.reach_strength(series["reach"][t])
+        strength["influence"][t] = sig.reach_strength(series["reach"][t], proxy)
     # The negativity prior is pooled over all topics at each step, as scan does.
     pooled_rated = rated_base.sum(axis=0)
     prior = np.where(
@@ -205,7 +212,7 @@ def _score(
         cols = covered == history
         available = available_signals(
             int(history),
-            has_followers=has_followers,
+            has_followers=has_reach,
             has_sentiment=has_sentiment,
             has_authors=has_authors,
         )

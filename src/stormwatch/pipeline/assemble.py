@@ -33,7 +33,10 @@ def _signal_results(r: dict[str, object], available: Sequence[str]) -> dict[str,
     """Raw value, strength, points and the numbers behind each signal of one scored row."""
     measured: dict[str, tuple[object, dict[str, object]]] = {
         "velocity": (r["mentions_z"], {"now": r["mentions_now"], "median": r["mentions_median"]}),
-        "influence": (r["reach"], {"reach": r["reach"]}),
+        "influence": (
+            r["reach"],
+            {"reach": r["reach"], "engagement_proxy": r.get("engagement_proxy", 0.0)},
+        ),
         "negativity": (
             r["neg_share_now"],
             {

@@ -17,6 +17,8 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
 * influence: reach ``R`` = summed followers of the distinct authors of critical (negative)
   mentions now, or of all authors when the data has no sentiment; strength
   ``clip((log10(1 + R) - 4) / 2.5, 0, 1)``: 10,000 followers -> 0, ~3.2 million -> 1.
+  Without follower counts, the engagement (likes, shares, comments) of those mentions is the
+  proxy: ``clip((log10(1 + E) - 2) / 2.5, 0, 1)``: 100 interactions -> 0, ~32,000 -> 1.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ NEG_PSEUDO = 5.0
 NEG_PRIOR = 0.15  # baseline negative share when the data offers none
 REACH_LOG_FLOOR = 4.0
 REACH_LOG_SPAN = 2.5
+ENGAGEMENT_LOG_FLOOR = 2.0
 
 
 def robust_z(now: np.ndarray, baseline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,9 +83,10 @@ def negativity(
     return share_now, p0, np.clip((shrunk - p0) / (1 - p0), 0.0, 1.0)
 
 
-def reach_strength(reach: np.ndarray) -> np.ndarray:
-    """``clip((log10(1 + R) - 4) / 2.5, 0, 1)``."""
-    return np.clip((np.log10(1.0 + reach) - REACH_LOG_FLOOR) / REACH_LOG_SPAN, 0.0, 1.0)
+def reach_strength(reach: np.ndarray, proxy: bool = False) -> np.ndarray:
+    """``clip((log10(1 + R) - 4) / 2.5, 0, 1)`` for followers; from 2 for engagement."""
+    floor = ENGAGEMENT_LOG_FLOOR if proxy else REACH_LOG_FLOOR
+    return np.clip((np.log10(1.0 + reach) - floor) / REACH_LOG_SPAN, 0.0, 1.0)
 
 
 def _matrix(grid: pl.DataFrame, column: str, windows: int) -> np.ndarray:
@@ -162,12 +166,16 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
     )
 
 
-def influence_signal(authors: pl.DataFrame, has_sentiment: bool) -> pl.DataFrame:
-    """Critical reach per topic from the current window's per-author counts."""
+def influence_signal(
+    authors: pl.DataFrame, has_sentiment: bool, proxy: bool = False
+) -> pl.DataFrame:
+    """Critical reach per topic from the current window's per-author counts: followers, or
+    with ``proxy`` the engagement of the critical authors' mentions."""
     critical = pl.col("negative") > 0 if has_sentiment else pl.lit(True)
+    column = "engagement" if proxy else "followers"
     reach = authors.group_by("topic").agg(
-        pl.col("followers").filter(critical).fill_null(0).sum().cast(pl.Int64).alias("reach")
+        pl.col(column).filter(critical).fill_null(0).sum().cast(pl.Int64).alias("reach")
     )
     return reach.with_columns(
-        pl.Series("influence", reach_strength(reach["reach"].to_numpy().astype(float)))
+        pl.Series("influence", reach_strength(reach["reach"].to_numpy().astype(float), proxy))
     )

@@ -56,6 +56,8 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
         pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
         pl.col("followers").max().alias("followers"),
+        pl.col("engagement").sum().cast(pl.Int64).alias("engagement"),
+        pl.col("engagement").is_not_null().sum().cast(pl.Int64).alias("with_engagement"),
         pl.col("_line").min().alias("line"),
         pl.col("timestamp").min().alias("start"),
         pl.col("timestamp").max().alias("end"),
@@ -75,19 +77,22 @@ def count_windows(summary: pl.DataFrame, windows: int) -> pl.DataFrame:
         .agg(
             # Window 0 has one group per author (each counting 1 distinct author), the others
             # one group per topic: either way the sum is the number of distinct authors.
-            pl.col("mentions", "authors", "negative", "rated", "with_followers").sum(),
+            pl.col(
+                "mentions", "authors", "negative", "rated", "with_followers", "with_engagement"
+            ).sum(),
         )
         .sort("topic", "window")
     )
 
 
 def count_authors(summary: pl.DataFrame) -> pl.DataFrame:
-    """Per topic and author in the current window: posts, followers (max seen), negative posts."""
+    """Per topic and author in the current window: posts, followers (max seen), negative posts
+    and summed engagement."""
     return (
         summary.filter(
             pl.col("_reject").is_null() & (pl.col("window") == 0) & pl.col("author").is_not_null()
         )
-        .select("topic", "author", "mentions", "followers", "negative")
+        .select("topic", "author", "mentions", "followers", "negative", "engagement")
         .sort("topic", "author")
     )
 
@@ -101,5 +106,7 @@ def fill_windows(counts: pl.DataFrame, topics: list[str], windows: int) -> pl.Da
     )
     filled = grid.join(counts, on=["topic", "window"], how="left")
     return filled.with_columns(
-        pl.col("mentions", "authors", "negative", "rated", "with_followers").fill_null(0)
+        pl.col(
+            "mentions", "authors", "negative", "rated", "with_followers", "with_engagement"
+        ).fill_null(0)
     ).sort("topic", "window")
