@@ -295,3 +295,9 @@ def test_plain_utf8_csv_is_scanned_in_place(tmp_path: Path) -> None:
     assert table.frame.collect_schema() == pl.Schema(
         {"_row": pl.UInt32, "timestamp": pl.String, "author": pl.String}
     )
+
+
+def test_header_names_polars_would_read_as_regex_are_escaped() -> None:
+    from stormwatch.sources.table import unique_names
+
+    assert unique_names(["^a$", "b", "^x"]) == ["^a$ ", "b", "^x"]

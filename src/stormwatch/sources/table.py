@@ -61,11 +61,14 @@ class RawTable:
 
 def unique_names(cells: Iterable[str | None]) -> list[str]:
     """Column names for header cells: empty cells become ``column_<n>`` (1-based position),
-    repeats get ``_2``, ``_3``…, and nothing may be called ``_row`` (the record index)."""
+    repeats get ``_2``, ``_3``…, and nothing may be called ``_row`` (the record index). A name
+    like ``^a$`` gets a trailing space: polars would read it as a regular expression."""
     names: list[str] = []
     taken = {ROW}
     for position, cell in enumerate(cells, start=1):
         base = cell if cell is not None and cell.strip() else f"column_{position}"
+        if base.startswith("^") and base.endswith("$"):
+            base += " "
         name, n = base, 1
         while name in taken:
             n += 1
