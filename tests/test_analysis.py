@@ -20,7 +20,10 @@ def test_storm_ranks_first_with_exact_signals(write_csv: WriteCsv) -> None:
     acme, globex = report.topics
     assert (acme.rank, acme.level, acme.mentions, acme.baseline) == (1, "storm", 30, 2.0)
     v = acme.signals["velocity"]
-    assert v.raw == round((30 - 2) / math.sqrt(3), 3)  # MAD 0: the Poisson floor sqrt(2 + 1)
+    # Velocity follows the critical (not positive) stream: the calm hours were all praise, so
+    # its baseline is 0 (MAD 0: the Poisson floor sqrt(0 + 1)).
+    assert v.raw == (30 - 0) / math.sqrt(1)
+    assert v.detail == {"now": 30.0, "median": 0.0}
     assert (v.value, v.points) == (1.0, 40.0)
     influence = acme.signals["influence"]
     assert influence.raw == 2_000_000 + sum(100 + i for i in range(1, 30))

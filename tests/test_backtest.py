@@ -126,16 +126,16 @@ def test_backtest_cli_alerts_once_per_episode_and_scores(
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert [(a["time"], a["topic"], a["kind"], a["level"]) for a in data["alerts"]] == [
-        ("2026-11-03T22:18:00Z", "acme", "open", "warning"),
-        ("2026-11-03T22:28:00Z", "acme", "escalate", "storm"),
+        ("2026-11-03T22:08:00Z", "acme", "open", "warning"),
+        ("2026-11-03T22:18:00Z", "acme", "escalate", "storm"),
     ]
     m = data["metrics"]
     assert (m["windows"], m["windows_hit"], m["first_alert_before_peak"]) == (1, 1, 1)
-    assert m["hours_before_peak"] == [round(40 / 60, 2)]  # peak window count at 22:58
+    assert m["hours_before_peak"] == [round(50 / 60, 2)]  # peak window count at 22:58
     assert m["false_alarm_episodes"] == 0
     # The steps run back from the last mention (23:58) every 5 minutes, so the window holds the
-    # steps 20:03..23:58 (the data ends inside it): 48 steps, the first alert is the 28th.
-    width, first = 48, 27
+    # steps 20:03..23:58 (the data ends inside it): 48 steps, the first alert is the 26th.
+    width, first = 48, 25
     expected = nab.scaled_sigmoid(-(width - 1 - first + 1) / width) / nab.scaled_sigmoid(-1.0)
     assert m["nab_standard"] == round(100 * (expected + 1) / 2, 1)
     assert set(m["nab_standard_by_stream"]) == {"mentions.csv:acme"}

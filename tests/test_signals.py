@@ -123,7 +123,9 @@ def test_robust_z_and_negativity_by_hand() -> None:
         orient="row",
     )  # fmt: skip
     got = window_signals(g, 5)
-    assert_frame_equal(got, expected, abs_tol=1e-12)
+    # without sentiment the scored stream is every mention: the totals are the same numbers
+    assert got["total_now"].to_list() == got["mentions_now"].to_list()
+    assert_frame_equal(got.drop("total_now", "total_median"), expected, abs_tol=1e-12)
     # the hand-worked values, spelled out
     assert got["velocity"].to_list() == pytest.approx([0.8125, 0.125, 0.4244908], abs=1e-7)
     assert got["spread"].to_list() == pytest.approx([0.3273503, 0.125, 0.4244908], abs=1e-7)
@@ -283,3 +285,24 @@ def test_influence_reaches_full_strength_near_3_2_million() -> None:
     got = dict(influence_signal(authors, has_sentiment=True).select("topic", "influence").rows())
     assert got["a"] == pytest.approx(1.0, abs=1e-9)
     assert 0.9999 < got["b"] < 1.0
+
+
+def test_with_sentiment_velocity_and_spread_follow_the_critical_stream() -> None:
+    # A praise surge: 40 mentions now, 38 of them positive, from 40 authors; the critical
+    # stream (not positive) stays at its usual 2 mentions from 2 authors.
+    g = grid(
+        a={
+            "mentions": [40, 4, 4, 4, 4],
+            "authors": [40, 4, 4, 4, 4],
+            "negative": [1, 0, 0, 0, 0],
+            "rated": [40, 4, 4, 4, 4],
+        }
+    ).with_columns(
+        pl.Series("critical", [2, 2, 2, 2, 2]), pl.Series("critical_authors", [2, 2, 2, 2, 2])
+    )
+    plain = window_signals(g, 4).row(0, named=True)
+    critical = window_signals(g, 4, critical=True).row(0, named=True)
+    assert plain["velocity"] == 1.0  # (40 - 4) / sqrt(5) = 16.1
+    assert (critical["velocity"], critical["spread"]) == (0.0, 0.0)
+    assert (critical["total_now"], critical["total_median"]) == (40, 4.0)
+    assert (critical["mentions_now"], critical["mentions_median"]) == (2, 2.0)

@@ -135,7 +135,7 @@ def _report(
     covered = max(0, min(n, int((end - totals["start"]) / settings.window) - 1))
     grid = fill_windows(counts, totals["topics"], n)
     signals = (
-        window_signals(grid, covered)
+        window_signals(grid, covered, critical=totals["has_sentiment"])
         .join(
             influence_signal(authors, totals["has_sentiment"], proxy=not totals["has_followers"]),
             on="topic",

@@ -117,7 +117,9 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     proxy = not has_followers  # engagement stands in for reach (see pipeline.signals)
     has_authors = bool((frame["_who"] >= 0).any())
 
-    per_topic: dict[str, list[np.ndarray]] = {k: [] for k in ("c", "a", "neg", "rated", "reach")}
+    per_topic: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("total", "c", "a", "neg", "rated", "reach")
+    }
     for topic in topics:
         part = frame.filter(pl.col("topic") == topic)
         ts = part["_us"].to_numpy()
@@ -126,8 +128,16 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         rated = part["sentiment"].is_not_null().to_numpy()
         who = part["_who"].to_numpy()
         followers = part["followers"].fill_null(0).to_numpy().astype(float)
-        per_topic["c"].append(_in_window(ts, count, times, width))
-        per_topic["a"].append(_distinct(ts, who, np.ones(ts.size), times, width))
+        per_topic["total"].append(_in_window(ts, count, times, width))
+        # Velocity and spread follow the critical (not positive) stream when there is
+        # sentiment, as in scan (pipeline.signals.window_signals).
+        scored = ~(part["sentiment"] == "positive").fill_null(False).to_numpy()
+        if not has_sentiment:
+            scored = np.ones(ts.size, dtype=bool)
+        per_topic["c"].append(_in_window(ts[scored], count[scored], times, width))
+        per_topic["a"].append(
+            _distinct(ts[scored], who[scored], np.ones(int(scored.sum())), times, width)
+        )
         per_topic["neg"].append(_in_window(ts, negative.astype(float), times, width))
         per_topic["rated"].append(_in_window(ts, rated.astype(float), times, width))
         critical = negative if has_sentiment else np.ones(ts.size, dtype=bool)
@@ -225,7 +235,7 @@ def _score(
     return Timeline(
         topics=topics,
         times=times,
-        mentions=np.array(series["c"]),
+        mentions=np.array(series["total"]),
         baseline=medians,
         strengths=strength,
         points=points,

@@ -94,10 +94,15 @@ def _matrix(grid: pl.DataFrame, column: str, windows: int) -> np.ndarray:
     return grid.sort("topic", "window")[column].to_numpy().astype(float).reshape(-1, windows + 1)
 
 
-def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
+def window_signals(
+    grid: pl.DataFrame, baseline_windows: int, critical: bool = False
+) -> pl.DataFrame:
     """Velocity, spread and negativity per topic from the zero-filled window grid.
 
-    ``baseline_windows`` is how many trailing windows (1..n) the data actually covers.
+    ``baseline_windows`` is how many trailing windows (1..n) the data actually covers. With
+    ``critical`` (the data has sentiment), velocity and spread measure the critical stream —
+    the mentions that are not positive — because a surge of praise is no storm; ``total_*``
+    always count every mention.
     """
     topics = grid["topic"].unique().sort()
     n = grid.height // len(topics) - 1 if len(topics) else 0  # windows 0..n per topic
@@ -108,10 +113,12 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
         base = np.where(covered[None, 1:], m[:, 1:], np.nan)
         return m[:, 0], base
 
-    mentions_now, mentions_base = split("mentions")
-    authors_now, authors_base = split("authors")
+    total_now, total_base = split("mentions")
+    mentions_now, mentions_base = split("critical" if critical else "mentions")
+    authors_now, authors_base = split("critical_authors" if critical else "authors")
     negative_now, negative_b = split("negative")
     rated_now, rated_b = split("rated")
+    total_median = robust_z(total_now, total_base)[0]
     mentions_median, mentions_z = robust_z(mentions_now, mentions_base)
     authors_median, authors_z = robust_z(authors_now, authors_base)
     negative_base, rated_base = capped_baseline(negative_b, rated_b)
@@ -121,6 +128,7 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
         negative_now, rated_now, negative_base, rated_base, prior
     )
     ints = {
+        "total_now": total_now,
         "mentions_now": mentions_now,
         "authors_now": authors_now,
         "negative_now": negative_now,
@@ -131,6 +139,7 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
             {
                 "topic": topics,
                 **{k: pl.Series(v.astype(np.int64)) for k, v in ints.items()},
+                "total_median": total_median,
                 "mentions_median": mentions_median,
                 "mentions_z": mentions_z,
                 "authors_median": authors_median,
@@ -146,6 +155,8 @@ def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
         )
         .select(
             "topic",
+            "total_now",
+            "total_median",
             "mentions_now",
             "mentions_median",
             "mentions_z",

@@ -14,6 +14,12 @@ from datetime import datetime, timedelta
 import polars as pl
 
 AFTER = -1
+#: The critical stream: every mention that is not positive (unrated ones included).
+CRITICAL = pl.col("sentiment").ne_missing("positive")
+COUNTS = (
+    "mentions", "authors", "critical", "critical_authors", "negative", "rated",
+    "with_followers", "with_engagement",
+)  # fmt: skip
 
 
 def assign_windows(
@@ -37,7 +43,8 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
     * ``author`` for the current window only (null elsewhere),
 
     the rows, the mentions they stand for (``count``: 1 a row, or a volume series' value), distinct
-    authors, negative / rated / with-followers counts, the largest
+    authors, the same two for the critical (not positive) stream, negative / rated /
+    with-followers counts, the largest
     follower count, the first record line and the time range. Small: topics x windows plus the
     current window's authors.
     """
@@ -52,6 +59,13 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.len().cast(pl.Int64).alias("rows"),
         pl.col("count").sum().cast(pl.Int64).alias("mentions"),
         pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
+        pl.col("count").filter(CRITICAL).sum().cast(pl.Int64).alias("critical"),
+        pl.col("author")
+        .filter(CRITICAL)
+        .drop_nulls()
+        .n_unique()
+        .cast(pl.Int64)
+        .alias("critical_authors"),
         (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
         pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
@@ -77,9 +91,7 @@ def count_windows(summary: pl.DataFrame, windows: int) -> pl.DataFrame:
         .agg(
             # Window 0 has one group per author (each counting 1 distinct author), the others
             # one group per topic: either way the sum is the number of distinct authors.
-            pl.col(
-                "mentions", "authors", "negative", "rated", "with_followers", "with_engagement"
-            ).sum(),
+            pl.col(*COUNTS).sum(),
         )
         .sort("topic", "window")
     )
@@ -106,7 +118,5 @@ def fill_windows(counts: pl.DataFrame, topics: list[str], windows: int) -> pl.Da
     )
     filled = grid.join(counts, on=["topic", "window"], how="left")
     return filled.with_columns(
-        pl.col(
-            "mentions", "authors", "negative", "rated", "with_followers", "with_engagement"
-        ).fill_null(0)
+        pl.col(*COUNTS).fill_null(0)
     ).sort("topic", "window")
