@@ -21,8 +21,10 @@ POINTS_SCHEMA = {f"points_{n}": pl.Float64 for n in SIGNALS}
 
 
 def signals(rows: list[tuple[object, ...]]) -> pl.DataFrame:
-    """Rows of (topic, mentions_now, velocity, influence, negativity, spread)."""
-    return pl.DataFrame(rows, schema=SIGNAL_SCHEMA, orient="row")
+    """Rows of (topic, mentions_now, velocity, influence, negativity, spread); every mention
+    counts in the scored stream (``total_now`` = ``mentions_now``)."""
+    frame = pl.DataFrame(rows, schema=SIGNAL_SCHEMA, orient="row")
+    return frame.with_columns(pl.col("mentions_now").alias("total_now"))
 
 
 def score(
@@ -53,7 +55,7 @@ def test_all_signals_with_default_weights() -> None:
                 "level": pl.String},
         orient="row",
     )  # fmt: skip
-    assert_frame_equal(got, expected)
+    assert_frame_equal(got.drop("total_now"), expected)
 
 
 def test_points_are_renormalised_over_the_available_signals() -> None:
@@ -149,4 +151,4 @@ def test_custom_thresholds() -> None:
 def test_no_topics() -> None:
     got = score_topics(signals([]), Weights(), SIGNALS, Thresholds())
     assert got.height == 0
-    assert got.columns == ["rank", *SIGNAL_SCHEMA, *POINTS_SCHEMA, "score", "level"]
+    assert got.columns == ["rank", *SIGNAL_SCHEMA, "total_now", *POINTS_SCHEMA, "score", "level"]

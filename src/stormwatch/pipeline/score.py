@@ -46,7 +46,8 @@ def point_factors(weights: Weights, available: Iterable[str]) -> dict[str, float
 def score_topics(
     signals: pl.DataFrame, weights: Weights, available: Iterable[str], thresholds: Thresholds
 ) -> pl.DataFrame:
-    """Add ``points_<signal>``, ``score`` and ``level``; rank by score (ties: volume, name)."""
+    """Add ``points_<signal>``, ``score`` and ``level``; rank by score (ties: all mentions in
+    the current window, ``total_now``, then the name)."""
     factors = point_factors(weights, available)
     points = [(pl.col(n).fill_null(0.0) * f).alias(f"points_{n}") for n, f in factors.items()]
     scored = signals.with_columns(points).with_columns(
@@ -63,6 +64,6 @@ def score_topics(
     )
     return (
         scored.with_columns(level.alias("level"))
-        .sort(["score", "mentions_now", "topic"], descending=[True, True, False])
+        .sort(["score", "total_now", "topic"], descending=[True, True, False])
         .with_row_index("rank", offset=1)
     )
