@@ -45,3 +45,22 @@ def test_sample_rises_on_the_first_day(at: str, level: str) -> None:
 def test_sample_before_the_storm_is_calm() -> None:
     report = sw.analyse([SAMPLE], now=datetime(2011, 9, 20, 12, tzinfo=UTC))
     assert {t.level for t in report.topics} == {"calm"}
+
+
+def test_sample_storm_names_its_themes() -> None:
+    report = sw.analyse([SAMPLE])
+    siemens = report.topics[0]
+    terms = [t.term for t in siemens.themes]
+    # the press release of 21 November, and the complaints about it, set the hour apart
+    assert terms[0] == "press release"
+    assert len(terms) == 5
+    assert all(t.weight >= 3 and t.current_share > 2 * t.baseline_share for t in siemens.themes)
+    assert all(not t.themes for t in report.topics[1:])  # calm topics get none
+    data = json.loads(sw.to_json(report))
+    assert data["topics"][0]["themes"][0]["term"] == "press release"
+    assert set(data["topics"][0]["themes"][0]) == {
+        "term",
+        "weight",
+        "current_share",
+        "baseline_share",
+    }

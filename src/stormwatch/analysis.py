@@ -32,6 +32,7 @@ from stormwatch.pipeline.window import (
 )
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
+from stormwatch.themes import Term
 
 Input = str | Path | Source
 
@@ -118,7 +119,8 @@ def analyse(
     if end is None or summary is None or totals is None or totals["start"] is None:
         raise _no_usable_rows(sources, mentions, summary, given)
     inputs_summary = _summarise_input(sources, totals, _rejects(sources, mentions, summary))
-    return _report(sources, settings, end, summary, totals, inputs_summary)
+    report = _report(sources, settings, end, summary, totals, inputs_summary)
+    return _with_themes(report, sources, mentions, settings)
 
 
 def _report(
@@ -167,6 +169,43 @@ def _report(
         baseline_windows=covered,
         notes=_notes(settings, covered, totals),
     )
+
+
+def _with_themes(
+    report: Report, sources: Sequence[Source], mentions: pl.LazyFrame, settings: Settings
+) -> Report:
+    """Add the distinguishing terms of every topic at watch or above. One more streaming pass,
+    over the texts of those topics inside the horizon, only when there are such topics."""
+    hot = [t.topic for t in report.at_or_above("watch")]
+    if not hot or not any("text" in s.columns for s in sources):
+        return report
+    from stormwatch.themes import distinguishing_terms
+
+    n = settings.baseline_windows
+    usable = mentions.filter(
+        pl.col("_reject").is_null() & pl.col("topic").is_in(hot) & pl.col("text").is_not_null()
+    )
+    texts = _collect(
+        sources,
+        assign_windows(usable, report.evaluated_at, settings.window, n)
+        .filter(pl.col("window").is_between(0, n))
+        .select("topic", "window", "author", "text"),
+    ).sort("window", descending=True, maintain_order=True)  # baseline in time order
+    themes: dict[str, tuple[Term, ...]] = {}
+    for topic in hot:
+        part = texts.filter(pl.col("topic") == topic)
+        now, base = part.filter(pl.col("window") == 0), part.filter(pl.col("window") > 0)
+        themes[topic] = tuple(
+            distinguishing_terms(
+                now["text"].to_list(),
+                base["text"].to_list(),
+                authors=now["author"].to_list(),
+                baseline_authors=base["author"].to_list(),
+                exclude=[topic],
+            )
+        )
+    topics = tuple(replace(t, themes=themes.get(t.topic, ())) for t in report.topics)
+    return replace(report, topics=topics)
 
 
 def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:

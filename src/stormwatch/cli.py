@@ -413,4 +413,4 @@ def main(prog_name: str = "stormwatch") -> None:
 __all__ = ["ExitCode", "app", "main"]
 
 # `alert` and `backtest` live in their own modules and register themselves on `app`.
-from stormwatch import cli_alert, cli_backtest  # noqa: E402, F401
+from stormwatch import cli_alert, cli_backtest, cli_sentiment, cli_simulate  # noqa: E402, F401

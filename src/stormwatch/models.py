@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stormwatch.settings import Level
+from stormwatch.themes import Term
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class TopicResult:
     sparkline: tuple[int, ...]
     recommendations: tuple[Recommendation, ...] = ()
     notes: tuple[str, ...] = ()
+    themes: tuple[Term, ...] = ()  # what sets the current window apart (watch and above)
 
     @property
     def drivers(self) -> list[SignalResult]:

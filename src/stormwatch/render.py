@@ -26,6 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
         "drivers": "drivers",
         "critic": "top critic",
         "steps": "Recommended next steps",
+        "themes": "themes",
         "title": "stormwatch — {n} topics at {at} (window {window}, baseline {baseline})",
         "velocity": "volume {ratio}",
         "influence": "reach {reach}",
@@ -44,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "drivers": "Treiber",
         "critic": "Top-Kritiker",
         "steps": "Empfohlene nächste Schritte",
+        "themes": "Themen",
         "title": "stormwatch — {n} Themen am {at} (Fenster {window}, Basis {baseline})",
         "velocity": "Volumen {ratio}",
         "influence": "Reichweite {reach}",
@@ -166,6 +168,15 @@ def _topic_dict(t: TopicResult) -> dict[str, Any]:
         "top_authors": [_author(a) for a in t.top_authors],
         "top_critic": _author(t.top_critic),
         "sparkline": list(t.sparkline),
+        "themes": [
+            {
+                "term": x.term,
+                "weight": round(x.weight, 2),
+                "current_share": round(x.current_share, 3),
+                "baseline_share": round(x.baseline_share, 3),
+            }
+            for x in t.themes
+        ],
         "recommendations": [
             {"step": r.step, "title": r.title, "why": r.why, "action": r.action}
             for r in t.recommendations
@@ -205,6 +216,7 @@ def to_csv(report: Report) -> str:
             "top_critic",
             "top_critic_followers",
             "steps",
+            "themes",
         ]
     )
     for t in report.topics:
@@ -222,6 +234,7 @@ def to_csv(report: Report) -> str:
                 csv_safe(critic.author) if critic else "",
                 critic.followers if critic else "",
                 " ".join(str(r.step) for r in t.recommendations),
+                csv_safe("; ".join(x.term for x in t.themes)),
             ]
         )
     return out.getvalue()
@@ -254,11 +267,19 @@ def to_markdown(report: Report) -> str:
         lines.append(
             f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {t.level} | {drivers} | {_md(critic)} |"
         )
+    themed = [t for t in report.topics if t.themes]
+    if themed:
+        lines += [""]
+        lines += [f"- **{_md(t.topic)}**, {labels['themes']}: {_md(_themes(t))}" for t in themed]
     for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:
             lines += ["", f"### {_md(t.topic)} — {labels['steps']}", ""]
             lines += [f"{r.step}. **{r.title}**: {_md(r.why)}" for r in t.recommendations]
     return "\n".join(lines) + "\n"
+
+
+def _themes(t: TopicResult) -> str:
+    return ", ".join(x.term for x in t.themes)
 
 
 def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
@@ -313,6 +334,11 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
             Text(_critic_text(t, lang, sep="\n")),
         )
     parts: list[Any] = [table]
+    for t in report.topics:
+        if t.themes:
+            line = Text(f"{t.topic} — {labels['themes']}: ", style=LEVEL_STYLE[t.level])
+            line.append(_themes(t))
+            parts.append(line)
     for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:
             steps = Table.grid(padding=(0, 1))

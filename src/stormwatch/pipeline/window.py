@@ -117,6 +117,4 @@ def fill_windows(counts: pl.DataFrame, topics: list[str], windows: int) -> pl.Da
         how="cross",
     )
     filled = grid.join(counts, on=["topic", "window"], how="left")
-    return filled.with_columns(
-        pl.col(*COUNTS).fill_null(0)
-    ).sort("topic", "window")
+    return filled.with_columns(pl.col(*COUNTS).fill_null(0)).sort("topic", "window")
