@@ -32,9 +32,9 @@ COUNT_SCHEMA = {
     "topic": pl.String,
     "window": pl.Int64,
     "mentions": pl.Int64,
-    "authors": pl.Int64,
     "critical": pl.Int64,
-    "critical_authors": pl.Int64,
+    "authors": pl.Int64,
+    "with_authors": pl.Int64,
     "negative": pl.Int64,
     "rated": pl.Int64,
     "with_followers": pl.Int64,
@@ -160,12 +160,13 @@ def test_count_windows() -> None:
     got = count_windows(summary_of(ROWS), 3)
     expected = pl.DataFrame(
         [
-            # topic, window, mentions, authors (nulls not counted), critical (not positive)
-            # mentions and authors, negative, rated, with_followers, with_engagement
-            ("acme", 0, 4, 2, 3, 1, 2, 3, 3, 0),
-            ("acme", 1, 2, 1, 2, 1, 0, 1, 2, 0),
+            # topic, window, mentions, critical (not positive) mentions, their distinct
+            # authors (nulls not counted), rows with an author, negative, rated,
+            # with_followers, with_engagement
+            ("acme", 0, 4, 3, 1, 3, 2, 3, 3, 0),
+            ("acme", 1, 2, 2, 1, 2, 0, 1, 2, 0),
             ("globex", 0, 1, 1, 1, 1, 1, 1, 1, 0),
-            ("globex", 2, 1, 1, 0, 0, 0, 1, 1, 0),
+            ("globex", 2, 1, 0, 0, 1, 0, 1, 1, 0),
         ],
         schema=COUNT_SCHEMA,
         orient="row",
@@ -259,19 +260,19 @@ def test_count_authors_in_the_current_window() -> None:
 
 def test_fill_windows_zero_fills_every_topic_and_window() -> None:
     counts = pl.DataFrame(
-        [("beta", 2, 3, 2, 0, 0, 1, 2, 3, 0), ("alpha", 0, 1, 1, 0, 0, 0, 1, 0, 0)],
+        [("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0), ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0)],
         schema=COUNT_SCHEMA,
         orient="row",
     )
     got = fill_windows(counts, ["alpha", "beta", "gamma"], 2)
     expected = pl.DataFrame(
         [
-            ("alpha", 0, 1, 1, 0, 0, 0, 1, 0, 0),
+            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0),
             ("alpha", 1, 0, 0, 0, 0, 0, 0, 0, 0),
             ("alpha", 2, 0, 0, 0, 0, 0, 0, 0, 0),
             ("beta", 0, 0, 0, 0, 0, 0, 0, 0, 0),
             ("beta", 1, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("beta", 2, 3, 2, 0, 0, 1, 2, 3, 0),
+            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0),
             ("gamma", 0, 0, 0, 0, 0, 0, 0, 0, 0),
             ("gamma", 1, 0, 0, 0, 0, 0, 0, 0, 0),
             ("gamma", 2, 0, 0, 0, 0, 0, 0, 0, 0),

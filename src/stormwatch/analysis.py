@@ -137,7 +137,7 @@ def _report(
     covered = max(0, min(n, int((end - totals["start"]) / settings.window) - 1))
     grid = fill_windows(counts, totals["topics"], n)
     signals = (
-        window_signals(grid, covered, critical=totals["has_sentiment"])
+        window_signals(grid, covered)
         .join(
             influence_signal(authors, totals["has_sentiment"], proxy=not totals["has_followers"]),
             on="topic",
@@ -227,7 +227,7 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
         "has_sentiment": int(horizon["rated"].sum()) > 0,
         "has_followers": int(horizon["with_followers"].sum()) > 0,
         "has_engagement": int(horizon["with_engagement"].sum()) > 0,
-        "has_authors": int(horizon["authors"].sum()) > 0,
+        "has_authors": int(horizon["with_authors"].sum()) > 0,
     }
 
 

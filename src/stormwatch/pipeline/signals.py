@@ -94,15 +94,13 @@ def _matrix(grid: pl.DataFrame, column: str, windows: int) -> np.ndarray:
     return grid.sort("topic", "window")[column].to_numpy().astype(float).reshape(-1, windows + 1)
 
 
-def window_signals(
-    grid: pl.DataFrame, baseline_windows: int, critical: bool = False
-) -> pl.DataFrame:
+def window_signals(grid: pl.DataFrame, baseline_windows: int) -> pl.DataFrame:
     """Velocity, spread and negativity per topic from the zero-filled window grid.
 
-    ``baseline_windows`` is how many trailing windows (1..n) the data actually covers. With
-    ``critical`` (the data has sentiment), velocity and spread measure the critical stream —
-    the mentions that are not positive — because a surge of praise is no storm; ``total_*``
-    always count every mention.
+    ``baseline_windows`` is how many trailing windows (1..n) the data actually covers.
+    Velocity and spread measure the critical stream (``critical``, ``authors``): the mentions
+    that are not positive — a surge of praise is no storm — which is every mention when the
+    data has no sentiment. ``total_*`` always count every mention.
     """
     topics = grid["topic"].unique().sort()
     n = grid.height // len(topics) - 1 if len(topics) else 0  # windows 0..n per topic
@@ -114,8 +112,8 @@ def window_signals(
         return m[:, 0], base
 
     total_now, total_base = split("mentions")
-    mentions_now, mentions_base = split("critical" if critical else "mentions")
-    authors_now, authors_base = split("critical_authors" if critical else "authors")
+    mentions_now, mentions_base = split("critical")
+    authors_now, authors_base = split("authors")
     negative_now, negative_b = split("negative")
     rated_now, rated_b = split("rated")
     total_median = robust_z(total_now, total_base)[0]

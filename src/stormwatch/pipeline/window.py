@@ -17,7 +17,7 @@ AFTER = -1
 #: The critical stream: every mention that is not positive (unrated ones included).
 CRITICAL = pl.col("sentiment").ne_missing("positive")
 COUNTS = (
-    "mentions", "authors", "critical", "critical_authors", "negative", "rated",
+    "mentions", "critical", "authors", "with_authors", "negative", "rated",
     "with_followers", "with_engagement",
 )  # fmt: skip
 
@@ -42,9 +42,10 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
     * ``_reject``, ``topic``, ``window``,
     * ``author`` for the current window only (null elsewhere),
 
-    the rows, the mentions they stand for (``count``: 1 a row, or a volume series' value), distinct
-    authors, the same two for the critical (not positive) stream, negative / rated /
-    with-followers counts, the largest
+    the rows, the mentions they stand for (``count``: 1 a row, or a volume series' value), the
+    mentions and distinct authors of the critical stream (not positive; every mention when
+    there is no sentiment, so one count serves both cases), rows with an author, negative /
+    rated / with-followers counts, the largest
     follower count, the first record line and the time range. Small: topics x windows plus the
     current window's authors.
     """
@@ -58,14 +59,9 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
     ).agg(
         pl.len().cast(pl.Int64).alias("rows"),
         pl.col("count").sum().cast(pl.Int64).alias("mentions"),
-        pl.col("author").drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
         pl.col("count").filter(CRITICAL).sum().cast(pl.Int64).alias("critical"),
-        pl.col("author")
-        .filter(CRITICAL)
-        .drop_nulls()
-        .n_unique()
-        .cast(pl.Int64)
-        .alias("critical_authors"),
+        pl.col("author").filter(CRITICAL).drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
+        pl.col("author").is_not_null().sum().cast(pl.Int64).alias("with_authors"),
         (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
         pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
