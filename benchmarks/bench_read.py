@@ -14,14 +14,13 @@ On a synthetic N-row export (bench_scan.py's generator), two comparisons:
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_scan import OUT, generate
+from bench_scan import setup
 
 COLUMNS = ["timestamp", "brand", "author", "followers", "text", "sentiment", "engagement", "url"]
 CANONICAL = ["timestamp", "topic", "author", "followers", "text", "sentiment", "engagement", "url"]
@@ -64,14 +63,7 @@ def timed(code: str, *args: str, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"mentions-{args.rows}.csv"
-    if not path.exists():
-        generate(args.rows, path)
+    args, path = setup(__doc__ or "")
     bare = timed(POLARS, str(path), ",".join(COLUMNS), repeat=args.repeat)
     reader = timed(READER, str(path), ",".join(CANONICAL), repeat=args.repeat)
     typed = timed(POLARS_TYPED, str(path), repeat=args.repeat)

@@ -85,8 +85,9 @@ def best_of(cmd: list[str], repeat: int) -> tuple[float, int]:
     return min(r[0] for r in runs), max(r[1] for r in runs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def setup(doc: str) -> tuple[argparse.Namespace, Path]:
+    """The benchmarks' common options (--rows, --repeat) and the synthetic file, made once."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -96,6 +97,11 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(args.rows, path)
         print(f"generated {path} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return args, path
+
+
+def main() -> None:
+    args, path = setup(__doc__ or "")
     size = path.stat().st_size
     exe = [sys.executable, "-m", "stormwatch"]
     scan_t, scan_rss = best_of([*exe, "scan", str(path), "--format", "json", "-q"], args.repeat)
