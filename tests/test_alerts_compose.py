@@ -111,3 +111,17 @@ def test_matplotlib_is_imported_only_to_draw() -> None:
         "assert 'matplotlib' not in sys.modules, 'imported early'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_themes_are_listed_and_escaped() -> None:
+    from dataclasses import replace
+
+    from stormwatch.themes import Term
+
+    base = report()
+    themes = (Term("door close", 8.1, 0.4, 0.01), Term("<b>recall</b>", 5.0, 0.2, 0.0))
+    themed = replace(base, topics=(replace(base.topics[0], themes=themes),))
+    content = compose(notice(), themed, lang="de")
+    assert "Themen: door close, <b>recall</b>" in content.text  # plain text stays as written
+    assert "<li>&lt;b&gt;recall&lt;/b&gt;</li>" in content.html
+    assert "<b>recall</b>" not in content.html

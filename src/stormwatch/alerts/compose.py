@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "calm_since": "Calm since {since}; the episode opened {opened}.",
         "why": "Why",
         "critics": "Top critics",
+        "themes": "Themes",
         "critic": "{author}: {followers} followers, {negative} negative of {mentions} posts",
         "mentions": "Top mentions in the last {window}",
         "steps": "Recommended next steps",
@@ -50,6 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "calm_since": "Ruhig seit {since}; die Episode begann {opened}.",
         "why": "Warum",
         "critics": "Wichtigste Kritiker",
+        "themes": "Themen",
         "critic": "{author}: {followers} Follower, {negative} negativ von {mentions} Beiträgen",
         "mentions": "Wichtigste Erwähnungen der letzten {window}",
         "steps": "Empfohlene nächste Schritte",
@@ -188,6 +190,8 @@ def _plain(
         if critics := _critics(topic):
             lines += ["", labels["critics"]]
             lines += [f"  - {_critic_line(a, lang)}" for a in critics]
+        if topic.themes:
+            lines += ["", f"{labels['themes']}: " + ", ".join(clean(t.term) for t in topic.themes)]
         if mentions:
             lines += ["", labels["mentions"].format(window=report.window)]
             for m in mentions:
@@ -252,6 +256,7 @@ def _html(
     if topic is not None and notice.kind != "resolve":
         section(labels["why"], [html.escape(describe_signal(s, lang)) for s in topic.drivers])
         section(labels["critics"], [_esc(_critic_line(a, lang)) for a in _critics(topic)])
+        section(labels["themes"], [_esc(t.term) for t in topic.themes])
         items = []
         for m in mentions:
             item = f"<b>{_esc(_mention_head(m, lang))}</b><br>“{_esc(m.text)}”"
