@@ -357,54 +357,6 @@ def scan(
         raise typer.Exit(ExitCode.ALERT)
 
 
-@app.command()
-@guarded
-def formats(
-    ctx: typer.Context,
-    output_format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table or json. [default: table on a terminal, json otherwise]",
-        ),
-    ] = None,
-) -> None:
-    """List the export formats (presets) stormwatch recognises, and what each maps.
-
-    Example:
-
-        stormwatch formats --format json
-    """
-    fmt = output_format or ("table" if sys.stdout.isatty() else "json")
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("use table or json", param_hint="--format")
-    from stormwatch.sources.presets import describe_all
-
-    described = describe_all()
-    if fmt == "json":
-        import json
-
-        sys.stdout.write(json.dumps(described, indent=2, ensure_ascii=False) + "\n")
-        return
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title="Export formats: --preset NAME, else recognised from the header")
-    for column in ("preset", "export; recognised by", "maps"):
-        table.add_column(column, overflow="fold")
-    for item in described:
-        anchors = " or ".join(" + ".join(s) for s in item["recognised_by"]) or "the fallback"
-        maps = "\n".join(f"{c}: {rule}" for c, rule in item["columns"].items())
-        export = (
-            f"{escape(item['vendor'])}\n[dim]{escape(item['layout'])}[/dim]\n"
-            f"[italic]{escape(anchors)}[/italic]"
-        )
-        table.add_row(item["name"], export, escape(maps))
-    Console(file=sys.stdout).print(table)
-
-
 def main(prog_name: str = "stormwatch") -> None:
     """Console-script entry point."""
     app(prog_name=prog_name)
@@ -412,5 +364,11 @@ def main(prog_name: str = "stormwatch") -> None:
 
 __all__ = ["ExitCode", "app", "main"]
 
-# `alert` and `backtest` live in their own modules and register themselves on `app`.
-from stormwatch import cli_alert, cli_backtest, cli_sentiment, cli_simulate  # noqa: E402, F401
+# The other commands live in their own modules and register themselves on `app`.
+from stormwatch import (  # noqa: E402, F401
+    cli_alert,
+    cli_backtest,
+    cli_formats,
+    cli_sentiment,
+    cli_simulate,
+)
