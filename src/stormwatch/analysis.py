@@ -19,7 +19,7 @@ import polars as pl
 from stormwatch.errors import InputError
 from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
-from stormwatch.pipeline.normalise import DUPLICATE, mark_duplicates, normalise
+from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import influence_signal, window_signals
 from stormwatch.pipeline.window import (
@@ -98,9 +98,7 @@ def analyse(
         raise InputError("(no input)", "no input files given", hint="name at least one export")
     given = _as_aware(now)
     n = settings.baseline_windows
-    mentions = pl.concat([normalise(s, options.not_after) for s in sources], how="vertical_relaxed")
-    if len(sources) > 1:
-        mentions = mark_duplicates(mentions)
+    mentions = normalise_all(sources, options.not_after)
 
     def summary_at(moment: datetime) -> pl.DataFrame:
         return _collect(sources, summarise(assign_windows(mentions, moment, settings.window, n)))

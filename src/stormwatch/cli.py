@@ -20,7 +20,7 @@ import typer
 
 from stormwatch.__about__ import __version__
 from stormwatch.errors import StormwatchError
-from stormwatch.settings import LEVELS, Settings, load_settings, parse_duration
+from stormwatch.settings import LEVELS, Settings, app_dir, load_settings, parse_duration
 
 
 class ExitCode(enum.IntEnum):
@@ -118,8 +118,7 @@ def config_path(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
         return explicit
     if env.get("STORMWATCH_CONFIG"):
         return Path(env["STORMWATCH_CONFIG"])
-    app_dir = Path(env.get("STORMWATCH_CONFIG_DIR") or typer.get_app_dir("stormwatch"))
-    candidate = app_dir / "config.toml"
+    candidate = app_dir(env) / "config.toml"
     return candidate if candidate.is_file() else None
 
 

@@ -8,7 +8,6 @@ any output; problems go to stderr, and the exit code says what happened (README,
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,15 +16,10 @@ import typer
 
 from stormwatch.cli import ExitCode, _err, _moment, app, config_path, default_lang, guarded
 from stormwatch.errors import ConfigError
-from stormwatch.settings import Lang, Settings
+from stormwatch.settings import Lang, Settings, app_dir
 
 if TYPE_CHECKING:
     from stormwatch.alerts.run import RunResult
-
-
-def app_dir(env: Mapping[str, str]) -> Path:
-    """Where config and state live by default; ``STORMWATCH_CONFIG_DIR`` moves both."""
-    return Path(env.get("STORMWATCH_CONFIG_DIR") or typer.get_app_dir("stormwatch"))
 
 
 def _summary(result: RunResult) -> None:

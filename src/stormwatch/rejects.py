@@ -9,7 +9,7 @@ from dataclasses import replace
 import polars as pl
 
 from stormwatch.analysis import Input, load_sources
-from stormwatch.pipeline.normalise import mark_duplicates, normalise
+from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.render import FORMULA_START
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
@@ -27,9 +27,7 @@ def rejected_rows(
     settings = settings or Settings()
     options = replace(options or ReadOptions(), by=settings.by)
     sources = load_sources(inputs, options)
-    mentions = pl.concat([normalise(s, options.not_after) for s in sources], how="vertical_relaxed")
-    if len(sources) > 1:
-        mentions = mark_duplicates(mentions)
+    mentions = normalise_all(sources, options.not_after)
     rows = (
         mentions.filter(pl.col("_reject").is_not_null())
         .select(

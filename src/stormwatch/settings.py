@@ -144,6 +144,16 @@ CONFIG_KEYS: dict[str, dict[str, Any]] = {
 ALERT_SECTIONS: tuple[str, ...] = ("alert", "email", "state", "watch", "webhook")
 
 
+def app_dir(env: Mapping[str, str]) -> Path:
+    """Where config, alert state and a trained model live: ``STORMWATCH_CONFIG_DIR``, else the
+    platform's user config directory (``~/.config/stormwatch`` on Linux)."""
+    if env.get("STORMWATCH_CONFIG_DIR"):
+        return Path(env["STORMWATCH_CONFIG_DIR"])
+    import typer  # only here: the core does not otherwise need the CLI toolkit
+
+    return Path(typer.get_app_dir("stormwatch"))
+
+
 def env_var(section: str, key: str) -> str:
     """The environment variable that overrides a config key: ``STORMWATCH_SCAN_WINDOW``."""
     return f"STORMWATCH_{section}_{key}".upper()

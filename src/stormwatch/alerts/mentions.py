@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from stormwatch.analysis import Input, load_sources
-from stormwatch.pipeline.normalise import mark_duplicates, normalise
+from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.sources import ReadOptions
 
 MAX_TEXT = 280
@@ -46,10 +46,7 @@ def top_mentions(
     sources = [s for s in load_sources(inputs, options) if s.kind == "mentions"]
     if not sources:
         return []
-    frames = [normalise(s, options.not_after) for s in sources]
-    mentions = pl.concat(frames, how="vertical_relaxed")
-    if len(frames) > 1:
-        mentions = mark_duplicates(mentions)
+    mentions = normalise_all(sources, options.not_after)
     start = end - window
     rows = (
         mentions.filter(

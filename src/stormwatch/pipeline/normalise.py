@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import polars as pl
@@ -83,6 +83,13 @@ def normalise(source: Source, not_after: datetime | None = None) -> pl.LazyFrame
         )
         .select("_file", "_line", "_raw_ts", *CANONICAL, "_reject")
     )
+
+
+def normalise_all(sources: Sequence[Source], not_after: datetime | None = None) -> pl.LazyFrame:
+    """All sources as one frame of normalised mentions, with the copies of a mention found in
+    several files marked "duplicate" (see ``mark_duplicates``)."""
+    mentions = pl.concat([normalise(s, not_after) for s in sources], how="vertical_relaxed")
+    return mark_duplicates(mentions) if len(sources) > 1 else mentions
 
 
 def mark_duplicates(mentions: pl.LazyFrame) -> pl.LazyFrame:

@@ -153,12 +153,9 @@ class TextModel:
 
 def default_model_path(env: Mapping[str, str] | None = None) -> Path:
     """``sentiment-model.json`` in the app directory (``STORMWATCH_CONFIG_DIR`` moves it)."""
-    env = os.environ if env is None else env
-    if env.get("STORMWATCH_CONFIG_DIR"):
-        return Path(env["STORMWATCH_CONFIG_DIR"]) / MODEL_FILE
-    import typer
+    from stormwatch.settings import app_dir
 
-    return Path(typer.get_app_dir("stormwatch")) / MODEL_FILE
+    return app_dir(os.environ if env is None else env) / MODEL_FILE
 
 
 def _reject_constant(name: str) -> float:
