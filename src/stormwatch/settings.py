@@ -170,18 +170,24 @@ def _convert(section: str, key: str, value: object, source: str) -> object:
         raise ConfigError(str(exc), path=source, key=f"{section}.{key}") from None
 
 
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's contents; ConfigError naming the file when it is missing, unreadable or
+    not TOML."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("config file not found", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file: {exc.strerror}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+
+
 def read_config_file(path: str | Path) -> dict[str, dict[str, object]]:
     """Read and validate a TOML config file: unknown sections or keys are an error."""
     p = Path(path)
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("config file not found", path=p) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file: {exc.strerror}", path=p) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=p) from None
+    data = read_toml(p)
     result: dict[str, dict[str, object]] = {}
     for section, table in data.items():
         if section in ALERT_SECTIONS:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from stormwatch.alerts.tables import TableReader, read_toml, relative_to
+from stormwatch.alerts.tables import TableReader, relative_to
 from stormwatch.errors import ConfigError
-from stormwatch.settings import CONFIG_KEYS, LEVELS, Level, Settings, load_settings
+from stormwatch.settings import CONFIG_KEYS, LEVELS, Level, Settings, load_settings, read_toml
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITY: tuple[Security, ...] = ("starttls", "ssl", "none")

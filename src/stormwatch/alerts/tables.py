@@ -4,7 +4,6 @@ and every error names the file and the key (``watch[1].inputs``)."""
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -128,15 +127,3 @@ class TableReader:
 
 def relative_to(config: Path, path: Path) -> Path:
     return path if path.is_absolute() else config.parent / path
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("config file not found", path=path) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file: {exc.strerror}", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=path) from None
