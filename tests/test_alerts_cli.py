@@ -17,7 +17,7 @@ from stormwatch.cli import ExitCode, app
 runner = CliRunner()
 # The bundled synthetic sample: Siemens is calm at 04:00, warning at 08:00, storm at 12:00 on
 # 27 September 2011, and calm again from 1 October.
-CALM, WARNING, STORM = "2011-09-27T04:00Z", "2011-09-27T08:00Z", "2011-09-27T12:00Z"
+CALM, WARNING, STORM = "2011-09-27T04:00Z", "2011-09-27T08:00Z", "2011-09-27T14:00Z"
 QUIET_1, QUIET_2 = "2011-10-01T00:00Z", "2011-10-01T02:00Z"
 
 
@@ -29,7 +29,7 @@ def test_a_storm_replayed_sends_one_message_per_transition(tmp_path: Path) -> No
     with smtp_server() as smtp, webhook_server() as (url, hooks):
         config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, webhook=url)
         outputs = {}
-        for at in (CALM, WARNING, "2011-09-27T10:00Z", STORM, "2011-09-27T14:00Z", QUIET_1):
+        for at in (CALM, WARNING, "2011-09-27T10:00Z", STORM, "2011-09-27T16:00Z", QUIET_1):
             result = alert("--config", str(config), "--at", at)
             assert (result.exit_code, result.stderr) == (0, ""), result.output
             outputs[at] = result.stdout
@@ -46,14 +46,14 @@ def test_a_storm_replayed_sends_one_message_per_transition(tmp_path: Path) -> No
         "sent: [stormwatch] WARNING Siemens 57 -> webhook chat\n"
     )
     assert result.stdout.splitlines()[0] == (
-        "sent: [stormwatch] ALL CLEAR Siemens 17 (was storm 86) -> email to "
+        "sent: [stormwatch] ALL CLEAR Siemens 17 (was storm 88) -> email to "
         "pr-team@example.org, duty@example.org"
     )
     subjects = [r.message["Subject"] for r in received]
     assert subjects == [
         "[stormwatch] WARNING Siemens 57",
-        "[stormwatch] STORM Siemens 86 (was warning 57)",
-        "[stormwatch] ALL CLEAR Siemens 17 (was storm 86)",
+        "[stormwatch] STORM Siemens 88 (was warning 57)",
+        "[stormwatch] ALL CLEAR Siemens 17 (was storm 88)",
     ]
     assert len({r.message["Message-ID"] for r in received}) == 3
     for r in received:
@@ -80,13 +80,13 @@ def test_a_storm_replayed_sends_one_message_per_transition(tmp_path: Path) -> No
     html_body = storm.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html_body
     text = storm.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert text.startswith("STORM Siemens 86 (was warning 57)\n")
+    assert text.startswith("STORM Siemens 88 (was warning 57)\n")
     for heading in ("Why", "Top critics", "Top mentions in the last 1h", "Recommended next steps"):
         assert f"\n{heading}\n" in text
     assert "@bigvoice_blog: 1,000,000 followers" in text
     assert "  8. Take personal responsibility: Alert level storm" in text
     assert [q["json"]["alert"]["kind"] for q in requests] == ["open", "escalate", "resolve"]
-    assert requests[1]["json"]["text"].startswith("*[stormwatch] STORM `Siemens` 86")
+    assert requests[1]["json"]["text"].startswith("*[stormwatch] STORM `Siemens` 88")
     assert requests[1]["headers"]["Idempotency-Key"] == requests[1]["json"]["alert"]["id"]
 
 
@@ -95,18 +95,18 @@ def test_smtp_down_defers_then_delivers_exactly_once(tmp_path: Path) -> None:
         config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port)
         smtp.stop()
         first = alert("--config", str(config), "--at", STORM)
-        second = alert("--config", str(config), "--at", "2011-09-27T12:15Z")
+        second = alert("--config", str(config), "--at", "2011-09-27T14:15Z")
         with sqlite3.connect(tmp_path / "state.db") as db:
             (payload,) = db.execute("SELECT payload FROM outbox").fetchone()
         smtp.start()
-        third = alert("--config", str(config), "--at", "2011-09-27T12:30Z")
-        fourth = alert("--config", str(config), "--at", "2011-09-27T12:45Z")
+        third = alert("--config", str(config), "--at", "2011-09-27T14:30Z")
+        fourth = alert("--config", str(config), "--at", "2011-09-27T14:45Z")
         received = list(smtp.received)
 
     assert first.exit_code == second.exit_code == ExitCode.DEFERRED
     assert first.stdout == ""
     assert first.stderr.startswith(
-        "Deferred: [stormwatch] STORM Siemens 86 -> email to pr-team@example.org, "
+        "Deferred: [stormwatch] STORM Siemens 88 -> email to pr-team@example.org, "
         f"duty@example.org: cannot reach the mail server 127.0.0.1:{smtp.port}: "
     )
     assert first.stderr.endswith("(attempt 1; kept in the outbox, the next run retries)\n")
@@ -114,7 +114,7 @@ def test_smtp_down_defers_then_delivers_exactly_once(tmp_path: Path) -> None:
     assert "Traceback" not in first.output + second.output
     assert (third.exit_code, third.stderr) == (0, "")
     assert third.stdout == (
-        "sent: [stormwatch] STORM Siemens 86 -> email to pr-team@example.org, "
+        "sent: [stormwatch] STORM Siemens 88 -> email to pr-team@example.org, "
         "duty@example.org (attempt 3)\n"
     )
     assert (fourth.exit_code, fourth.stdout) == (0, "")
@@ -136,7 +136,7 @@ def test_dry_run_prints_and_changes_nothing(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[:3] == ["dry run: nothing sent, no state changed", "--- email ---", (
         "From: stormwatch <alerts@example.org>")]  # fmt: skip
-    assert "Subject: [stormwatch] STORM Siemens 86" in lines
+    assert "Subject: [stormwatch] STORM Siemens 88" in lines
     assert "Recommended next steps" in lines
     assert real.exit_code == 0
     assert again.stdout == "dry run: nothing sent, no state changed\n"
@@ -148,11 +148,11 @@ def test_german(tmp_path: Path) -> None:
         alert("--config", str(config), "--at", WARNING, "--lang", "de")
         alert("--config", str(config), "--at", STORM, "--lang", "de")
         msg = smtp.received[1].message
-    assert msg["Subject"] == "[stormwatch] STURM Siemens 86 (vorher Warnung 57)"
+    assert msg["Subject"] == "[stormwatch] STURM Siemens 88 (vorher Warnung 57)"
     assert msg["Content-Language"] == "de"
     text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "\nEmpfohlene nächste Schritte\n" in text
-    assert "ausgewertet 27.09.2011 12:00 UTC" in text
+    assert "ausgewertet 27.09.2011 14:00 UTC" in text
 
 
 def test_quiet_unless_verbose(tmp_path: Path) -> None:
@@ -194,13 +194,13 @@ def test_no_config(tmp_path: Path) -> None:
 
 
 def test_unknown_key(tmp_path: Path) -> None:
-    config = write_config(tmp_path, [SAMPLE], smtp_port=25, watch_extra='brand_handles = ["@x"]')
+    config = write_config(tmp_path, [SAMPLE], smtp_port=25, watch_extra='brand_handle = ["@x"]')
     result = alert("--config", str(config))
     assert result.exit_code == ExitCode.ERROR
     assert result.stderr == (
-        f"Error: {config}: watch[1].brand_handles: unknown key\n"
+        f"Error: {config}: watch[1].brand_handle: unknown key\n"
         "Hint: known in [[watch]]: name, inputs, by, notify_at, timezone, resolve_after, "
-        "min_gap\n"
+        "min_gap, brand_handles\n"
     )
 
 

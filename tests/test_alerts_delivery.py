@@ -36,7 +36,7 @@ from stormwatch.alerts.run import run_alerts
 from stormwatch.alerts.webhook import post_webhook
 from stormwatch.cli import ExitCode, app
 
-STORM = "2011-09-27T12:00Z"
+STORM = "2011-09-27T14:00Z"
 STORM_AT = datetime(2011, 9, 27, 12, tzinfo=UTC)
 runner = CliRunner()
 
@@ -253,7 +253,7 @@ def test_a_failing_webhook_does_not_resend_the_email(tmp_path: Path) -> None:
         assert (first.exit_code, second.exit_code) == (ExitCode.DEFERRED, 0)
         assert len(smtp.received) == 1
         assert len(hooks.requests) == 2
-        assert second.stdout == "sent: [stormwatch] STORM Siemens 86 -> webhook chat (attempt 2)\n"
+        assert second.stdout == "sent: [stormwatch] STORM Siemens 88 -> webhook chat (attempt 2)\n"
 
 
 def test_a_destination_removed_from_the_config_is_dropped_loudly(tmp_path: Path) -> None:
@@ -264,7 +264,7 @@ def test_a_destination_removed_from_the_config_is_dropped_loudly(tmp_path: Path)
         result = alert("--config", str(config), "--at", STORM)
     assert result.exit_code == 0
     assert result.stderr == (
-        "Warning: dropped [stormwatch] STORM Siemens 86 for webhook:chat: no longer in the config\n"
+        "Warning: dropped [stormwatch] STORM Siemens 88 for webhook:chat: no longer in the config\n"
     )
 
 
@@ -317,11 +317,11 @@ def test_a_run_killed_while_sending_loses_nothing(tmp_path: Path) -> None:
     assert queued == 1
     server.start()
     try:
-        result = alert("--config", str(config), "--at", "2011-09-27T12:15Z")
-        again = alert("--config", str(config), "--at", "2011-09-27T12:30Z")
+        result = alert("--config", str(config), "--at", "2011-09-27T14:15Z")
+        again = alert("--config", str(config), "--at", "2011-09-27T14:30Z")
         assert result.exit_code == again.exit_code == 0
         assert len(server.received) == 1
-        assert server.received[0].message["Subject"] == "[stormwatch] STORM Siemens 86"
+        assert server.received[0].message["Subject"] == "[stormwatch] STORM Siemens 88"
     finally:
         server.stop()
 

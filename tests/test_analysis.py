@@ -23,7 +23,16 @@ def test_storm_ranks_first_with_exact_signals(write_csv: WriteCsv) -> None:
     # Velocity follows the critical (not positive) stream: the calm hours were all praise, so
     # its baseline is 0 (MAD 0: the Poisson floor sqrt(0 + 1)).
     assert v.raw == (30 - 0) / math.sqrt(1)
-    assert v.detail == {"now": 30.0, "median": 0.0}
+    assert v.detail == {
+        "now": 30.0,
+        "median": 0.0,
+        "expected": 0.0,
+        "time_of_day_index": 1.0,  # not yet 3 days of the same hour
+        "tail_probability": 0.0,
+        "record": 0.0,  # the storm hour before is under way, not a record
+        "record_ratio": 30.0,
+        "acceleration": 0.0,  # as many as the hour before: not growing, no doubling time
+    }
     assert (v.value, v.points) == (1.0, 40.0)
     influence = acme.signals["influence"]
     assert influence.raw == 2_000_000 + sum(100 + i for i in range(1, 30))
@@ -93,7 +102,9 @@ def test_short_history_is_said_and_volume_is_not_scored(write_csv: WriteCsv) -> 
 
 def test_without_sentiment_or_followers_only_volume_signals_count(write_csv: WriteCsv) -> None:
     rows = [[r[0], r[1], r[2], r[4]] for r in storm_rows()]
-    report = sw.analyse([write_csv(rows, header=("date", "brand", "user", "content"))])
+    path = write_csv(rows, header=("date", "brand", "user", "content"))
+    # Estimating the sentiment from the texts is off (tests/test_sentiment_scan.py has it on).
+    report = sw.analyse([path], sw.Settings(estimate_sentiment=False))
     assert report.signals_available == ("velocity", "spread")
     acme = report.topics[0]
     # velocity and spread are both at full strength: renormalised to 100

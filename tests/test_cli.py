@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import stormwatch as sw
 from conftest import WriteCsv, storm_rows
 from stormwatch.cli import ExitCode, app
+from stormwatch.settings import CONFIG_KEYS
 
 runner = CliRunner()
 
@@ -54,6 +55,8 @@ def test_json_is_the_default_off_a_terminal_and_matches_the_library(storm_csv: P
             }
         },
         "notes": [],
+        "sentiment_estimated": [],
+        "sentiment_estimator": None,
     }
     top = data["topics"][0]
     report = sw.analyse([storm_csv])
@@ -236,9 +239,9 @@ def test_bad_config_key(storm_csv: Path, tmp_path: Path) -> None:
     config.write_text("[scan]\nwindw = '1h'\n")
     result = invoke("scan", str(storm_csv), "--config", str(config))
     assert result.exit_code == 1
+    known = ", ".join(CONFIG_KEYS["scan"])  # window, baseline, by, lang, estimate_sentiment, …
     assert result.stderr == (
-        f"Error: {config}: scan.windw: unknown key\n"
-        "Hint: known in [scan]: window, baseline, by, lang\n"
+        f"Error: {config}: scan.windw: unknown key\nHint: known in [scan]: {known}\n"
     )
 
 

@@ -41,7 +41,7 @@ def mapping(tmp_path: Path, text: str, name: str = "columns.toml") -> Path:
 
 def read(tmp_path: Path, text: str, **options: Any) -> list[dict[str, Any]]:
     source = interpret(table(), ReadOptions(mapping=mapping(tmp_path, text), **options))
-    return normalise(source).collect().select(*CANONICAL).to_dicts()
+    return normalise(source, estimator=None).collect().select(*CANONICAL).to_dicts()
 
 
 def utc(text: str) -> datetime:
@@ -138,7 +138,7 @@ def test_mapped_columns_with_a_format_and_the_aliases_for_the_rest(tmp_path: Pat
     }
     assert [f.pattern for f in source.timestamp_formats] == ["%d.%m.%Y %H:%M"]
     assert source.decimal_comma
-    assert normalise(source).collect().select(*CANONICAL).to_dicts() == [
+    assert normalise(source, estimator=None).collect().select(*CANONICAL).to_dicts() == [
         dict.fromkeys(CANONICAL)
         | {
             "timestamp": utc("2026-02-06 15:03"),
@@ -251,7 +251,7 @@ def test_a_count_mapping_makes_a_series(tmp_path: Path) -> None:
     path = mapping(tmp_path, 'timestamp = "Tag"\ncount = "Erwähnungen"\ntopic = "Quelle"\n')
     source = interpret(table(header, rows), ReadOptions(mapping=path))
     assert source.kind == "series"
-    assert normalise(source).collect()["count"].to_list() == [12, 3]
+    assert normalise(source, estimator=None).collect()["count"].to_list() == [12, 3]
 
 
 # --- the German fixture file (cp1252, ';', decimal comma) and the CLI ---------------------------
@@ -274,7 +274,7 @@ GERMAN = [
 def test_german_cp1252_file_with_its_mapping() -> None:
     options = ReadOptions(mapping=EXPORTS / "german-cp1252.mapping.toml", timezone="Europe/Berlin")
     (source,) = read_sources(EXPORTS / "german-cp1252.csv", options)
-    frame = normalise(source).collect()
+    frame = normalise(source, estimator=None).collect()
     got = frame.select(
         "timestamp", "topic", "author", "followers", "text", "sentiment", "engagement"
     ).rows()

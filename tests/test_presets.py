@@ -72,7 +72,7 @@ def fixture_table(key: str) -> RawTable:
 
 
 def rows(source: Any) -> list[dict[str, Any]]:
-    frame = normalise(source).collect()
+    frame = normalise(source, estimator=None).collect()
     assert frame["_reject"].null_count() == frame.height, frame.filter(
         pl.col("_reject").is_not_null()
     )
@@ -323,7 +323,7 @@ def test_crowdtangle_unknown_timezone_abbreviations_are_rejected_not_guessed() -
     table = raw_table(
         header, [("a", "1", "2024-01-05 10:00:00 EST"), ("b", "1", "2024-01-05 10:00:00 XYZ")]
     )
-    frame = normalise(interpret(table)).collect()
+    frame = normalise(interpret(table), estimator=None).collect()
     assert frame["_reject"].to_list() == [None, "bad timestamp"]
     assert frame["_raw_ts"].to_list() == ["2024-01-05 10:00:00 -0500", "2024-01-05 10:00:00 XYZ"]
 

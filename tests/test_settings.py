@@ -10,6 +10,7 @@ import pytest
 
 from stormwatch.errors import ConfigError, StormwatchError
 from stormwatch.settings import (
+    CONFIG_KEYS,
     Settings,
     Thresholds,
     Weights,
@@ -363,7 +364,7 @@ def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
     err = config_error(path, '[scan]\nwindw = "1h"\n')
     assert str(err) == f"{path}: scan.windw: unknown key"
     assert (err.path, err.key) == (str(path), "scan.windw")
-    assert err.hint == "known in [scan]: window, baseline, by, lang"
+    assert err.hint == "known in [scan]: " + ", ".join(CONFIG_KEYS["scan"])
 
 
 def test_unknown_weight_lists_the_signals(tmp_path: Path) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from stormwatch.pipeline.signals import influence_signal, window_signals
+from stormwatch.pipeline.signals import growth, influence_signal, velocity, window_signals
 
 GRID_SCHEMA = {
     "topic": pl.String,
@@ -127,7 +128,11 @@ def test_robust_z_and_negativity_by_hand() -> None:
     got = window_signals(g, 5)
     # without sentiment the scored stream is every mention: the totals are the same numbers
     assert got["total_now"].to_list() == got["mentions_now"].to_list()
-    assert_frame_equal(got.drop("total_now", "total_median"), expected, abs_tol=1e-12)
+    explained = (  # velocity's explanations, tested on their own below
+        "mentions_expected", "season_index", "tail_p", "record", "record_ratio",
+        "acceleration", "doubling_hours",
+    )  # fmt: skip
+    assert_frame_equal(got.drop("total_now", "total_median", *explained), expected, abs_tol=1e-12)
     # the hand-worked values, spelled out
     assert got["velocity"].to_list() == pytest.approx([0.8125, 0.125, 0.4244908], abs=1e-7)
     assert got["spread"].to_list() == pytest.approx([0.3273503, 0.125, 0.4244908], abs=1e-7)
@@ -265,7 +270,8 @@ def test_influence_counts_the_reach_of_critical_authors() -> None:
         schema={"topic": pl.String, "reach": pl.Int64, "influence": pl.Float64},
         orient="row",
     )
-    assert_frame_equal(got, expected)
+    assert_frame_equal(got.drop("usual_reach"), expected)
+    assert got["usual_reach"].to_list() == [0.0] * 5  # no history given: nothing is usual
     values = dict(got.select("topic", "influence").rows())
     assert values["a"] == pytest.approx(0.8, abs=1e-6)  # 1,000,000 followers
     assert values["b"] == 0.0  # log10(10,000) = 4 exactly
@@ -304,3 +310,65 @@ def test_velocity_and_spread_follow_the_critical_stream() -> None:
     assert (got["velocity"], got["spread"]) == (0.0, 0.0)
     assert (got["total_now"], got["total_median"]) == (40, 4.0)
     assert (got["mentions_now"], got["mentions_median"]) == (2, 2.0)
+
+
+def test_influence_is_measured_above_the_topics_usual_reach() -> None:
+    # 1M followers behind critical mentions now; topic a usually has 100k behind them per
+    # window, b 1k (below the 10k floor, so the floor holds)
+    usual = pl.DataFrame({"topic": ["a", "b"], "usual_reach": [100_000.0, 1_000.0]})
+    authors = pl.DataFrame(
+        [("a", "@x", 1, 1_000_000, 1), ("b", "@y", 1, 1_000_000, 1)],
+        schema=AUTHOR_SCHEMA,
+        orient="row",
+    )
+    got = dict(influence_signal(authors, True, usual=usual).select("topic", "influence").rows())
+    assert got["a"] == pytest.approx((math.log10(1_000_001) - math.log10(100_001)) / 2.5)
+    assert got["b"] == pytest.approx((math.log10(1_000_001) - 4) / 2.5)
+
+
+def test_the_evening_peak_is_expected_once_three_days_show_it() -> None:
+    # hourly windows, 4 days of baseline: 10 mentions an hour, 40 at this hour every day
+    day = [10.0] * 24
+    day[23] = 40.0  # column k-1 is k windows ago: 24, 48, 72, 96 h ago is this hour
+    baseline = np.array([day * 4])
+    got = velocity(np.array([40.0]), baseline, per_day=24, recent=72, ratio=1.5)
+    assert got["median"][0] == 10.0
+    assert got["index"][0] == 4.0  # median 40 at this hour / 10 overall, clipped at 4
+    assert got["expected"][0] == 40.0
+    assert got["z"][0] == 0.0  # MAD 0: scale is sqrt(40 + 1); the usual peak is no news
+    assert got["strength"][0] == 0.0
+    # without enough days the index is 1 and the same count is a surge
+    flat = velocity(np.array([40.0]), baseline[:, :48], per_day=24, recent=72, ratio=1.5)
+    assert flat["index"][0] == 1.0
+    assert flat["z"][0] == pytest.approx(30 / math.sqrt(11))
+
+
+def test_volume_below_the_recent_record_cannot_raise_a_warning_alone() -> None:
+    quiet = [10.0] * 72
+    burst = quiet.copy()
+    burst[30] = 100.0  # a burst 31 hours ago
+    now = np.array([90.0, 150.0, 110.0])
+    got = velocity(now, np.array([burst, burst, quiet]), per_day=24, recent=72, ratio=1.5)
+    assert got["record"].tolist() == [100.0, 100.0, 10.0]
+    assert got["record_ratio"].tolist() == pytest.approx([0.9, 1.5, 11.0])
+    z = (now - 10) / math.sqrt(11)
+    # 0.9x the record: cap 0.49 * clip((0.9 - 1.0) / 0.5) = 0; 1.5x: uncapped
+    assert got["strength"].tolist() == pytest.approx([0.0, 1.0, 1.0])
+    assert z[0] > 10  # the robust z alone would have said full strength
+    halfway = velocity(np.array([125.0]), np.array([burst]), 24, 72, 1.5)
+    assert halfway["strength"][0] == pytest.approx(0.49 * 0.5)
+
+
+def test_an_ongoing_storm_is_not_its_own_record() -> None:
+    # the last 5 windows are elevated (the episode under way); before them a quiet 10
+    history = [100.0, 90.0, 80.0, 60.0, 40.0] + [10.0] * 67
+    got = velocity(np.array([120.0]), np.array([history]), 24, 72, 1.5)
+    assert got["record"][0] == 10.0
+    assert got["strength"][0] == 1.0
+
+
+def test_growth_acceleration_and_doubling_time() -> None:
+    got = growth(np.array([40.0, 10.0, 5.0]), np.array([20.0, 10.0, 0.0]), window_hours=1.0)
+    assert got["acceleration"].tolist() == [20.0, 0.0, 5.0]
+    assert got["doubling_hours"][0] == pytest.approx(1.0)  # 20 -> 40 in one hour
+    assert np.isnan(got["doubling_hours"][1:]).all()  # flat, or from zero: undefined

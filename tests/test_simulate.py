@@ -361,20 +361,10 @@ def test_detector_firestorms_warn_before_peak_and_rank_first(
             )
 
 
-# A known detector gap (issue #4 is open): on seed 0 a neutral news spike carries a negative
-# headline from a 1.1M-follower outlet, and influence, which is not yet measured against the
-# topic's usual reach, lifts it to 56 (warning). Strict: the test fails once this is fixed, so
-# the marker goes with the fix.
-KNOWN_DECOY_GAPS = {0: "news spike: influence is not yet relative to the topic's usual reach"}
-
-
-def test_detector_decoys_stay_at_watch_or_below(
-    detection: Scenario, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    """Each decoy's highest score from its peak to an hour after (DECOY_STEP apart)."""
-    if detection.seed in KNOWN_DECOY_GAPS:
-        reason = KNOWN_DECOY_GAPS[detection.seed]
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+def test_detector_decoys_stay_at_watch_or_below(detection: Scenario, tmp_path: Path) -> None:
+    """Each decoy's highest score from its peak to an hour after (DECOY_STEP apart). Seed 0's
+    news spike carries a negative headline from a 1.1M-follower outlet that always covers the
+    topic: influence is measured above the topic's usual reach, so it stays at watch."""
     alarms = []
     for decoy in (e for e in detection.spec.events if not isinstance(e, Firestorm)):
         moments = _moments(decoy.peak_start + DECOY_STEP, decoy.peak_end + H, DECOY_STEP)

@@ -39,6 +39,10 @@ COUNT_SCHEMA = {
     "rated": pl.Int64,
     "with_followers": pl.Int64,
     "with_engagement": pl.Int64,
+    "followers_sum": pl.Int64,
+    "followers_negative": pl.Int64,
+    "engagement": pl.Int64,
+    "engagement_negative": pl.Int64,
 }
 
 
@@ -162,11 +166,12 @@ def test_count_windows() -> None:
         [
             # topic, window, mentions, critical (not positive) mentions, their distinct
             # authors (nulls not counted), rows with an author, negative, rated,
-            # with_followers, with_engagement
-            ("acme", 0, 4, 3, 1, 3, 2, 3, 3, 0),
-            ("acme", 1, 2, 2, 1, 2, 0, 1, 2, 0),
-            ("globex", 0, 1, 1, 1, 1, 1, 1, 1, 0),
-            ("globex", 2, 1, 0, 0, 1, 0, 1, 1, 0),
+            # with_followers, with_engagement, followers behind all / negative mentions,
+            # engagement of all / negative mentions
+            ("acme", 0, 4, 3, 1, 3, 2, 3, 3, 0, 225, 220, 0, 0),
+            ("acme", 1, 2, 2, 1, 2, 0, 1, 2, 0, 14, 0, 0, 0),
+            ("globex", 0, 1, 1, 1, 1, 1, 1, 1, 0, 1000, 1000, 0, 0),
+            ("globex", 2, 1, 0, 0, 1, 0, 1, 1, 0, 1000, 0, 0, 0),
         ],
         schema=COUNT_SCHEMA,
         orient="row",
@@ -260,22 +265,25 @@ def test_count_authors_in_the_current_window() -> None:
 
 def test_fill_windows_zero_fills_every_topic_and_window() -> None:
     counts = pl.DataFrame(
-        [("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0), ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0)],
+        [
+            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0, 0, 0, 0, 0),
+            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0),
+        ],
         schema=COUNT_SCHEMA,
         orient="row",
     )
     got = fill_windows(counts, ["alpha", "beta", "gamma"], 2)
     expected = pl.DataFrame(
         [
-            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0),
-            ("alpha", 1, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("alpha", 2, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("beta", 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("beta", 1, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0),
-            ("gamma", 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("gamma", 1, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("gamma", 2, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0),
+            ("alpha", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("alpha", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("beta", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("beta", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0, 0, 0, 0, 0),
+            ("gamma", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("gamma", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("gamma", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         ],
         schema=COUNT_SCHEMA,
         orient="row",

@@ -19,9 +19,11 @@ import polars as pl
 from stormwatch.errors import InputError
 from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
+from stormwatch.pipeline.context import ContextData, gather_context
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
+from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
-from stormwatch.pipeline.signals import influence_signal, window_signals
+from stormwatch.pipeline.signals import influence_signal, usual_reach, window_signals
 from stormwatch.pipeline.window import (
     AFTER,
     assign_windows,
@@ -30,6 +32,7 @@ from stormwatch.pipeline.window import (
     fill_windows,
     summarise,
 )
+from stormwatch.sentiment.fill import empty_columns, estimator, flag_estimates
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
 from stormwatch.themes import Term
@@ -78,6 +81,7 @@ def analyse(
     *,
     now: datetime | None = None,
     options: ReadOptions | None = None,
+    brand_handles: Sequence[str] = (),
 ) -> Report:
     """Score every topic in ``inputs`` at the moment ``now`` (default: the newest mention).
 
@@ -87,6 +91,8 @@ def analyse(
         now: the evaluation moment (naive = UTC); mentions after it are ignored.
         options: how to read the files (timezone, preset, mapping, day-first); the topic
             column comes from ``settings.by``.
+        brand_handles: the brand's own accounts (``@`` optional, any case): their posts count
+            as replies for the response gap and weigh nothing in the score and the indicators.
 
     Raises:
         InputError / SchemaError for unreadable inputs, ConfigError for bad settings.
@@ -98,10 +104,19 @@ def analyse(
         raise InputError("(no input)", "no input files given", hint="name at least one export")
     given = _as_aware(now)
     n = settings.baseline_windows
-    mentions = normalise_all(sources, options.not_after)
+    handles = normalise_handles(brand_handles)
+    estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)
+    mentions = normalise_all(sources, options.not_after, estimate)
+    empty: list[str] = []  # files whose sentiment column turns out to be empty
+
+    def scored_at(moment: datetime) -> pl.LazyFrame:
+        """The mentions, with sentiment estimated where needed in the windows scored."""
+        horizon = (moment - (n + 1) * settings.window, moment)
+        return normalise_all(sources, options.not_after, estimate, empty, horizon)
 
     def summary_at(moment: datetime) -> pl.DataFrame:
-        return _collect(sources, summarise(assign_windows(mentions, moment, settings.window, n)))
+        marked = mark_brand(scored_at(moment), handles)  # the brand's own posts weigh nothing
+        return _collect(sources, summarise(assign_windows(marked, moment, settings.window, n)))
 
     hints = [s.latest for s in sources if s.latest is not None]
     end = given or (max(hints) if hints else None)
@@ -113,12 +128,22 @@ def analyse(
         newest = _newest(summary)
         if newest is not None and newest != end:  # the guess was not the newest usable mention
             end, summary = newest, summary_at(newest)
+    if summary is not None:
+        empty = empty_columns(sources, summary.filter(pl.col("_reject").is_null()), estimate)
+    if empty and end is not None:  # only when nothing in the input is rated
+        summary = summary_at(end)
+    if end is not None:
+        mentions = scored_at(end)
     totals = _totals(summary, n) if summary is not None else None
     if end is None or summary is None or totals is None or totals["start"] is None:
         raise _no_usable_rows(sources, mentions, summary, given)
     inputs_summary = _summarise_input(sources, totals, _rejects(sources, mentions, summary))
-    report = _report(sources, settings, end, summary, totals, inputs_summary)
-    return _with_themes(report, sources, mentions, settings)
+    inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
+    marked = mark_brand(mentions, handles)
+    where = ", ".join(s.path for s in sources)
+    context = gather_context(where, marked, end, settings, handles, inputs_summary.timezone)
+    report = _report(sources, settings, end, summary, totals, inputs_summary, context)
+    return _with_themes(report, sources, marked, settings)
 
 
 def _report(
@@ -128,21 +153,33 @@ def _report(
     summary: pl.DataFrame,
     totals: dict[str, Any],
     inputs_summary: InputSummary,
+    context: ContextData | None = None,
 ) -> Report:
     n = settings.baseline_windows
     counts = count_windows(summary, n)
     authors = count_authors(summary)
     covered = max(0, min(n, int((end - totals["start"]) / settings.window) - 1))
     grid = fill_windows(counts, totals["topics"], n)
+    proxy = not totals["has_followers"]
+    # The reach behind critical mentions per window: negative ones, or all without sentiment.
+    critical_reach = ("engagement" if proxy else "followers") + (
+        "_negative" if totals["has_sentiment"] else ("" if proxy else "_sum")
+    )
     signals = (
-        window_signals(grid, covered)
+        window_signals(grid, covered, settings)
         .join(
-            influence_signal(authors, totals["has_sentiment"], proxy=not totals["has_followers"]),
+            influence_signal(
+                authors,
+                totals["has_sentiment"],
+                proxy=proxy,
+                usual=usual_reach(grid, critical_reach, covered),
+            ),
             on="topic",
             how="left",
         )
         .with_columns(
             pl.col("reach").fill_null(0),
+            pl.col("usual_reach").fill_null(0.0),
             pl.col("influence").fill_null(0.0),
             pl.lit(1.0 if not totals["has_followers"] else 0.0).alias("engagement_proxy"),
         )
@@ -161,7 +198,9 @@ def _report(
         by=settings.by or _topic_column(sources),
         lang=settings.lang,
         input=inputs_summary,
-        topics=topic_results(scored, grid, authors, settings, available, totals["has_sentiment"]),
+        topics=topic_results(
+            scored, grid, authors, settings, available, totals["has_sentiment"], context, covered
+        ),
         signals_available=tuple(available),
         history_start=totals["start"],
         baseline_windows=covered,

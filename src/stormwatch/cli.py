@@ -223,6 +223,10 @@ def scan(
         str,
         typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name)."),
     ] = "UTC",
+    brand_handle: Annotated[
+        list[str] | None,
+        typer.Option("--brand-handle", help="The brand's own account, e.g. @acme (repeatable)."),
+    ] = None,
     lang: Annotated[
         str | None,
         typer.Option(
@@ -285,6 +289,23 @@ def scan(
             help='TOML file naming the columns of an unknown format, e.g. timestamp = "Erstellt".',
         ),
     ] = None,
+    estimate_sentiment: Annotated[
+        bool | None,
+        typer.Option(
+            "--estimate-sentiment/--no-estimate-sentiment",
+            help="Estimate the sentiment of files without one from their texts (flagged in the "
+            "notes). [default: on]",
+            show_default=False,
+        ),
+    ] = None,
+    sentiment_model: Annotated[
+        Path | None,
+        typer.Option(
+            "--sentiment-model",
+            help="Model from train-sentiment for that. [default: the one in the app directory "
+            "if saved there, else the built-in lexicon]",
+        ),
+    ] = None,
 ) -> None:
     """Rank topics by escalation score, with the reasons and the next steps.
 
@@ -303,13 +324,23 @@ def scan(
     from stormwatch.timestamps import check_timezone
 
     check_timezone(timezone)
+    from stormwatch.sentiment.fill import installed_model
+
     settings = load_settings(
         config_path(config, env),
         env,
-        {"by": by, "window": _duration(window), "baseline": _duration(baseline), "lang": lang},
-        defaults=Settings(lang=default_lang(env)),
+        {
+            "by": by,
+            "window": _duration(window),
+            "baseline": _duration(baseline),
+            "lang": lang,
+            "estimate_sentiment": estimate_sentiment,
+            "sentiment_model": sentiment_model,
+        },
+        defaults=Settings(lang=default_lang(env), sentiment_model=installed_model(env)),
     )
     now = _moment(at, timezone)
+    handles = tuple(brand_handle or ())
 
     from stormwatch import progress, render
     from stormwatch.analysis import analyse
@@ -333,9 +364,9 @@ def scan(
         from rich.console import Console
 
         with progress.reading_progress(Console(stderr=True), size):
-            report = analyse(files, settings, now=now, options=options)
+            report = analyse(files, settings, now=now, options=options, brand_handles=handles)
     else:
-        report = analyse(files, settings, now=now, options=options)
+        report = analyse(files, settings, now=now, options=options, brand_handles=handles)
     _report_input(report.input, quiet)
     if rejects is not None:
         _write_rejects(rejects, files, settings, options, quiet)

@@ -94,7 +94,11 @@ def backtest(
     calm = _duration(resolve_after)
     assert calm is not None  # the option has a default
     policy = Policy(
-        "backtest", notify_at=notify_at, resolve_after=calm, min_gap=settings.window / 12
+        "backtest",
+        notify_at=notify_at,
+        resolve_after=calm,
+        min_gap=settings.window / 12,
+        thresholds=settings.thresholds,
     )
     windows = load_labels(labels, timezone) if labels is not None else None
     result = run_backtest(

@@ -39,6 +39,51 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class ResponseGap:
+    """How long the current episode of criticism has gone without a reply from the brand's own
+    accounts (see ``pipeline/response.py`` for the definitions).
+
+    ``status``: ``unknown`` (no brand handles given), ``quiet`` (no critical mention in the
+    current window), ``open`` (no reply since ``episode_start``) or ``replied``. ``hours``:
+    open, from the episode start to the evaluation moment; replied, from the start to the
+    first reply. ``evening``/``weekend``: the episode began at or after ``EVENING_HOUR`` local
+    time, or on a Saturday/Sunday, in ``timezone`` (the report's).
+    """
+
+    status: str
+    episode_start: datetime | None = None
+    replied_at: datetime | None = None
+    hours: float | None = None
+    evening: bool = False
+    weekend: bool = False
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Context indicators of one topic (no score points; they feed the recommendations and
+    the explanations). Shares are 0..1, None when there is nothing to divide by; see
+    ``pipeline/context.py`` for the formulas and thresholds."""
+
+    mentions: int  # all mentions now (the brand's own posts set aside)
+    critical_authors: int  # distinct authors of critical (not positive) mentions now
+    newcomers: int  # of those, authors not seen in the topic's baseline windows
+    newcomer_share: float | None
+    top_author: str | None  # the author with the most mentions now
+    top_author_mentions: int
+    concentration: float | None  # top author's mentions / all mentions now
+    media_mentions: int  # mentions now from news/blog/press platforms
+    media_share: float | None  # of the mentions now with a platform
+    media_share_baseline: float | None
+    platforms: int  # distinct platforms now
+    platforms_baseline: int  # distinct platforms over the whole baseline
+    new_platforms: tuple[str, ...]  # platforms now that the baseline did not have
+    stage: str | None  # quiet, single complaint, amplification, steady, media pick-up
+    response: ResponseGap
+    explanations: Mapping[str, str] = field(default_factory=dict)  # indicator -> sentence
+
+
+@dataclass(frozen=True)
 class TopicResult:
     """The escalation assessment of one topic at the evaluation moment."""
 
@@ -55,6 +100,7 @@ class TopicResult:
     recommendations: tuple[Recommendation, ...] = ()
     notes: tuple[str, ...] = ()
     themes: tuple[Term, ...] = ()  # what sets the current window apart (watch and above)
+    context: Context | None = None  # spread, media pick-up, response gap (pipeline/context.py)
 
     @property
     def drivers(self) -> list[SignalResult]:
@@ -95,6 +141,10 @@ class InputSummary:
     notes: tuple[str, ...] = ()  # what was assumed while reading (encoding, layout, …)
     timezone: str = "UTC"
     formats: Mapping[str, FileFormat] = field(default_factory=dict)
+    #: Files whose sentiment was estimated from the texts (they had none of their own).
+    sentiment_estimated: tuple[str, ...] = ()
+    #: What estimated it: ``lexicon`` or the trained model's path; None when nothing was.
+    sentiment_estimator: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,14 @@ from typing import Any
 from stormwatch.__about__ import __version__
 from stormwatch.models import Report, SignalResult, TopicResult
 from stormwatch.pipeline.recommend import format_int, format_share
+from stormwatch.render_context import (
+    CSV_COLUMNS,
+    compact,
+    context_dict,
+    csv_cells,
+    explanation_lines,
+)
+from stormwatch.render_context import LABELS as CONTEXT_LABELS
 from stormwatch.settings import SIGNALS, Lang
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -83,7 +91,7 @@ def describe_signal(sig: SignalResult, lang: Lang) -> str:
     labels = LABELS[lang]
     d = sig.detail
     if sig.name == "velocity":
-        ratio = d.get("now", 0.0) / max(d.get("median", 0.0), 1.0)
+        ratio = d.get("now", 0.0) / max(d.get("expected", d.get("median", 0.0)), 1.0)
         text = labels["velocity"].format(ratio=f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×")
     elif sig.name == "influence":
         label = "engagement" if d.get("engagement_proxy") else "influence"
@@ -132,6 +140,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                 for path, f in report.input.formats.items()
             },
             "notes": list(report.input.notes),
+            "sentiment_estimated": list(report.input.sentiment_estimated),
+            "sentiment_estimator": report.input.sentiment_estimator,
         },
         "history_start": report.history_start.isoformat().replace("+00:00", "Z")
         if report.history_start
@@ -181,6 +191,7 @@ def _topic_dict(t: TopicResult) -> dict[str, Any]:
             {"step": r.step, "title": r.title, "why": r.why, "action": r.action}
             for r in t.recommendations
         ],
+        "context": context_dict(t.context),
     }
 
 
@@ -213,6 +224,7 @@ def to_csv(report: Report) -> str:
             "baseline_median",
             *(f"{n}" for n in SIGNALS),
             *(f"{n}_points" for n in SIGNALS),
+            *CSV_COLUMNS,
             "top_critic",
             "top_critic_followers",
             "steps",
@@ -231,6 +243,7 @@ def to_csv(report: Report) -> str:
                 t.baseline,
                 *(t.signals[n].value for n in SIGNALS),
                 *(t.signals[n].points for n in SIGNALS),
+                *csv_cells(t.context),
                 csv_safe(critic.author) if critic else "",
                 critic.followers if critic else "",
                 " ".join(str(r.step) for r in t.recommendations),
@@ -258,14 +271,15 @@ def to_markdown(report: Report) -> str:
         ),
         "",
         f"| {labels['rank']} | {labels['topic']} | {labels['score']} | {labels['level']} "
-        f"| {labels['drivers']} | {labels['critic']} |",
-        "|---:|---|---:|---|---|---|",
+        f"| {labels['drivers']} | {labels['critic']} | {CONTEXT_LABELS[lang]['column']} |",
+        "|---:|---|---:|---|---|---|---|",
     ]
     for t in report.topics:
         drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
         critic = _critic_text(t, lang)
         lines.append(
-            f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {t.level} | {drivers} | {_md(critic)} |"
+            f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {t.level} | {drivers} | {_md(critic)} "
+            f"| {_md(compact(t.context, lang, sep=' · '))} |"
         )
     themed = [t for t in report.topics if t.themes]
     if themed:
@@ -275,6 +289,9 @@ def to_markdown(report: Report) -> str:
         if t.level in ("warning", "storm") and t.recommendations:
             lines += ["", f"### {_md(t.topic)} — {labels['steps']}", ""]
             lines += [f"{r.step}. **{r.title}**: {_md(r.why)}" for r in t.recommendations]
+            if t.context is not None:
+                lines += ["", f"**{CONTEXT_LABELS[lang]['context']}**", ""]
+                lines += [f"- {k}: {_md(v)}" for k, v in explanation_lines(t.context, lang)]
     return "\n".join(lines) + "\n"
 
 
@@ -321,6 +338,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     table.add_column(labels["volume"], no_wrap=True)
     table.add_column(labels["drivers"], min_width=16)
     table.add_column(labels["critic"], overflow="fold")
+    table.add_column(CONTEXT_LABELS[lang]["column"], overflow="fold")
     for t in report.topics:
         style = LEVEL_STYLE[t.level]
         drivers = "\n".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
@@ -332,6 +350,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
             Text(sparkline(t.sparkline[-spark_windows:]), style=style),
             Text(drivers),
             Text(_critic_text(t, lang, sep="\n")),
+            Text(compact(t.context, lang)),
         )
     parts: list[Any] = [table]
     for t in report.topics:

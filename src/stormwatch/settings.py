@@ -72,6 +72,9 @@ class Thresholds:
     watch: float = 25.0
     warning: float = 50.0
     storm: float = 75.0
+    #: Points a score must fall below a level's bound before an open episode counts as
+    #: having left it (alerts and backtest): no flapping between levels around a bound.
+    hysteresis: float = 5.0
 
     def level(self, score: float) -> Level:
         if score >= self.storm:
@@ -81,6 +84,16 @@ class Thresholds:
         if score >= self.watch:
             return "watch"
         return "calm"
+
+    def held_level(self, previous: Level, score: float) -> Level:
+        """The level of a topic that was at ``previous``: it rises as soon as the score reaches
+        a bound, and falls below a bound only once the score is ``hysteresis`` points under
+        it (score 48 after warning stays warning with hysteresis 5; 44 is watch)."""
+        now = LEVELS.index(self.level(score))
+        if now >= LEVELS.index(previous):
+            return LEVELS[now]
+        held = LEVELS.index(self.level(score + self.hysteresis))
+        return LEVELS[min(LEVELS.index(previous), held)]
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,14 @@ class Settings:
     sparkline: int = 24
     weights: Weights = field(default_factory=Weights)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: Velocity's record gate: the current window must outgrow the busiest window of this
+    #: recent period by ``record_ratio`` before volume alone can raise a warning.
+    record: timedelta = timedelta(days=3)
+    record_ratio: float = 1.5
+    #: Fill in the sentiment of files without one from their texts (``--no-estimate-sentiment``).
+    estimate_sentiment: bool = True
+    #: A model saved by ``train-sentiment`` for that; None: the built-in lexicon.
+    sentiment_model: Path | None = None
 
     def __post_init__(self) -> None:
         if self.baseline < 2 * self.window:
@@ -118,6 +139,16 @@ class Settings:
             raise ConfigError("signal weights must be finite numbers")
         if self.lang not in LANGS:
             raise ConfigError(f"unknown language {self.lang!r}", hint="use en or de")
+        if not (math.isfinite(self.record_ratio) and self.record_ratio >= 1.0):
+            raise ConfigError(
+                f"record_ratio must be a number >= 1 (got {self.record_ratio:g})",
+                hint="1.5: the current window must be 1.5x the busiest recent one",
+            )
+        if not (math.isfinite(t.hysteresis) and t.hysteresis >= 0):
+            raise ConfigError(
+                f"hysteresis must be a number >= 0 (got {t.hysteresis:g})",
+                hint="e.g. hysteresis = 5",
+            )
 
     @property
     def baseline_windows(self) -> int:
@@ -131,11 +162,36 @@ def _lang(value: str) -> str:
     return value
 
 
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _path(value: str) -> Path:
+    if not value.strip():
+        raise ValueError("expected a file path")
+    return Path(value).expanduser()
+
+
 # section -> key -> converter. Config files and STORMWATCH_<SECTION>_<KEY> share these names.
 CONFIG_KEYS: dict[str, dict[str, Any]] = {
-    "scan": {"window": parse_duration, "baseline": parse_duration, "by": str, "lang": _lang},
+    "scan": {
+        "window": parse_duration,
+        "baseline": parse_duration,
+        "by": str,
+        "lang": _lang,
+        "estimate_sentiment": _flag,
+        "sentiment_model": _path,
+        "record": parse_duration,
+        "record_ratio": float,
+    },
     "weights": dict.fromkeys(SIGNALS, float),
-    "levels": {"watch": float, "warning": float, "storm": float},
+    "levels": {"watch": float, "warning": float, "storm": float, "hysteresis": float},
 }
 
 
@@ -163,6 +219,8 @@ def _convert(section: str, key: str, value: object, source: str) -> object:
     convert = CONFIG_KEYS[section][key]
     expected = (int, float, str) if convert is float else (str,)
     try:
+        if convert is _flag:  # TOML true/false, or "false" in an environment variable
+            return _flag(value)
         if isinstance(value, bool) or not isinstance(value, expected):
             raise ValueError("expected a number" if convert is float else "expected a string")
         return convert(value)
@@ -217,8 +275,9 @@ def load_settings(
     """Resolve settings: ``overrides`` (flags) > ``STORMWATCH_*`` in ``env`` > TOML file >
     ``defaults`` (``Settings()`` unless given, e.g. with the language of the user's locale).
 
-    ``overrides`` uses flat names: window, baseline, by, lang, and ``weights``/``thresholds``
-    objects. Raises ConfigError naming the file or variable and the key.
+    ``overrides`` uses flat names: window, baseline, by, lang, estimate_sentiment,
+    sentiment_model, and ``weights``/``thresholds`` objects. Raises ConfigError naming the
+    file or variable and the key.
     """
     base = defaults or Settings()
     merged: dict[str, dict[str, object]] = {s: {} for s in CONFIG_KEYS}

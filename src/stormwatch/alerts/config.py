@@ -40,7 +40,9 @@ EMAIL_KEYS = (
     "ca_file",
 )
 STATE_KEYS = ("path",)
-WATCH_KEYS = ("name", "inputs", "by", "notify_at", "timezone", "resolve_after", "min_gap")
+WATCH_KEYS = (
+    "name", "inputs", "by", "notify_at", "timezone", "resolve_after", "min_gap", "brand_handles",
+)  # fmt: skip
 WEBHOOK_KEYS = ("name", "url", "url_env", "token_env", "timeout", "retries")
 SECTIONS: dict[str, tuple[str, ...]] = {
     "alert": ALERT_KEYS,
@@ -92,6 +94,7 @@ class WatchConfig:
     timezone: str = "UTC"
     resolve_after: timedelta = timedelta(hours=6)
     min_gap: timedelta = timedelta(minutes=30)
+    brand_handles: tuple[str, ...] = ()  # the brand's own accounts (lower case, no @)
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,19 @@ def _watch(r: TableReader, defaults: WatchConfig) -> WatchConfig:
         timezone=r.text("timezone", "UTC") or "UTC",
         resolve_after=r.duration("resolve_after", defaults.resolve_after),
         min_gap=r.duration("min_gap", defaults.min_gap),
+        brand_handles=_handles(r),
     )
+
+
+def _handles(r: TableReader) -> tuple[str, ...]:
+    """``brand_handles``: the brand's own accounts, as ``scan --brand-handle``."""
+    from stormwatch.pipeline.response import normalise_handles
+
+    handles = r.strings("brand_handles")
+    try:
+        return normalise_handles(handles)
+    except ConfigError as exc:
+        raise r.error("brand_handles", exc.message, hint='e.g. brand_handles = ["@acme"]') from None
 
 
 def _unique(path: Path, section: str, names: list[str]) -> None:

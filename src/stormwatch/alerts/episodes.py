@@ -2,7 +2,8 @@
 
 An episode of a watch and topic opens when the topic reaches the watch's ``notify_at`` level,
 escalates when its level rises above the highest level already announced, and resolves once
-the topic has been ``calm`` for ``resolve_after``. Each of these queues one message. The
+the topic has been ``calm`` for ``resolve_after``; while it is open, its level falls only with
+the thresholds' hysteresis (``Thresholds.held_level``). Each of these queues one message. The
 announced level only ever rises within an episode, so no level is announced twice, and
 ``min_gap`` holds back an escalation or an all-clear that would follow the previous message
 of the same episode too closely (it goes out on a later run if it still holds).
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from stormwatch.models import Report
-from stormwatch.settings import LEVELS, Level
+from stormwatch.settings import LEVELS, Level, Thresholds
 
 Kind = Literal["open", "escalate", "resolve"]
 
@@ -34,6 +35,9 @@ class Policy:
     notify_at: Level = "warning"
     resolve_after: timedelta = timedelta(hours=6)
     min_gap: timedelta = timedelta(minutes=30)
+    #: With thresholds, an open episode's level falls only with their hysteresis (no
+    #: flapping around a bound); None: the report's level as it is.
+    thresholds: Thresholds | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ def step_topic(
         eid = episode_id(policy.watch, topic, now)
         opened = Episode(policy.watch, topic, eid, now, level, score, level, score, now)
         return opened, Notice("open", policy.watch, topic, eid, level, score, None, None, now, now)
+    if policy.thresholds is not None:
+        level = policy.thresholds.held_level(previous.level, score)
     current = replace(previous, level=level, score=score)
     gap_ok = now - previous.last_message_at >= policy.min_gap
     if level == "calm":

@@ -227,9 +227,11 @@ def _process_watch(
         timezone=watch.timezone,
         not_after=None if at is not None else now + timedelta(days=1),
     )
-    report = analyse(files, settings, now=at, options=options)
+    report = analyse(files, settings, now=at, options=options, brand_handles=watch.brand_handles)
     result.reports[watch.name] = report
-    policy = Policy(watch.name, watch.notify_at, watch.resolve_after, watch.min_gap)
+    policy = Policy(
+        watch.name, watch.notify_at, watch.resolve_after, watch.min_gap, settings.thresholds
+    )
     episodes, notices = step(store.episodes(watch.name), report, now, policy)
     items: list[OutboxItem] = []
     for notice in notices:

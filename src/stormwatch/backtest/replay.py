@@ -14,6 +14,7 @@ author's largest follower count in the whole input instead of within the window.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -118,7 +119,7 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     has_authors = bool((frame["_who"] >= 0).any())
 
     per_topic: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("total", "c", "a", "neg", "rated", "reach")
+        k: [] for k in ("total", "c", "a", "neg", "rated", "reach", "usual")
     }
     for topic in topics:
         part = frame.filter(pl.col("topic") == topic)
@@ -141,6 +142,11 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         per_topic["neg"].append(_in_window(ts, negative.astype(float), times, width))
         per_topic["rated"].append(_in_window(ts, rated.astype(float), times, width))
         critical = negative if has_sentiment else np.ones(ts.size, dtype=bool)
+        # The reach behind critical mentions per window, for the topic's usual reach.
+        behind = part["engagement" if proxy else "followers"].fill_null(0).to_numpy()
+        per_topic["usual"].append(
+            _in_window(ts[critical], behind[critical].astype(float), times, width)
+        )
         if proxy:
             engagement = part["engagement"].fill_null(0).to_numpy().astype(float)
             per_topic["reach"].append(_in_window(ts[critical], engagement[critical], times, width))
@@ -195,17 +201,21 @@ def _score(
     medians = np.zeros(shape)
     neg_base = np.zeros(shape)
     rated_base = np.zeros(shape)
+    per_day, recent, ratio = sig.velocity_params(settings)
     for t in range(len(topics)):
         c, a = series["c"][t], series["a"][t]
-        med, z = sig.robust_z(c, _lagged(c, lag, n, covered))
-        medians[t] = np.nan_to_num(med)
-        strength["velocity"][t] = sig.strength_from_z(z)
+        speed = sig.velocity(c, _lagged(c, lag, n, covered), per_day, recent, ratio)
+        medians[t] = np.nan_to_num(speed["median"])
+        strength["velocity"][t] = speed["strength"]
         strength["spread"][t] = sig.strength_from_z(sig.robust_z(a, _lagged(a, lag, n, covered))[1])
         nb, rb = sig.capped_baseline(
             _lagged(series["neg"][t], lag, n, covered), _lagged(series["rated"][t], lag, n, covered)
         )
         neg_base[t], rated_base[t] = nb, rb
-        strength["influence"][t] = sig.reach_strength(series["reach"][t], proxy)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # no history yet: usual reach 0
+            usual = np.nanmedian(_lagged(series["usual"][t], lag, n, covered), axis=1)
+        strength["influence"][t] = sig.reach_strength(series["reach"][t], proxy, usual)
     # The negativity prior is pooled over all topics at each step, as scan does.
     pooled_rated = rated_base.sum(axis=0)
     prior = np.where(

@@ -120,7 +120,7 @@ def backtest(
 ) -> Backtest:
     """Replay every input file and return its alerts (and metrics when ``labels`` is given)."""
     settings = settings or Settings()
-    policy = policy or Policy("backtest")
+    policy = policy or Policy("backtest", thresholds=settings.thresholds)
     options = replace(options or ReadOptions(), by=settings.by)
     alerts: list[Alert] = []
     streams: list[Stream] = []

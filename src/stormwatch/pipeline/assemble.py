@@ -9,7 +9,8 @@ from dataclasses import replace
 import polars as pl
 
 from stormwatch.checklist import load_checklist
-from stormwatch.models import AuthorStat, SignalResult, TopicResult
+from stormwatch.models import AuthorStat, Context, SignalResult, TopicResult
+from stormwatch.pipeline.context import ContextData, context_frame, contexts
 from stormwatch.pipeline.recommend import recommend
 from stormwatch.settings import SIGNALS, Settings, format_duration
 
@@ -18,6 +19,11 @@ def _num(value: object) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return 0.0
     return float(value)  # type: ignore[arg-type]
+
+
+def _known(value: object) -> bool:
+    """A measurement that exists: not None and not NaN (no history, not growing)."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def _author_stats(frame: pl.DataFrame) -> dict[str, tuple[AuthorStat, ...]]:
@@ -32,10 +38,27 @@ def _author_stats(frame: pl.DataFrame) -> dict[str, tuple[AuthorStat, ...]]:
 def _signal_results(r: dict[str, object], available: Sequence[str]) -> dict[str, SignalResult]:
     """Raw value, strength, points and the numbers behind each signal of one scored row."""
     measured: dict[str, tuple[object, dict[str, object]]] = {
-        "velocity": (r["mentions_z"], {"now": r["mentions_now"], "median": r["mentions_median"]}),
+        "velocity": (
+            r["mentions_z"],
+            {
+                "now": r["mentions_now"],
+                "median": r["mentions_median"],
+                "expected": r["mentions_expected"],
+                "time_of_day_index": r["season_index"],
+                "tail_probability": r["tail_p"],
+                "record": r["record"],
+                "record_ratio": r["record_ratio"],
+                "acceleration": r["acceleration"],
+                "doubling_hours": r["doubling_hours"],
+            },
+        ),
         "influence": (
             r["reach"],
-            {"reach": r["reach"], "engagement_proxy": r.get("engagement_proxy", 0.0)},
+            {
+                "reach": r["reach"],
+                "usual_reach": r["usual_reach"],
+                "engagement_proxy": r.get("engagement_proxy", 0.0),
+            },
         ),
         "negativity": (
             r["neg_share_now"],
@@ -54,7 +77,7 @@ def _signal_results(r: dict[str, object], available: Sequence[str]) -> dict[str,
             round(_num(r[name]), 3),
             round(_num(r[f"points_{name}"]), 1),
             name in available,
-            {k: round(_num(v), 3) for k, v in detail.items()},
+            {k: round(_num(v), 3) for k, v in detail.items() if _known(v)},
         )
         for name, (raw, detail) in measured.items()
         if name in SIGNALS
@@ -68,7 +91,16 @@ def topic_results(
     settings: Settings,
     available: Sequence[str],
     has_sentiment: bool,
+    context: ContextData | None = None,
+    covered: int = 0,
 ) -> tuple[TopicResult, ...]:
+    """One TopicResult per scored row, in rank order, with its recommendations; ``context``
+    (the collected context pass) adds the context indicators, ``covered`` being the number of
+    complete baseline windows."""
+    indicators: dict[str, Context] = {}
+    if context is not None:
+        frame = context_frame(context, scored, covered)
+        indicators = contexts(frame, settings.lang, context.timezone)
     checklist = load_checklist(settings.lang)
     window = format_duration(settings.window)
     top = _author_stats(
@@ -109,6 +141,7 @@ def topic_results(
             top_authors=top.get(r["topic"], ()),
             top_critic=critic[0] if critic else None,
             sparkline=tuple(int(x) for x in spark.get(r["topic"], [])),
+            context=indicators.get(r["topic"]),
         )
         results.append(replace(topic, recommendations=recommend(topic, checklist, window)))
     return tuple(results)

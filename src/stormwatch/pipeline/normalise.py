@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 import polars as pl
 
 from stormwatch.schema import CANONICAL, sentiment_expr
+from stormwatch.sentiment.fill import BUILT_IN, Estimator, estimates
 from stormwatch.sources import Source
 from stormwatch.timestamps import parse_expr
 
@@ -26,7 +27,14 @@ def _integer(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
     return text.cast(pl.Float64, strict=False).round(0).cast(pl.Int64, strict=False)
 
 
-def normalise(source: Source, not_after: datetime | None = None) -> pl.LazyFrame:
+def normalise(
+    source: Source,
+    not_after: datetime | None = None,
+    estimator: Estimator | None = BUILT_IN,
+    *,
+    empty_sentiment: bool = False,
+    horizon: tuple[datetime, datetime] | None = None,
+) -> pl.LazyFrame:
     """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``
     and ``_reject`` (null for usable rows, else the reason). Absent columns are typed nulls.
 
@@ -36,6 +44,12 @@ def normalise(source: Source, not_after: datetime | None = None) -> pl.LazyFrame
 
     ``not_after``: timestamps later than this are rejected as "future timestamp" (the CLI
     passes the wall clock plus a day: a date in 2099 must not become the evaluation moment).
+
+    ``estimator``: fills the sentiment of a file without one from its texts (see
+    :func:`estimates`; ``empty_sentiment``: the file's sentiment column is known to be empty);
+    None leaves it null. A file with sentiment gets exactly the plan it would without.
+    ``horizon``: ``(start, end)``, estimate only mentions with ``start < timestamp <= end``
+    (the windows a score uses); the others stay unrated.
     """
     present = set(source.columns)
 
@@ -71,11 +85,18 @@ def normalise(source: Source, not_after: datetime | None = None) -> pl.LazyFrame
         .then(pl.lit(REASONS[3]))
         .otherwise(None)
     )
+    sentiment = column("sentiment", sentiment_expr)
+    if estimator is not None and estimates(source, empty_sentiment):
+        text = pl.col("text")
+        if horizon is not None:
+            ts = pl.col("timestamp")
+            text = pl.when((ts > horizon[0]) & (ts <= horizon[1])).then(text)
+        sentiment = estimator.expr(text, pl.col("language")).alias("sentiment")
     return (
         first.with_columns(reject.alias("_reject"))
         .with_columns(
             column("author"),
-            column("sentiment", sentiment_expr),
+            sentiment,
             column("engagement", integer),
             column("count", integer).fill_null(1)
             if "count" in present
@@ -85,10 +106,25 @@ def normalise(source: Source, not_after: datetime | None = None) -> pl.LazyFrame
     )
 
 
-def normalise_all(sources: Sequence[Source], not_after: datetime | None = None) -> pl.LazyFrame:
+def normalise_all(
+    sources: Sequence[Source],
+    not_after: datetime | None = None,
+    estimator: Estimator | None = BUILT_IN,
+    empty_sentiment: Collection[str] = (),
+    horizon: tuple[datetime, datetime] | None = None,
+) -> pl.LazyFrame:
     """All sources as one frame of normalised mentions, with the copies of a mention found in
-    several files marked "duplicate" (see ``mark_duplicates``)."""
-    mentions = pl.concat([normalise(s, not_after) for s in sources], how="vertical_relaxed")
+    several files marked "duplicate" (see ``mark_duplicates``). ``estimator``, ``horizon`` and
+    ``empty_sentiment`` (paths of files whose sentiment column is empty): see ``normalise``."""
+    mentions = pl.concat(
+        [
+            normalise(
+                s, not_after, estimator, empty_sentiment=s.path in empty_sentiment, horizon=horizon
+            )
+            for s in sources
+        ],
+        how="vertical_relaxed",
+    )
     return mark_duplicates(mentions) if len(sources) > 1 else mentions
 
 

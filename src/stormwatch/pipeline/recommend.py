@@ -11,12 +11,25 @@ one-line reason in the user's language.
 | 8 personal responsibility | level = storm |
 | 9 empathy | negativity >= 0.3 and level >= warning |
 | 11 don't feed one persistent author | level >= watch, top author wrote >= 30 % and >= 5 posts |
+
+With the topic's context indicators (``pipeline/context.py``), at watch and above:
+
+| step | when | reason |
+|---|---|---|
+| 3 write for the onlookers | stage "media pick-up" | the news/blog share now vs usual |
+| 3 write for the onlookers | stage "amplification" and newcomer share >= 0.5 | the newcomers |
+| 10 be present where it burns | response gap open >= 1 h | hours since the start; evening/weekend |
+| 11 step back | concentration >= 0.5 with >= 5 posts | one persistent author, not a storm |
+
+When one author is that concentrated, step 3 needs the spread (distinct authors), not just the
+volume, since one author's posts alone are no growing audience.
 """
 
 from __future__ import annotations
 
 from stormwatch.checklist import Checklist
-from stormwatch.models import Recommendation, TopicResult
+from stormwatch.models import Context, Recommendation, TopicResult
+from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated
 from stormwatch.settings import LEVELS, Lang
 
 INFLUENCE_MIN = 0.4
@@ -24,6 +37,7 @@ CROWD_MIN = 0.5
 NEGATIVITY_MIN = 0.3
 PERSISTENT_SHARE = 0.3
 PERSISTENT_POSTS = 5
+RESPONSE_GAP_HOURS = 1.0  # an open response gap from this many hours gets step 10
 
 
 def format_int(value: float, lang: Lang) -> str:
@@ -59,7 +73,9 @@ def recommend(topic: TopicResult, checklist: Checklist, window: str) -> tuple[Re
         picked[2] = r["influencer"].format(
             author=critic.author, followers=format_int(critic.followers, lang)
         )
-    if max(value["velocity"], value["spread"]) >= CROWD_MIN:
+    one_voice = topic.context is not None and concentrated(topic.context)
+    crowd = value["spread"] if one_voice else max(value["velocity"], value["spread"])
+    if crowd >= CROWD_MIN:
         spread = s["spread"].detail
         picked[3] = r["onlookers"].format(
             authors=format_int(spread.get("now", 0), lang),
@@ -85,7 +101,44 @@ def recommend(topic: TopicResult, checklist: Checklist, window: str) -> tuple[Re
             picked[11] = r["persistent_author"].format(
                 author=top.author, share=format_share(share_top, lang), mentions=top.mentions
             )
+    if topic.context is not None:
+        picked.update(_context_steps(topic.context, r, lang, window))
     steps = checklist.steps
     return tuple(
         Recommendation(n, steps[n].title, why, steps[n].action) for n, why in sorted(picked.items())
     )
+
+
+def _context_steps(c: Context, r: dict[str, str], lang: Lang, window: str) -> dict[int, str]:
+    """Steps 3, 10 and 11 from the context indicators (table in the module doc)."""
+    from stormwatch.pipeline.explain import format_hours, format_local, off_hours
+
+    picked: dict[int, str] = {}
+    if c.stage == "media pick-up":
+        picked[3] = r["media_pickup"].format(
+            share=format_share(c.media_share or 0.0, lang),
+            baseline_share=format_share(c.media_share_baseline or 0.0, lang),
+        )
+    elif c.stage == "amplification" and (c.newcomer_share or 0.0) >= NEWCOMER_HIGH:
+        picked[3] = r["newcomers"].format(
+            newcomers=format_int(c.newcomers, lang),
+            authors=format_int(c.critical_authors, lang),
+            share=format_share(c.newcomer_share or 0.0, lang),
+        )
+    gap = c.response
+    if gap.status == "open" and gap.episode_start and (gap.hours or 0.0) >= RESPONSE_GAP_HOURS:
+        when = off_hours(gap, lang)
+        picked[10] = r["response_gap_off_hours" if when else "response_gap"].format(
+            hours=format_hours(gap.hours or 0.0, lang),
+            start=format_local(gap.episode_start, gap.timezone, lang),
+            when=when,
+        )
+    if concentrated(c) and c.top_author is not None:
+        picked[11] = r["concentrated_author"].format(
+            author=c.top_author,
+            share=format_share(c.concentration or 0.0, lang),
+            mentions=format_int(c.mentions, lang),
+            window=window,
+            posts=format_int(c.top_author_mentions, lang),
+        )
+    return picked

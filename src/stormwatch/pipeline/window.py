@@ -16,9 +16,11 @@ import polars as pl
 AFTER = -1
 #: The critical stream: every mention that is not positive (unrated ones included).
 CRITICAL = pl.col("sentiment").ne_missing("positive")
+NEGATIVE = pl.col("sentiment").eq_missing("negative")
 COUNTS = (
     "mentions", "critical", "authors", "with_authors", "negative", "rated",
-    "with_followers", "with_engagement",
+    "with_followers", "with_engagement", "followers_sum", "followers_negative",
+    "engagement", "engagement_negative",
 )  # fmt: skip
 
 
@@ -66,6 +68,10 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
         pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
         pl.col("followers").max().alias("followers"),
+        # Reach behind all and behind negative mentions: a topic's usual reach (influence).
+        pl.col("followers").sum().cast(pl.Int64).alias("followers_sum"),
+        pl.col("followers").filter(NEGATIVE).sum().cast(pl.Int64).alias("followers_negative"),
+        pl.col("engagement").filter(NEGATIVE).sum().cast(pl.Int64).alias("engagement_negative"),
         pl.col("engagement").sum().cast(pl.Int64).alias("engagement"),
         pl.col("engagement").is_not_null().sum().cast(pl.Int64).alias("with_engagement"),
         pl.col("_line").min().alias("line"),

@@ -1,0 +1,161 @@
+"""Sentiment for files that have none, inside the scan: a lazy, batch-wise polars expression
+over each mention's text (a trained model, else the built-in lexicon), and the note that flags
+the estimate per file.
+
+Which files: those without a sentiment column, and those whose column turned out to be empty
+(``analyse`` finds that from its summary, without another pass over files that do have
+sentiment). Rows of a file with its own sentiment are never touched; texts that are null or
+blank stay unrated.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from stormwatch.errors import ConfigError
+from stormwatch.sentiment.lexicon import classify
+from stormwatch.sentiment.model import RETRAIN, TextModel, default_model_path, load_model
+
+if TYPE_CHECKING:
+    from stormwatch.models import InputSummary
+    from stormwatch.sources import Source
+
+LEXICON = "lexicon"
+
+
+@dataclass(frozen=True)
+class Estimator:
+    """How missing sentiment is estimated: the trained model at ``model_path`` when given (read
+    on first use, so scans of files with sentiment never load it), else the built-in lexicon."""
+
+    model_path: Path | None = None
+
+    @functools.cached_property
+    def model(self) -> TextModel | None:
+        """The trained model, or None for the lexicon. Raises ConfigError for a bad file."""
+        return load_model(self.model_path) if self.model_path is not None else None
+
+    @property
+    def name(self) -> str:
+        """``lexicon``, or the model file's path (the JSON ``sentiment_estimator``)."""
+        return LEXICON if self.model_path is None else str(self.model_path)
+
+    @property
+    def description(self) -> str:
+        """How the notes name the estimator."""
+        if self.model_path is None:
+            return "the built-in English/German lexicon (language detected per text)"
+        return f"the trained model {self.model_path}"
+
+    def expr(self, text: pl.Expr, language: pl.Expr) -> pl.Expr:
+        """The estimated ``negative``/``neutral``/``positive`` of ``text`` (null where it is
+        null or blank), computed batch by batch when the lazy frame runs. ``language``: the
+        export's language codes; ``en``/``de`` override the lexicon's detection."""
+        model = self.model
+        if model is not None:
+            return text.map_batches(
+                functools.partial(_predict, model), return_dtype=pl.String, is_elementwise=True
+            )
+        return pl.struct(text.alias("text"), language.alias("language")).map_batches(
+            _classify, return_dtype=pl.String, is_elementwise=True
+        )
+
+    def note(self, path: str, empty: bool = False) -> str:
+        """``FILE: no sentiment column; sentiment estimated from text with …``."""
+        why = "the sentiment column is empty" if empty else "no sentiment column"
+        return f"{path}: {why}; sentiment estimated from text with {self.description}"
+
+
+#: The default estimator: the built-in lexicon.
+BUILT_IN = Estimator()
+
+
+def _labelled(
+    frame: pl.DataFrame, label: Callable[[pl.DataFrame], pl.Series], name: str
+) -> pl.Series:
+    """``label`` of the rows of ``frame`` with a non-blank ``text``, null for the others, in
+    order: a batch of null texts (outside the scored horizon, see ``normalise``) costs nothing."""
+    known = frame["text"].str.strip_chars().str.len_chars().fill_null(0) > 0
+    if frame.height and known.all():
+        return label(frame).alias(name)
+    result = pl.Series(name, [], dtype=pl.String).extend_constant(None, frame.height)
+    if not known.any():
+        return result
+    return result.scatter(known.arg_true(), label(frame.filter(known)))
+
+
+def _predict(model: TextModel, texts: pl.Series) -> pl.Series:
+    return _labelled(
+        texts.to_frame("text"), lambda f: model.predict(f["text"])["sentiment"], texts.name
+    )
+
+
+def _classify(rows: pl.Series) -> pl.Series:
+    return _labelled(
+        rows.struct.unnest(), lambda f: classify(f["text"], f["language"])["sentiment"], rows.name
+    )
+
+
+def estimator(enabled: bool = True, model_path: str | Path | None = None) -> Estimator | None:
+    """The estimator a scan uses: None when estimation is off; the model at ``model_path``
+    (checked to exist now, read when first needed), else the lexicon."""
+    if not enabled:
+        return None
+    if model_path is None:
+        return Estimator()
+    path = Path(model_path).expanduser()
+    if not path.is_file():
+        raise ConfigError("sentiment model not found", path=path, hint=RETRAIN)
+    return Estimator(path)
+
+
+def installed_model(env: Mapping[str, str]) -> Path | None:
+    """The model ``stormwatch train-sentiment`` saved in the app directory, if there is one
+    (the default of ``sentiment_model``)."""
+    path = default_model_path(env)
+    return path if path.is_file() else None
+
+
+def estimates(source: Source, empty: bool = False) -> bool:
+    """Whether a scan estimates the sentiment of ``source``: a file of mentions with a text
+    column and no sentiment column (or one known to be ``empty``)."""
+    has_text = source.kind == "mentions" and "text" in source.columns
+    return has_text and (empty or "sentiment" not in source.columns)
+
+
+def empty_columns(
+    sources: Sequence[Source], usable: pl.DataFrame, estimate: Estimator | None
+) -> list[str]:
+    """The files with text whose sentiment column is empty, as far as the scan's summary of the
+    ``usable`` mentions (a ``rated`` count per group) tells: all of them when nothing in the
+    whole input is rated. When something is, the summary cannot say from which file, and files
+    that have sentiment must not cost another pass: their columns count as filled."""
+    if estimate is None:
+        return []
+    found = [s.path for s in sources if "sentiment" in s.columns and estimates(s, empty=True)]
+    return found if found and usable["rated"].sum() == 0 else []
+
+
+def flag_estimates(
+    summary: InputSummary,
+    sources: Sequence[Source],
+    estimate: Estimator | None,
+    empty: Collection[str] = (),
+) -> InputSummary:
+    """``summary`` with a note per file whose sentiment was estimated (``empty``: files whose
+    column was empty), ``sentiment_estimated`` and ``sentiment_estimator``."""
+    files = [s.path for s in sources if estimate is not None and estimates(s, s.path in empty)]
+    if estimate is None or not files:
+        return summary
+    return replace(
+        summary,
+        notes=(*summary.notes, *(estimate.note(f, empty=f in empty) for f in files)),
+        sentiment_estimated=tuple(files),
+        sentiment_estimator=estimate.name,
+    )
