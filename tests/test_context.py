@@ -90,14 +90,29 @@ def test_newcomers_and_amplification(write_csv: WriteCsv) -> None:
 def test_usual_voices_are_no_newcomers_and_few_authors_are_a_single_complaint(
     write_csv: WriteCsv,
 ) -> None:
-    c = context(write_csv(calm() + now_rows(["@reg0", "@reg1", "@reg0"]), header=HEADER))
-    assert (c.critical_authors, c.newcomers, c.newcomer_share) == (2, 0, 0.0)
+    # three regulars, loud enough to reach watch (newcomers are counted from watch up)
+    result = topic(write_csv(calm() + now_rows(["@reg0", "@reg1", "@reg2"] * 6), header=HEADER))
+    c = result.context
+    assert c is not None
+    assert result.level != "calm"
+    assert (c.critical_authors, c.newcomers, c.newcomer_share) == (3, 0, 0.0)
     assert c.stage == "single complaint"
     assert c.explanations["newcomers"].endswith(": mostly the usual voices")
 
 
+def test_calm_topics_carry_no_context(write_csv: WriteCsv) -> None:
+    # the indicators come from the pass over the topics at watch or above: a calm export is
+    # read once
+    result = topic(write_csv(calm() + now_rows(["@reg0", "@reg1", "@reg0"]), header=HEADER))
+    assert result.level == "calm"
+    assert result.context is None
+
+
 def test_without_history_nobody_is_called_new(write_csv: WriteCsv) -> None:
-    c = context(write_csv(now_rows(["@a", "@b"]), header=HEADER))
+    result = topic(write_csv(now_rows(["@a", "@b"] * 10), header=HEADER))
+    c = result.context
+    assert c is not None  # 20 negative mentions: watch
+    assert result.level != "calm"
     assert (c.critical_authors, c.newcomers, c.newcomer_share) == (2, 2, None)
     assert c.explanations["newcomers"] == (
         "2 critical authors; too little history to tell who is new"
@@ -154,17 +169,17 @@ def test_media_pick_up(write_csv: WriteCsv) -> None:
 
 def test_a_media_share_that_does_not_rise_is_no_pick_up(write_csv: WriteCsv) -> None:
     rows = calm(4, ("news", "twitter"))
-    rows += now_rows([f"@n{i}" for i in range(3)], platform="news")
-    rows += now_rows([f"@t{i}" for i in range(3)], platform="twitter")
-    c = context(write_csv(rows, header=HEADER))
-    assert (c.media_mentions, c.media_share, c.media_share_baseline) == (3, 0.5, 0.5)
+    rows += now_rows([f"@n{i}" for i in range(3)] * 3, platform="news")
+    rows += now_rows([f"@t{i}" for i in range(3)] * 3, platform="twitter")
+    c = context(write_csv(rows, header=HEADER))  # 18 critical mentions against 4: watch
+    assert (c.media_mentions, c.media_share, c.media_share_baseline) == (9, 0.5, 0.5)
     # six critical authors against four an hour: z = 2 / sqrt(5) = 0.89 < 2, no more than usual
     assert c.stage == "steady"
     assert c.explanations["media"].endswith(": no media pick-up")
 
 
 def test_without_a_platform_column_media_cannot_be_told(write_csv: WriteCsv) -> None:
-    rows = [r[:6] for r in calm() + now_rows(["@a"])]
+    rows = [r[:6] for r in calm() + now_rows(["@a", "@b"] * 10)]
     c = context(write_csv(rows, header=HEADER[:6]))
     assert (c.media_mentions, c.media_share, c.media_share_baseline, c.platforms) == (
         0,

@@ -19,9 +19,9 @@ import polars as pl
 from stormwatch.errors import InputError
 from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
-from stormwatch.pipeline.context import ContextData, gather_context
+from stormwatch.pipeline.context import context_data, hot_columns
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
-from stormwatch.pipeline.response import mark_brand, normalise_handles
+from stormwatch.pipeline.response import BRAND, mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import influence_signal, usual_reach, window_signals
 from stormwatch.pipeline.window import (
@@ -140,10 +140,7 @@ def analyse(
     inputs_summary = _summarise_input(sources, totals, _rejects(sources, mentions, summary))
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
     marked = mark_brand(mentions, handles)
-    where = ", ".join(s.path for s in sources)
-    context = gather_context(where, marked, end, settings, handles, inputs_summary.timezone)
-    report = _report(sources, settings, end, summary, totals, inputs_summary, context)
-    return _with_themes(report, sources, marked, settings)
+    return _report(sources, settings, end, summary, totals, inputs_summary, marked, bool(handles))
 
 
 def _report(
@@ -153,7 +150,8 @@ def _report(
     summary: pl.DataFrame,
     totals: dict[str, Any],
     inputs_summary: InputSummary,
-    context: ContextData | None = None,
+    marked: pl.LazyFrame,
+    brand_known: bool,
 ) -> Report:
     n = settings.baseline_windows
     counts = count_windows(summary, n)
@@ -191,6 +189,13 @@ def _report(
         has_authors=totals["has_authors"],
     )
     scored = score_topics(signals, settings.weights, available, settings.thresholds)
+    hot = scored.filter(pl.col("level") != "calm")["topic"].to_list()
+    rows = _hot_rows(sources, marked, end, settings, hot)
+    context = context_data(rows, end, inputs_summary.timezone, brand_known)
+    topics = topic_results(
+        scored, grid, authors, settings, available, totals["has_sentiment"], context, covered
+    )
+    themes = _themes(rows, hot) if hot else {}
     return Report(
         evaluated_at=end,
         window=format_duration(settings.window),
@@ -198,9 +203,7 @@ def _report(
         by=settings.by or _topic_column(sources),
         lang=settings.lang,
         input=inputs_summary,
-        topics=topic_results(
-            scored, grid, authors, settings, available, totals["has_sentiment"], context, covered
-        ),
+        topics=tuple(replace(t, themes=themes.get(t.topic, ())) for t in topics),
         signals_available=tuple(available),
         history_start=totals["start"],
         baseline_windows=covered,
@@ -208,26 +211,35 @@ def _report(
     )
 
 
-def _with_themes(
-    report: Report, sources: Sequence[Source], mentions: pl.LazyFrame, settings: Settings
-) -> Report:
-    """Add the distinguishing terms of every topic at watch or above. One more streaming pass,
-    over the texts of those topics inside the horizon, only when there are such topics."""
-    hot = [t.topic for t in report.at_or_above("watch")]
-    if not hot or not any("text" in s.columns for s in sources):
-        return report
+def _hot_rows(
+    sources: Sequence[Source],
+    marked: pl.LazyFrame,
+    end: datetime,
+    settings: Settings,
+    hot: list[str],
+) -> pl.DataFrame:
+    """The mentions of the topics at watch or above inside the horizon (``hot_columns`` plus
+    ``text``), baseline in time order: one more streaming pass, only when there are such
+    topics, for their context indicators and themes."""
+    n = settings.baseline_windows
+    usable = marked.filter(pl.col("_reject").is_null() & pl.col("topic").is_in(hot))
+    query = (
+        assign_windows(usable, end, settings.window, n)
+        .filter(pl.col("window").is_between(0, n))
+        .select(*hot_columns(), "text")
+    )
+    if not hot:
+        return query.head(0).collect()
+    return _collect(sources, query).sort("window", descending=True, maintain_order=True)
+
+
+def _themes(rows: pl.DataFrame, hot: list[str]) -> dict[str, tuple[Term, ...]]:
+    """The distinguishing terms of each topic in ``hot`` (see ``stormwatch.themes``)."""
+    texts = rows.filter(pl.col("text").is_not_null() & ~pl.col(BRAND))
+    if texts.height == 0:
+        return {}
     from stormwatch.themes import distinguishing_terms
 
-    n = settings.baseline_windows
-    usable = mentions.filter(
-        pl.col("_reject").is_null() & pl.col("topic").is_in(hot) & pl.col("text").is_not_null()
-    )
-    texts = _collect(
-        sources,
-        assign_windows(usable, report.evaluated_at, settings.window, n)
-        .filter(pl.col("window").is_between(0, n))
-        .select("topic", "window", "author", "text"),
-    ).sort("window", descending=True, maintain_order=True)  # baseline in time order
     themes: dict[str, tuple[Term, ...]] = {}
     for topic in hot:
         part = texts.filter(pl.col("topic") == topic)
@@ -241,8 +253,7 @@ def _with_themes(
                 exclude=[topic],
             )
         )
-    topics = tuple(replace(t, themes=themes.get(t.topic, ())) for t in report.topics)
-    return replace(report, topics=topics)
+    return themes
 
 
 def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:

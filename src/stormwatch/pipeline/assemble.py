@@ -95,11 +95,11 @@ def topic_results(
     covered: int = 0,
 ) -> tuple[TopicResult, ...]:
     """One TopicResult per scored row, in rank order, with its recommendations; ``context``
-    (the collected context pass) adds the context indicators, ``covered`` being the number of
-    complete baseline windows."""
+    (the pass over the topics at watch or above) adds their context indicators, ``covered``
+    being the number of complete baseline windows; calm topics have none."""
     indicators: dict[str, Context] = {}
     if context is not None:
-        frame = context_frame(context, scored, covered)
+        frame = context_frame(context, scored.filter(pl.col("level") != "calm"), covered)
         indicators = contexts(frame, settings.lang, context.timezone)
     checklist = load_checklist(settings.lang)
     window = format_duration(settings.window)

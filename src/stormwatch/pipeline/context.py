@@ -1,9 +1,11 @@
 """Context indicators of every scored topic: spread and concentration, media pick-up and the
 response gap. They add no score points; they feed the recommendations and the explanations.
 
-One extra streaming pass over the mentions of the horizon (windows 0..n, the brand's own posts
-set aside by ``response.mark_brand``) gives three small frames (:func:`gather_context`);
-:func:`context_frame` turns them, with the scored rows, into one row per topic.
+They are measured for the topics at watch or above (the others have none), from the one
+extra streaming pass over those topics' mentions inside the horizon that also finds their
+themes (:func:`hot_columns`; the brand's own posts set aside by ``response.mark_brand``):
+:func:`context_data` makes three small frames of it and :func:`context_frame` turns them, with
+the scored rows, into one row per topic. A calm export is read once.
 
 Formulas (now = the current window 0, baseline = windows 1..n):
 
@@ -32,24 +34,20 @@ Formulas (now = the current window 0, baseline = windows 1..n):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import polars as pl
 
-from stormwatch.errors import InputError
 from stormwatch.models import Context, ResponseGap
 from stormwatch.pipeline.response import (
     BRAND,
-    brand_posts,
     episode_starts,
-    normalise_handles,
     response_gaps,
 )
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
-from stormwatch.pipeline.window import CRITICAL, assign_windows
-from stormwatch.settings import Lang, Settings
+from stormwatch.pipeline.window import CRITICAL
+from stormwatch.settings import Lang
 
 #: A platform value that names news, blog, press or broadcast media (lower-cased first).
 MEDIA_PATTERN = (
@@ -83,73 +81,51 @@ def _platform() -> pl.Expr:
     return pl.when(value != "").then(value)
 
 
-def context_queries(
-    mentions: pl.LazyFrame, now: datetime, settings: Settings
-) -> list[pl.LazyFrame]:
-    """The three lazy queries of the context pass over ``mentions`` (marked by
-    ``response.mark_brand``): per topic author figures, per topic and window figures, and the
-    brand's own posts."""
-    n = settings.baseline_windows
-    windowed = assign_windows(mentions, now, settings.window, n)
-    public = windowed.filter(
-        pl.col("_reject").is_null() & pl.col("window").is_between(0, n) & ~pl.col(BRAND)
-    )
-    current = pl.col("window") == 0
-    per_author = (
-        public.filter(pl.col("author").is_not_null())
-        .group_by("topic", "author")
-        .agg(
-            pl.col("count").filter(current).sum().alias("now"),
-            pl.col("count").filter(current & CRITICAL).sum().alias("critical_now"),
-            (pl.col("window") > 0).any().alias("in_baseline"),
-        )
-        .group_by("topic")
-        .agg(
-            (pl.col("critical_now") > 0).sum().cast(pl.Int64).alias("critical_authors"),
-            ((pl.col("critical_now") > 0) & ~pl.col("in_baseline"))
-            .sum()
-            .cast(pl.Int64)
-            .alias("newcomers"),
-            pl.col("now").max().cast(pl.Int64).alias("top_mentions"),
-            pl.col("author")
-            .sort_by(["now", "author"], descending=[True, False])
-            .first()
-            .alias("top_author"),
-        )
-    )
-    platform = _platform()
-    critical = CRITICAL & (pl.col("count") > 0)
+def hot_columns() -> list[pl.Expr]:
+    """The columns the pass over the topics at watch or above keeps per mention (on mentions
+    marked by ``response.mark_brand`` and placed in windows)."""
+    return [
+        pl.col("topic", "window", "timestamp", "count", "author", BRAND),
+        (CRITICAL & (pl.col("count") > 0)).alias("critical"),
+        _platform().alias("platform"),
+    ]
+
+
+def context_data(
+    rows: pl.DataFrame, now: datetime, timezone: str, brand_known: bool
+) -> ContextData:
+    """The context frames of the topics at watch or above from their mentions in windows 0..n
+    (``rows``, with :func:`hot_columns`); ``timezone`` is the report's (evening, weekend)."""
+    public = rows.filter(~pl.col(BRAND))
+    platform = pl.col("platform")
     per_window = public.group_by("topic", "window").agg(
         pl.col("count").sum().cast(pl.Int64).alias("mentions"),
-        pl.col("count").filter(CRITICAL).sum().cast(pl.Int64).alias("critical"),
-        pl.col("timestamp").filter(critical).min().alias("first_critical"),
+        pl.col("count").filter(pl.col("critical")).sum().cast(pl.Int64).alias("critical"),
+        pl.col("timestamp").filter(pl.col("critical")).min().alias("first_critical"),
         pl.col("count").filter(platform.str.contains(MEDIA_PATTERN)).sum().alias("media"),
         pl.col("count").filter(platform.is_not_null()).sum().alias("with_platform"),
         platform.drop_nulls().unique().alias("platforms"),
     )
-    return [per_author, per_window, brand_posts(windowed, n)]
-
-
-def gather_context(
-    where: str,
-    mentions: pl.LazyFrame,
-    now: datetime,
-    settings: Settings,
-    brand_handles: Sequence[str],
-    timezone: str,
-) -> ContextData:
-    """Run the context pass (one streaming collect of :func:`context_queries`).
-
-    ``where`` names the input in an error; ``timezone`` is the report's (evening, weekend).
-    """
-    try:
-        authors, windows, posts = pl.collect_all(
-            context_queries(mentions, now, settings), engine="streaming"
+    per_author = (
+        public.filter(pl.col("author").is_not_null())
+        .group_by("topic", "author")
+        .agg(
+            pl.col("count").filter(pl.col("window") == 0).sum().alias("now"),
+            (pl.col("critical") & (pl.col("window") == 0)).any().alias("critical_now"),
+            (pl.col("window") > 0).any().alias("in_baseline"),
         )
-    except pl.exceptions.PolarsError as exc:
-        raise InputError(where, f"cannot read the data: {exc}".splitlines()[0]) from None
-    known = bool(normalise_handles(brand_handles))
-    return ContextData(authors, windows, posts, now, timezone, known)
+    )
+    authors = per_author.group_by("topic").agg(
+        pl.col("critical_now").sum().cast(pl.Int64).alias("critical_authors"),
+        (pl.col("critical_now") & ~pl.col("in_baseline")).sum().cast(pl.Int64).alias("newcomers"),
+        pl.col("now").max().cast(pl.Int64).alias("top_mentions"),
+        pl.col("author")
+        .sort_by(["now", "author"], descending=[True, False])
+        .first()
+        .alias("top_author"),
+    )
+    posts = rows.filter(pl.col(BRAND)).select("topic", "timestamp")
+    return ContextData(authors, per_window, posts, now, timezone, brand_known)
 
 
 def _media(windows: pl.DataFrame) -> pl.DataFrame:
