@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from stormwatch.alerts.episodes import Episode, Notice, Policy, episode_id, step
 from stormwatch.models import InputSummary, Report, TopicResult
-from stormwatch.settings import Level
+from stormwatch.settings import Level, Thresholds
 
 T0 = datetime(2026, 11, 2, 8, tzinfo=UTC)
 POLICY = Policy(
@@ -177,3 +178,41 @@ def test_topics_are_independent_episodes() -> None:
         ("globex", "open", "warning"),
     ]
     assert len({n.episode_id for n in sent}) == 2
+
+
+def test_hysteresis_holds_a_level_until_the_score_is_well_below_its_bound() -> None:
+    held = replace(POLICY, thresholds=Thresholds(hysteresis=5.0))
+    steps: list[tuple[timedelta, dict[str, tuple[Level, float]]]] = [
+        (h(0), {"acme": ("warning", 55.0)}),
+        (h(1), {"acme": ("calm", 22.0)}),  # 22 + 5 >= 25: still watch, not calm
+        (h(2), {"acme": ("calm", 21.0)}),
+        (h(3), {"acme": ("calm", 22.0)}),
+        (h(4), {"acme": ("calm", 19.0)}),  # 19 + 5 < 25: calm from here
+        (h(5), {"acme": ("calm", 18.0)}),
+        (h(6), {"acme": ("calm", 18.0)}),  # calm for 2 h: all clear
+    ]
+    state, sent = run(steps, held)
+    assert [(n.kind, n.at) for n in sent] == [("open", T0), ("resolve", T0 + h(6))]
+    assert state == {}
+    # without hysteresis the dips below 25 count as calm at once: all clear after 2 h
+    _, flat = run(steps, POLICY)
+    assert [(n.kind, n.at) for n in flat] == [("open", T0), ("resolve", T0 + h(3))]
+
+
+def test_hysteresis_never_delays_a_rise() -> None:
+    held = replace(POLICY, thresholds=Thresholds(hysteresis=5.0))
+    _, sent = run([(h(0), {"acme": ("warning", 55.0)}), (h(1), {"acme": ("storm", 75.0)})], held)
+    assert [(n.kind, n.level) for n in sent] == [("open", "warning"), ("escalate", "storm")]
+
+
+def test_held_level() -> None:
+    t = Thresholds(hysteresis=5.0)
+    assert [t.held_level("warning", s) for s in (52.0, 47.0, 45.0, 44.9, 19.0)] == [
+        "warning",
+        "warning",
+        "warning",
+        "watch",
+        "calm",
+    ]  # fmt: skip  (45 is not below 50 - 5)
+    assert t.held_level("calm", 30.0) == "watch"
+    assert Thresholds(hysteresis=0.0).held_level("storm", 74.9) == "warning"
