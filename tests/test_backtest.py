@@ -166,3 +166,32 @@ def test_backtest_on_a_nab_series() -> None:
     assert data["metrics"]["windows"] == 4
     assert math.isfinite(data["metrics"]["nab_standard"])
     assert T0.year == 2026  # the fixtures' clock is independent of the NAB data
+
+
+def _series(path: Path, hours: float, value: int) -> Path:
+    """A 5-minute volume series of ``hours`` hours, every value ``value``."""
+    steps = int(hours * 12)
+    times = [datetime(2015, 3, 1, tzinfo=UTC) + timedelta(minutes=5 * i) for i in range(steps)]
+    lines = ["timestamp,value"] + [f"{t:%Y-%m-%d %H:%M:%S},{value}" for t in times]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_backtest_says_what_too_little_history_or_all_zeros_mean(tmp_path: Path) -> None:
+    short = _series(tmp_path / "short.csv", 2, 5)
+    zero = _series(tmp_path / "zero.csv", 48, 0)
+    two_days = _series(tmp_path / "two-days.csv", 48, 5)
+    result = CliRunner().invoke(app, ["backtest", str(short), str(zero), str(two_days)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["alerts"] == []
+    assert data["notes"] == [
+        "short.csv: not enough history (1.917 h of data, a baseline needs 4 h): volume "
+        "signals were never scored",
+        "zero.csv: every count is 0: nothing to detect",
+        "zero.csv: 47.92 h of data: scored against a flat baseline (the time-of-day index "
+        "needs 3 days of history)",
+        "two-days.csv: 47.92 h of data: scored against a flat baseline (the time-of-day "
+        "index needs 3 days of history)",
+    ]
+    assert result.stderr.startswith("Note: short.csv: not enough history")

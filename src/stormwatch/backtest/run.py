@@ -22,6 +22,8 @@ from stormwatch.backtest import nab
 from stormwatch.backtest.labels import Window
 from stormwatch.backtest.replay import US, Timeline, replay
 from stormwatch.pipeline.normalise import normalise
+from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
+from stormwatch.pipeline.signals import SEASON_MIN_DAYS
 from stormwatch.settings import LEVELS, Settings
 from stormwatch.sources import ReadOptions, read_sources
 
@@ -137,6 +139,7 @@ def backtest(
                 continue
             timeline = replay(usable, settings)
             file = Path(source.path.split(":")[0]).name
+            notes += _history_notes(file, usable, timeline, settings)
             for row, topic in enumerate(timeline.topics):
                 name = file if len(timeline.topics) == 1 else f"{file}:{topic}"
                 found = _alerts(timeline, row, policy, name)
@@ -174,6 +177,33 @@ def backtest(
     metrics = _metrics(streams, outcomes, scores, fa_times) if labels is not None else None
     alerts.sort(key=lambda a: (a.time, a.stream, a.topic))
     return Backtest(tuple(alerts), tuple(streams), tuple(outcomes), metrics, tuple(notes))
+
+
+def _hours(delta: timedelta) -> str:
+    return f"{delta / timedelta(hours=1):.4g} h"
+
+
+def _history_notes(
+    file: str, usable: pl.DataFrame, timeline: Timeline, settings: Settings
+) -> list[str]:
+    """What the replay of one file could not do: too little history for any baseline, or for
+    the time-of-day index; an all-zero series."""
+    span = timedelta(microseconds=int(timeline.times[-1] - timeline.times[0]))
+    notes = []
+    if int(usable["count"].sum()) == 0:
+        notes.append(f"{file}: every count is 0: nothing to detect")
+    needed = (MIN_BASELINE_WINDOWS + 1) * settings.window
+    if span < needed:
+        notes.append(
+            f"{file}: not enough history ({_hours(span)} of data, a baseline needs "
+            f"{_hours(needed)}): volume signals were never scored"
+        )
+    elif span < timedelta(days=SEASON_MIN_DAYS + 1):
+        notes.append(
+            f"{file}: {_hours(span)} of data: scored against a flat baseline (the "
+            f"time-of-day index needs {SEASON_MIN_DAYS} days of history)"
+        )
+    return notes
 
 
 def _windows(
