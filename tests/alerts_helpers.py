@@ -13,6 +13,7 @@ import ssl
 import subprocess
 import threading
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,6 +122,7 @@ class HookLog:
 
     statuses: list[int] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # server-side tracebacks (client gone, …)
 
 
 @contextmanager
@@ -149,7 +151,12 @@ def webhook_server(
         def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output clean
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            # Kept, not printed: the server thread shares sys.stderr with the CLI under test.
+            log.errors.append(traceback.format_exc())
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

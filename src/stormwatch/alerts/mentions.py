@@ -14,6 +14,7 @@ import polars as pl
 
 from stormwatch.analysis import Input, load_sources
 from stormwatch.pipeline.normalise import normalise_all
+from stormwatch.sentiment.fill import BUILT_IN, Estimator
 from stormwatch.sources import ReadOptions
 
 MAX_TEXT = 280
@@ -38,15 +39,19 @@ def top_mentions(
     window: timedelta,
     options: ReadOptions,
     limit: int = 3,
+    estimator: Estimator | None = BUILT_IN,
+    empty_sentiment: Sequence[str] = (),
 ) -> list[Mention]:
     """Up to ``limit`` mentions of ``topic`` with ``end - window < timestamp <= end`` that
-    have text: negative ones first, then by followers and engagement, newest first."""
+    have text: negative ones first, then by followers and engagement, newest first.
+    ``estimator`` and ``empty_sentiment`` fill sentiment in as the scan did (see
+    ``pipeline.normalise``)."""
     if limit <= 0:
         return []
     sources = [s for s in load_sources(inputs, options) if s.kind == "mentions"]
     if not sources:
         return []
-    mentions = normalise_all(sources, options.not_after)
+    mentions = normalise_all(sources, options.not_after, estimator, empty_sentiment)
     start = end - window
     rows = (
         mentions.filter(

@@ -32,6 +32,7 @@ from stormwatch.alerts.state import OutboxItem, StateStore, open_state, run_lock
 from stormwatch.alerts.webhook import post_webhook, webhook_payload
 from stormwatch.errors import ConfigError, InputError, StormwatchError
 from stormwatch.models import Report
+from stormwatch.sentiment.fill import estimator
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
 
@@ -137,8 +138,16 @@ def _outgoing(
     if notice.kind != "resolve":
         try:
             window = config.settings.window
+            settings = config.settings
             mentions = top_mentions(
-                files, notice.topic, report.evaluated_at, window, options, config.mentions
+                files,
+                notice.topic,
+                report.evaluated_at,
+                window,
+                options,
+                config.mentions,
+                estimator(settings.estimate_sentiment, settings.sentiment_model),
+                report.input.sentiment_estimated,
             )
         except StormwatchError as exc:  # the alert matters more than its examples
             result.warnings.append(f"watch {notice.watch!r}: top mentions left out: {exc}")

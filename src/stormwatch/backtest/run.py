@@ -24,6 +24,7 @@ from stormwatch.backtest.replay import US, Timeline, replay
 from stormwatch.pipeline.normalise import normalise
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
 from stormwatch.pipeline.signals import SEASON_MIN_DAYS
+from stormwatch.sentiment.fill import estimator
 from stormwatch.settings import LEVELS, Settings
 from stormwatch.sources import ReadOptions, read_sources
 
@@ -124,6 +125,7 @@ def backtest(
     settings = settings or Settings()
     policy = policy or Policy("backtest", thresholds=settings.thresholds)
     options = replace(options or ReadOptions(), by=settings.by)
+    estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)
     alerts: list[Alert] = []
     streams: list[Stream] = []
     outcomes: list[WindowOutcome] = []
@@ -133,7 +135,8 @@ def backtest(
     notes: list[str] = []
     for path in inputs:
         for source in read_sources(path, options):
-            usable = normalise(source).filter(pl.col("_reject").is_null()).collect()
+            mentions = normalise(source, estimator=estimate)
+            usable = mentions.filter(pl.col("_reject").is_null()).collect()
             if usable.height == 0:
                 notes.append(f"{source.path}: no usable mentions, skipped")
                 continue
