@@ -240,11 +240,13 @@ def test_context_in_every_output_format(write_csv: WriteCsv) -> None:
         "new_platforms": [],
     }
     assert ctx["response_gap"]["status"] == "unknown"
+    assert ctx["reshares"] == {"now": 0, "baseline_median": 0.0}
     assert set(ctx["explanations"]) == {
         "stage",
         "newcomers",
         "concentration",
         "media",
+        "reshares",
         "response_gap",
     }
 
@@ -283,4 +285,27 @@ def test_german_explanations(write_csv: WriteCsv) -> None:
     )
     assert c.explanations["stage"] == (
         "Einzelbeschwerde: 3 kritische(r) Autor(en), noch nicht von anderen aufgegriffen"
+    )
+
+
+def test_reshares_spreading_fast_point_to_the_onlookers(write_csv: WriteCsv) -> None:
+    # every calm mention is a reshare ("RT @reg0: …"): two an hour; 12 now
+    rows = calm()
+    for r in rows:
+        r[4] = "RT @reg0: fridge"
+    now = now_rows(["@reg2", "@reg3"] * 6)
+    for r in now:
+        r[4] = "rt @critic: door broken"  # any case
+    result = topic(write_csv(rows + now, header=HEADER))
+    c = result.context
+    assert c is not None
+    assert (c.reshares, c.reshares_median) == (12, 2.0)
+    assert c.explanations["reshares"] == (
+        "12 reshares in the current window, 2 per window usually: the criticism is being "
+        "passed on fast"
+    )
+    why = {r.step: r.why for r in result.recommendations}
+    assert why[3] == (
+        "12 reshares in the last 1h, usually 2: the criticism is being passed on, write for "
+        "the people who only see it shared"
     )

@@ -78,6 +78,8 @@ class Context:
     platforms: int  # distinct platforms now
     platforms_baseline: int  # distinct platforms over the whole baseline
     new_platforms: tuple[str, ...]  # platforms now that the baseline did not have
+    reshares: int  # mentions now that reshare another post ("RT @…")
+    reshares_median: float | None  # reshares per baseline window, median; None: no baseline
     stage: str | None  # quiet, single complaint, amplification, steady, media pick-up
     response: ResponseGap
     explanations: Mapping[str, str] = field(default_factory=dict)  # indicator -> sentence

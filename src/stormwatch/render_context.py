@@ -32,6 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
         "newcomers": "newcomers",
         "concentration": "concentration",
         "media": "media",
+        "reshares": "reshares",
         "stage": "stage",
         "response_gap": "response gap",
     },
@@ -46,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "newcomers": "Neue",
         "concentration": "Konzentration",
         "media": "Medien",
+        "reshares": "Weiterleitungen",
         "stage": "Phase",
         "response_gap": "Antwortlücke",
     },
@@ -82,6 +84,7 @@ def context_dict(c: Context | None) -> dict[str, Any] | None:
             "platforms_baseline": c.platforms_baseline,
             "new_platforms": list(c.new_platforms),
         },
+        "reshares": {"now": c.reshares, "baseline_median": c.reshares_median},
         "response_gap": {
             "status": gap.status,
             "episode_start": _iso(gap.episode_start),
@@ -142,5 +145,5 @@ def explanation_lines(c: Context | None, lang: Lang) -> list[tuple[str, str]]:
     if c is None:
         return []
     labels = LABELS[lang]
-    order = ("stage", "newcomers", "concentration", "media", "response_gap")
+    order = ("stage", "newcomers", "concentration", "media", "reshares", "response_gap")
     return [(labels[k], c.explanations[k]) for k in order if k in c.explanations]

@@ -22,6 +22,10 @@ Formulas (now = the current window 0, baseline = windows 1..n):
   ``Nachrichten``, ``print``, ``press``, ``TV``, …; ``microblog`` is not a blog) / mentions with
   a platform, now and pooled over the baseline; **platforms** = distinct platform values now,
   over the whole baseline, and the ones now that the baseline did not have.
+* **reshares** = mentions now whose text is a reshare (``RESHARE_PATTERN``: it starts with
+  ``RT @``, the convention of Twitter/X exports), against the median per baseline window
+  (quiet windows count 0): ``reshare_ratio = reshares / max(median, 1)``. At least
+  ``RESHARE_FAST_MIN`` reshares and a ratio >= ``RESHARE_FAST`` is "being passed on fast".
 * **stage**, the first that applies: ``quiet`` (no critical mention now); ``media pick-up``
   (>= ``MEDIA_MIN_MENTIONS`` media mentions now and a media share at least ``MEDIA_SHARE_RISE``
   above the baseline's); None when the data has no authors; ``single complaint`` (at most
@@ -61,6 +65,9 @@ RISING_Z = 2.0  # spread z from which the authors are "rising" (the spread signa
 NEWCOMER_HIGH = 0.5  # newcomer share from which the criticism comes from outside
 CONCENTRATION_HIGH = 0.5  # top author's share of the mentions now: one persistent author …
 CONCENTRATION_POSTS = 5  # … with at least this many posts now
+RESHARE_PATTERN = r"^\s*(?i:rt) @"  # a reshare's text: "RT @author: …"
+RESHARE_FAST = 3.0  # reshares now / the baseline median from which they spread fast …
+RESHARE_FAST_MIN = 10  # … with at least this many reshares now
 STAGES = ("quiet", "single complaint", "amplification", "steady", "media pick-up")
 
 
@@ -88,6 +95,7 @@ def hot_columns() -> list[pl.Expr]:
         pl.col("topic", "window", "timestamp", "count", "author", BRAND),
         (CRITICAL & (pl.col("count") > 0)).alias("critical"),
         _platform().alias("platform"),
+        pl.col("text").str.contains(RESHARE_PATTERN).fill_null(False).alias("reshare"),
     ]
 
 
@@ -105,6 +113,7 @@ def context_data(
         pl.col("count").filter(platform.str.contains(MEDIA_PATTERN)).sum().alias("media"),
         pl.col("count").filter(platform.is_not_null()).sum().alias("with_platform"),
         platform.drop_nulls().unique().alias("platforms"),
+        pl.col("count").filter(pl.col("reshare")).sum().cast(pl.Int64).alias("reshares"),
     )
     per_author = (
         public.filter(pl.col("author").is_not_null())
@@ -213,13 +222,14 @@ def context_frame(data: ContextData, scored: pl.DataFrame, covered: int) -> pl.D
         topics.join(data.authors, on="topic", how="left")
         .join(_media(data.windows), on="topic", how="left")
         .join(now, on="topic", how="left")
+        .join(_reshares(data.windows, covered), on="topic", how="left")
         .join(gaps, on="topic", how="left")
         .with_columns(
             pl.col("critical_authors", "newcomers", "top_mentions", "critical_now")
             .fill_null(0)
             .cast(pl.Int64),
             pl.col("media_mentions", "platforms", "platforms_baseline").fill_null(0),
-            pl.col("all_now").fill_null(0),
+            pl.col("all_now", "reshares").fill_null(0),
             pl.col("new_platforms").fill_null([]),
         )
     )
@@ -231,6 +241,32 @@ def context_frame(data: ContextData, scored: pl.DataFrame, covered: int) -> pl.D
         .then(pl.col("top_mentions") / pl.col("all_now"))
         .alias("concentration"),
         stage_expr().alias("stage"),
+    )
+
+
+def _reshares(windows: pl.DataFrame, covered: int) -> pl.DataFrame:
+    """Per topic: ``reshares`` now and ``reshares_median`` over the covered baseline windows
+    (windows without mentions count 0; null without a baseline)."""
+    now = windows.filter(pl.col("window") == 0).select("topic", "reshares")
+    if covered < 1:
+        return now.with_columns(pl.lit(None, pl.Float64).alias("reshares_median"))
+    grid = (
+        windows.select("topic")
+        .unique()
+        .join(pl.DataFrame({"window": pl.int_range(1, covered + 1, eager=True)}), how="cross")
+        .join(windows.select("topic", "window", "reshares"), on=["topic", "window"], how="left")
+    )
+    median = grid.group_by("topic").agg(
+        pl.col("reshares").fill_null(0).median().cast(pl.Float64).alias("reshares_median")
+    )
+    return median.join(now, on="topic", how="left")
+
+
+def reshares_fast(c: Context) -> bool:
+    """Reshares now at least ``RESHARE_FAST`` times the baseline median (and at least
+    ``RESHARE_FAST_MIN`` of them)."""
+    return c.reshares >= RESHARE_FAST_MIN and c.reshares >= RESHARE_FAST * max(
+        c.reshares_median or 0.0, 1.0
     )
 
 
@@ -284,6 +320,8 @@ def contexts(frame: pl.DataFrame, lang: Lang, timezone: str = "UTC") -> dict[str
             platforms=r["platforms"],
             platforms_baseline=r["platforms_baseline"],
             new_platforms=tuple(r["new_platforms"]),
+            reshares=r["reshares"],
+            reshares_median=_round(r["reshares_median"]),
             stage=r["stage"],
             response=response,
         )

@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from stormwatch.models import Context, ResponseGap
-from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated, media_up
+from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated, media_up, reshares_fast
 from stormwatch.pipeline.recommend import format_int, format_share
 from stormwatch.settings import Lang
 
@@ -34,6 +34,10 @@ TEXT: dict[str, dict[str, str]] = {
         "media_new": "; new: {names}",
         "media_up": ": the media are picking it up",
         "media_flat": ": no media pick-up",
+        "reshares_none": 'no reshares recognised (texts starting with "RT @")',
+        "reshares": "{now} reshares in the current window, {median} per window usually",
+        "reshares_fast": ": the criticism is being passed on fast",
+        "reshares_flat": ": no faster than usual",
         "quiet": "quiet: no critical mentions in the current window",
         "single complaint": "single complaint: {authors} critical author(s), not taken up by "
         "others yet",
@@ -71,6 +75,10 @@ TEXT: dict[str, dict[str, str]] = {
         "media_new": "; neu: {names}",
         "media_up": ": die Medien greifen es auf",
         "media_flat": ": keine Medienresonanz",
+        "reshares_none": "keine Weiterleitungen erkannt (Texte, die mit „RT @“ beginnen)",
+        "reshares": "{now} Weiterleitungen im aktuellen Fenster, üblich sind {median} je Fenster",
+        "reshares_fast": ": die Kritik wird schnell weitergereicht",
+        "reshares_flat": ": nicht schneller als üblich",
         "quiet": "ruhig: keine kritischen Erwähnungen im aktuellen Fenster",
         "single complaint": "Einzelbeschwerde: {authors} kritische(r) Autor(en), noch nicht "
         "von anderen aufgegriffen",
@@ -127,8 +135,8 @@ def off_hours(gap: ResponseGap, lang: Lang) -> str:
 
 
 def explain(c: Context, lang: Lang) -> dict[str, str]:
-    """The sentences for ``newcomers``, ``concentration``, ``media``, ``stage`` and
-    ``response_gap``."""
+    """The sentences for ``newcomers``, ``concentration``, ``media``, ``reshares``, ``stage``
+    and ``response_gap``."""
     t = TEXT[lang]
     authors = format_int(c.critical_authors, lang)
     if c.critical_authors == 0:
@@ -164,6 +172,12 @@ def explain(c: Context, lang: Lang) -> dict[str, str]:
             platforms_baseline=c.platforms_baseline,
             new=new,
         ) + (t["media_up"] if media_up(c) else t["media_flat"])
+    if c.reshares == 0 and not c.reshares_median:
+        reshares = t["reshares_none"]
+    else:
+        reshares = t["reshares"].format(
+            now=format_int(c.reshares, lang), median=format_int(c.reshares_median or 0.0, lang)
+        ) + (t["reshares_fast"] if reshares_fast(c) else t["reshares_flat"])
     stage = (
         t[c.stage].format(authors=authors, share=share, baseline=baseline)
         if c.stage
@@ -173,6 +187,7 @@ def explain(c: Context, lang: Lang) -> dict[str, str]:
         "newcomers": newcomers,
         "concentration": concentration,
         "media": media,
+        "reshares": reshares,
         "stage": stage,
         "response_gap": explain_gap(c.response, lang),
     }

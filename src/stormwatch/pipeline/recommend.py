@@ -18,6 +18,7 @@ With the topic's context indicators (``pipeline/context.py``), at watch and abov
 |---|---|---|
 | 3 write for the onlookers | stage "media pick-up" | the news/blog share now vs usual |
 | 3 write for the onlookers | stage "amplification" and newcomer share >= 0.5 | the newcomers |
+| 3 write for the onlookers | otherwise: >= 10 reshares, >= 3x the baseline median | reshares |
 | 10 be present where it burns | response gap open >= 1 h | hours since the start; evening/weekend |
 | 11 step back | concentration >= 0.5 with >= 5 posts | one persistent author, not a storm |
 
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 from stormwatch.checklist import Checklist
 from stormwatch.models import Context, Recommendation, TopicResult
-from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated
+from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated, reshares_fast
 from stormwatch.settings import LEVELS, Lang
 
 INFLUENCE_MIN = 0.4
@@ -124,6 +125,12 @@ def _context_steps(c: Context, r: dict[str, str], lang: Lang, window: str) -> di
             newcomers=format_int(c.newcomers, lang),
             authors=format_int(c.critical_authors, lang),
             share=format_share(c.newcomer_share or 0.0, lang),
+        )
+    elif reshares_fast(c):
+        picked[3] = r["reshares"].format(
+            reshares=format_int(c.reshares, lang),
+            median=format_int(c.reshares_median or 0.0, lang),
+            window=window,
         )
     gap = c.response
     if gap.status == "open" and gap.episode_start and (gap.hours or 0.0) >= RESPONSE_GAP_HOURS:
