@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import numpy as np
 import polars as pl
@@ -10,6 +11,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from stormwatch.pipeline.signals import growth, influence_signal, velocity, window_signals
+from stormwatch.settings import Settings
 
 GRID_SCHEMA = {
     "topic": pl.String,
@@ -57,6 +59,11 @@ def grid(**topics: dict[str, list[int]]) -> pl.DataFrame:
     # Without sentiment labels the critical stream is every mention.
     frame = pl.DataFrame(rows, schema=GRID_SCHEMA, orient="row")
     return frame.with_columns(pl.col("mentions").alias("critical"))
+
+
+#: Daily windows: every baseline window is a day of history, so the hand-worked rows below
+#: are past the first day (before it, volume alone is capped at 0.49).
+DAILY = Settings(window=timedelta(days=1), baseline=timedelta(days=7))
 
 
 def strength(z: float) -> float:
@@ -125,7 +132,7 @@ def test_robust_z_and_negativity_by_hand() -> None:
         schema=SIGNAL_SCHEMA,
         orient="row",
     )  # fmt: skip
-    got = window_signals(g, 5)
+    got = window_signals(g, 5, DAILY)  # daily windows: a day of history from the first
     # without sentiment the scored stream is every mention: the totals are the same numbers
     assert got["total_now"].to_list() == got["mentions_now"].to_list()
     explained = (  # velocity's explanations, tested on their own below
@@ -148,7 +155,7 @@ def test_only_the_covered_baseline_windows_count() -> None:
             "rated": [0, 1, 1, 1, 5, 5],
         }
     )
-    got = window_signals(g, 3).row(0, named=True)
+    got = window_signals(g, 3, DAILY).row(0, named=True)
     # windows 4 and 5 lie beyond the covered baseline and are ignored
     assert (got["mentions_median"], got["mentions_z"]) == (1.0, (10 - 1) / math.sqrt(2))
     assert got["velocity"] == pytest.approx(strength(9 / math.sqrt(2)))
@@ -157,7 +164,7 @@ def test_only_the_covered_baseline_windows_count() -> None:
 
 def test_no_baseline_at_all() -> None:
     g = grid(a={"mentions": [5], "authors": [2], "negative": [1], "rated": [2]})
-    got = window_signals(g, 0).row(0, named=True)
+    got = window_signals(g, 0, DAILY).row(0, named=True)
     assert (got["mentions_median"], got["mentions_z"], got["velocity"]) == (None, None, 0.0)
     assert (got["authors_z"], got["spread"]) == (None, 0.0)
     # no baseline sentiment anywhere: the built-in prior of 15 % negative
@@ -183,14 +190,14 @@ def test_velocity_strength_is_clipped_between_z_2_and_10(now: int, velocity: flo
     zeros = [0, 0, 0]
     g = grid(a={"mentions": [now, *zeros], "authors": [0, *zeros],
                 "negative": [0, *zeros], "rated": [0, *zeros]})  # fmt: skip
-    got = window_signals(g, 3).row(0, named=True)
+    got = window_signals(g, 3, DAILY).row(0, named=True)
     assert (got["mentions_z"], got["velocity"]) == (float(now), velocity)
 
 
 def test_activity_below_the_baseline_is_no_signal() -> None:
     g = grid(a={"mentions": [0, 5, 5, 5], "authors": [0, 3, 3, 3],
                 "negative": [0] * 4, "rated": [0] * 4})  # fmt: skip
-    got = window_signals(g, 3).row(0, named=True)
+    got = window_signals(g, 3, DAILY).row(0, named=True)
     assert (got["mentions_z"], got["authors_z"]) == (-5 / math.sqrt(6), -3 / 2)
     assert (got["velocity"], got["spread"]) == (0.0, 0.0)
 
@@ -204,7 +211,7 @@ def test_negativity_needs_more_than_a_few_mentions() -> None:
         many={"mentions": [20] + [10] * 4, "authors": [1] * 5,
               "negative": [20, *base["negative"]], "rated": [20, *base["rated"]]},
     )  # fmt: skip
-    got = dict(window_signals(g, 4).select("topic", "negativity").rows())
+    got = dict(window_signals(g, 4, DAILY).select("topic", "negativity").rows())
     p0 = 0.1
     assert got["few"] == pytest.approx(((1 + 5 * p0) / 6 - p0) / (1 - p0))  # 0.1667
     assert got["many"] == pytest.approx(((20 + 5 * p0) / 25 - p0) / (1 - p0))  # 0.8
@@ -216,13 +223,13 @@ def test_negativity_below_the_baseline_is_zero() -> None:
     g = grid(
         a={"mentions": [10, 10, 10], "authors": [1] * 3, "negative": [0, 5, 5], "rated": [10] * 3}
     )
-    got = window_signals(g, 2).row(0, named=True)
+    got = window_signals(g, 2, DAILY).row(0, named=True)
     assert (got["neg_share_base"], got["neg_share_now"], got["negativity"]) == (0.5, 0.0, 0.0)
 
 
 def test_all_negative_baseline_is_clipped_below_one() -> None:
     g = grid(a={"mentions": [4, 4, 4], "authors": [1] * 3, "negative": [2, 4, 4], "rated": [4] * 3})
-    got = window_signals(g, 2).row(0, named=True)
+    got = window_signals(g, 2, DAILY).row(0, named=True)
     assert got["neg_share_base"] == 0.99
     p = (2 + 5 * 0.99) / (4 + 5)
     assert got["negativity"] == pytest.approx(max((p - 0.99) / 0.01, 0.0))
@@ -306,7 +313,7 @@ def test_velocity_and_spread_follow_the_critical_stream() -> None:
             "rated": [40, 4, 4, 4, 4],
         }
     ).with_columns(pl.Series("critical", [2, 2, 2, 2, 2]))
-    got = window_signals(g, 4).row(0, named=True)
+    got = window_signals(g, 4, DAILY).row(0, named=True)
     assert (got["velocity"], got["spread"]) == (0.0, 0.0)
     assert (got["total_now"], got["total_median"]) == (40, 4.0)
     assert (got["mentions_now"], got["mentions_median"]) == (2, 2.0)
@@ -333,10 +340,10 @@ def test_the_evening_peak_is_expected_once_three_days_show_it() -> None:
     baseline = np.array([day * 4])
     got = velocity(np.array([40.0]), baseline, per_day=24, recent=72, ratio=1.5)
     assert got["median"][0] == 10.0
-    assert got["index"][0] == 4.0  # median 40 at this hour / 10 overall, clipped at 4
-    assert got["expected"][0] == 40.0
-    assert got["z"][0] == 0.0  # MAD 0: scale is sqrt(40 + 1); the usual peak is no news
-    assert got["strength"][0] == 0.0
+    assert got["index"][0] == 41 / 11  # (40 at this hour + 1) / (10 overall + 1)
+    assert got["expected"][0] == pytest.approx(10 * 41 / 11)
+    assert got["z"][0] == pytest.approx((40 - 410 / 11) / math.sqrt(410 / 11 + 1))
+    assert got["strength"][0] == 0.0  # z < 2: the usual peak is no news
     # without enough days the index is 1 and the same count is a surge
     flat = velocity(np.array([40.0]), baseline[:, :48], per_day=24, recent=72, ratio=1.5)
     assert flat["index"][0] == 1.0
@@ -372,3 +379,11 @@ def test_growth_acceleration_and_doubling_time() -> None:
     assert got["acceleration"].tolist() == [20.0, 0.0, 5.0]
     assert got["doubling_hours"][0] == pytest.approx(1.0)  # 20 -> 40 in one hour
     assert np.isnan(got["doubling_hours"][1:]).all()  # flat, or from zero: undefined
+
+
+def test_before_a_whole_day_of_history_volume_alone_stays_below_warning() -> None:
+    surge = np.array([200.0])
+    hours = [10.0] * 23  # 23 hourly windows: the daily peak not seen yet
+    assert velocity(surge, np.array([hours]), 24, 72, 1.5)["strength"][0] == 0.49
+    day = [10.0] * 24
+    assert velocity(surge, np.array([day]), 24, 72, 1.5)["strength"][0] == 1.0

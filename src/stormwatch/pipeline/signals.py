@@ -6,14 +6,15 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
 * velocity: robust z of the mention count against its expected value,
   ``z = (c - e) / s`` with ``e = median(b) · d``, ``s = max(1.4826 · MAD(b) · d,
   sqrt(e + 1))`` (the Poisson floor keeps quiet topics from dividing by zero) and the
-  time-of-day index ``d = median(same hour on earlier days) / median(b)`` (clipped to
+  time-of-day index ``d = (median(same hour on earlier days) + 1) / (median(b) + 1)`` (clipped to
   0.25..4; 1 until the baseline holds 3 days), so the evening peak is not news every
   evening; strength ``clip((z - 2) / 8, 0, 1)``: z <= 2 is noise, z >= 10 is full.
   Record gate: a storm outgrows anything the topic saw lately. With ``r = c / max(b over the
   record period)`` (default 3 days; the elevated windows directly before now, flat z >= 2,
   are the episode under way and left out), strength is capped at ``0.49 · clip((r - (R - 0.5)) /
   0.5, 0, 1)`` while ``r < R`` (``record_ratio``, default 1.5): volume like the last days'
-  busiest hour cannot by itself raise a warning. Explained alongside: the one-sided tail
+  busiest hour cannot by itself raise a warning; nor can volume before the baseline holds a
+  whole day (the daily peak not yet seen: capped at 0.49). Explained alongside: the one-sided tail
   probability of z (normal approximation), acceleration ``c - c_prev`` (mentions per window,
   per window) and doubling time ``window · ln 2 / ln(c / c_prev)`` while growing.
 * spread: the same robust z on distinct authors per window.
@@ -92,7 +93,8 @@ def velocity(
         same = baseline[:, per_day - 1 :: per_day]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            seasonal = np.nanmedian(same, axis=1) / np.maximum(median, 1.0)
+            # +1 on both sides: a quiet topic's few mentions are noise, not a daily cycle
+            seasonal = (np.nanmedian(same, axis=1) + 1.0) / (median + 1.0)
         enough = (~np.isnan(same)).sum(axis=1) >= SEASON_MIN_DAYS
         index = np.where(enough, np.clip(np.nan_to_num(seasonal, nan=1.0), *SEASON_CLIP), 1.0)
     expected = median * index
@@ -116,6 +118,9 @@ def velocity(
     record_ratio = now / np.maximum(np.nan_to_num(record), 1.0)
     rising = np.clip((record_ratio - (ratio - RECORD_SPAN)) / RECORD_SPAN, 0.0, 1.0)
     cap = np.where(record_ratio >= ratio, 1.0, RECORD_CAP * rising)
+    # Less than a day of history: a surge cannot yet be told from the daily peak.
+    young = (~np.isnan(baseline)).sum(axis=1) < max(per_day, 1)
+    cap = np.where(young, np.minimum(cap, RECORD_CAP), cap)
     return {
         "median": median,
         "index": index,
