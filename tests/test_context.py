@@ -266,12 +266,12 @@ def test_context_in_every_output_format(write_csv: WriteCsv) -> None:
 
     md = runner.invoke(app, ["scan", str(path), "--at", AT, "-f", "markdown"]).stdout
     assert "| stage / reply |" in md
-    assert "| single complaint · reply ? |" in md
+    assert "| single complaint · reply unknown (no --brand-handle) |" in md
 
     wide = {"COLUMNS": "200"}
     table = runner.invoke(app, ["scan", str(path), "--at", AT, "-f", "table"], env=wide).stdout
     assert "single complaint" in table
-    assert "reply ?" in table
+    assert "single complaint · reply unknown (no --brand-handle)" in table
 
 
 def test_german_explanations(write_csv: WriteCsv) -> None:

@@ -338,7 +338,6 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     table.add_column(labels["volume"], no_wrap=True)
     table.add_column(labels["drivers"], min_width=16)
     table.add_column(labels["critic"], overflow="fold")
-    table.add_column(CONTEXT_LABELS[lang]["column"], overflow="fold")
     for t in report.topics:
         style = LEVEL_STYLE[t.level]
         drivers = "\n".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
@@ -350,10 +349,16 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
             Text(sparkline(t.sparkline[-spark_windows:]), style=style),
             Text(drivers),
             Text(_critic_text(t, lang, sep="\n")),
-            Text(compact(t.context, lang)),
         )
     parts: list[Any] = [table]
+    # Stage, reply and themes under the table: as columns they would not fit 80 characters.
     for t in report.topics:
+        if t.context is not None:
+            line = Text(
+                f"{t.topic} — {CONTEXT_LABELS[lang]['column']}: ", style=LEVEL_STYLE[t.level]
+            )
+            line.append(compact(t.context, lang, sep=" · "))
+            parts.append(line)
         if t.themes:
             line = Text(f"{t.topic} — {labels['themes']}: ", style=LEVEL_STYLE[t.level])
             line.append(_themes(t))

@@ -24,7 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "column": "stage / reply",
         "context": "Context",
-        "unknown": "reply ?",
+        "unknown": "reply unknown (no --brand-handle)",
         "open": "no reply {hours} h",
         "replied": "replied after {hours} h",
         "weekend": "weekend",
@@ -39,7 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
     "de": {
         "column": "Phase / Antwort",
         "context": "Kontext",
-        "unknown": "Antwort ?",
+        "unknown": "Antwort unbekannt (kein --brand-handle)",
         "open": "keine Antwort {hours} h",
         "replied": "beantwortet nach {hours} h",
         "weekend": "Wochenende",
@@ -115,7 +115,8 @@ def csv_cells(c: Context | None) -> list[object]:
 
 
 def gap_text(gap: ResponseGap, lang: Lang) -> str:
-    """``no reply 5.5 h (weekend, evening)``, ``replied after 0.5 h``, ``reply ?`` or ``—``."""
+    """``no reply 5.5 h (weekend, evening)``, ``replied after 0.5 h``, ``reply unknown (no
+    --brand-handle)`` or ``—``."""
     labels = LABELS[lang]
     if gap.status == "unknown":
         return labels["unknown"]
