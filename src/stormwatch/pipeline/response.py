@@ -86,14 +86,6 @@ def mark_brand(mentions: pl.LazyFrame, handles: Iterable[str]) -> pl.LazyFrame:
     )
 
 
-def brand_posts(windowed: pl.LazyFrame, windows: int) -> pl.LazyFrame:
-    """``topic``, ``timestamp`` of the usable brand-authored mentions in windows 0..``windows``
-    (so never after the evaluation moment)."""
-    return windowed.filter(
-        pl.col(BRAND) & pl.col("_reject").is_null() & pl.col("window").is_between(0, windows)
-    ).select("topic", "timestamp")
-
-
 def episode_starts(per_window: pl.DataFrame, medians: pl.DataFrame) -> pl.DataFrame:
     """Per topic with critical mentions now: ``episode_window`` (the earliest window of the
     episode) and ``episode_start`` (its first critical mention).
@@ -140,7 +132,7 @@ def response_gaps(
 
     Args:
         starts: from :func:`episode_starts`.
-        posts: from :func:`brand_posts`, collected.
+        posts: ``topic``, ``timestamp`` of the brand's own posts in windows 0..n.
         topics: one column ``topic``, the topics to report.
         now: the evaluation moment (aware).
         timezone: IANA name of the report's timezone, for evening and weekend.
