@@ -29,18 +29,18 @@ def test_a_storm_replayed_sends_one_message_per_transition(tmp_path: Path) -> No
     with smtp_server() as smtp, webhook_server() as (url, hooks):
         config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, webhook=url)
         outputs = {}
-        for at in (CALM, WARNING, "2011-09-27T10:00Z", STORM, "2011-09-27T16:00Z", QUIET_1):
+        for at in (CALM, WARNING, "2011-09-27T09:00Z", STORM, "2011-09-27T16:00Z", QUIET_1):
             result = alert("--config", str(config), "--at", at)
             assert (result.exit_code, result.stderr) == (0, ""), result.output
             outputs[at] = result.stdout
             if at == WARNING:
                 assert len(smtp.received) == 1
-            if at == "2011-09-27T10:00Z":
+            if at == "2011-09-27T09:00Z":
                 assert len(smtp.received) == 1  # same level: nothing
         result = alert("--config", str(config), "--at", QUIET_2)
         received, requests = list(smtp.received), list(hooks.requests)
 
-    assert outputs[CALM] == outputs["2011-09-27T10:00Z"] == outputs[QUIET_1] == ""
+    assert outputs[CALM] == outputs["2011-09-27T09:00Z"] == outputs[QUIET_1] == ""
     assert outputs[WARNING] == (
         "sent: [stormwatch] WARNING Siemens 57 -> email to pr-team@example.org, duty@example.org\n"
         "sent: [stormwatch] WARNING Siemens 57 -> webhook chat\n"

@@ -31,6 +31,8 @@ def test_storm_ranks_first_with_exact_signals(write_csv: WriteCsv) -> None:
         "tail_probability": 0.0,
         "record": 0.0,  # the storm hour before is under way, not a record
         "record_ratio": 30.0,
+        "now_long": 60.0,  # the last 3 hours, against 0 in the earlier 3-hour blocks
+        "z_long": 60.0,
         "acceleration": 0.0,  # as many as the hour before: not growing, no doubling time
     }
     assert (v.value, v.points) == (1.0, 40.0)

@@ -137,7 +137,7 @@ def test_robust_z_and_negativity_by_hand() -> None:
     assert got["total_now"].to_list() == got["mentions_now"].to_list()
     explained = (  # velocity's explanations, tested on their own below
         "mentions_expected", "season_index", "tail_p", "record", "record_ratio",
-        "acceleration", "doubling_hours",
+        "mentions_long", "z_long", "acceleration", "doubling_hours",
     )  # fmt: skip
     assert_frame_equal(got.drop("total_now", "total_median", *explained), expected, abs_tol=1e-12)
     # the hand-worked values, spelled out

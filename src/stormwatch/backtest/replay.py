@@ -119,7 +119,7 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     has_authors = bool((frame["_who"] >= 0).any())
 
     per_topic: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("total", "c", "a", "neg", "rated", "reach", "usual")
+        k: [] for k in ("total", "c", "c_long", "a", "neg", "rated", "reach", "usual")
     }
     for topic in topics:
         part = frame.filter(pl.col("topic") == topic)
@@ -136,6 +136,7 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         if not has_sentiment:
             scored = np.ones(ts.size, dtype=bool)
         per_topic["c"].append(_in_window(ts[scored], count[scored], times, width))
+        per_topic["c_long"].append(_in_window(ts[scored], count[scored], times, width * sig.LONG))
         per_topic["a"].append(
             _distinct(ts[scored], who[scored], np.ones(int(scored.sum())), times, width)
         )
@@ -202,9 +203,20 @@ def _score(
     neg_base = np.zeros(shape)
     rated_base = np.zeros(shape)
     per_day, recent, ratio = sig.velocity_params(settings)
+    blocks = (n + 1) // sig.LONG - 1  # baseline blocks of LONG windows, as scan has them
+    covered_long = sig.long_covered(covered)
     for t in range(len(topics)):
         c, a = series["c"][t], series["a"][t]
-        speed = sig.velocity(c, _lagged(c, lag, n, covered), per_day, recent, ratio)
+        c_long = series["c_long"][t]
+        speed, _ = sig.two_scales(
+            c,
+            _lagged(c, lag, n, covered),
+            c_long,
+            _lagged(c_long, lag * sig.LONG, blocks, covered_long),
+            per_day,
+            recent,
+            ratio,
+        )
         medians[t] = np.nan_to_num(speed["median"])
         strength["velocity"][t] = speed["strength"]
         strength["spread"][t] = sig.strength_from_z(sig.robust_z(a, _lagged(a, lag, n, covered))[1])

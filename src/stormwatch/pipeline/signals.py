@@ -14,8 +14,11 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
   are the episode under way and left out), strength is capped at ``0.49 · clip((r - (R - 0.5)) /
   0.5, 0, 1)`` while ``r < R`` (``record_ratio``, default 1.5): volume like the last days'
   busiest hour cannot by itself raise a warning; nor can volume before the baseline holds a
-  whole day (the daily peak not yet seen: capped at 0.49). Explained alongside: the one-sided tail
-  probability of z (normal approximation), acceleration ``c - c_prev`` (mentions per window,
+  whole day (the daily peak not yet seen: capped at 0.49). Two scales: the same is computed on
+  blocks of ``LONG`` windows (the current block against the earlier blocks of the baseline),
+  which catches a storm that rises too slowly for one window, and velocity is the stronger.
+  Explained alongside: the one-sided tail probability of z (normal approximation),
+  acceleration ``c - c_prev`` (mentions per window,
   per window) and doubling time ``window · ln 2 / ln(c / c_prev)`` while growing.
 * spread: the same robust z on distinct authors per window.
 * negativity: negative share of rated mentions now, shrunk towards the baseline share ``p0`` with
@@ -56,6 +59,7 @@ SEASON_MIN_DAYS = 3  # same-hour windows needed before the time-of-day index is 
 SEASON_CLIP = (0.25, 4.0)
 RECORD_CAP = 0.49  # below the record: at most just under half strength
 RECORD_SPAN = 0.5  # the cap rises from 0 to RECORD_CAP over this much of the ratio
+LONG = 3  # velocity's slower scale: blocks of 3 windows (3 h by default), for slow rises
 
 
 def _median_mad(baseline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -208,6 +212,45 @@ def velocity_params(settings: Settings) -> tuple[int, int, float]:
     return per_day, recent, settings.record_ratio
 
 
+def long_params(per_day: int, recent: int) -> tuple[int, int]:
+    """``velocity_params``' windows per day and record windows in blocks of ``LONG``."""
+    return (per_day // LONG if per_day % LONG == 0 else 0), max(1, recent // LONG)
+
+
+def long_covered(covered: np.ndarray) -> np.ndarray:
+    """Complete baseline blocks of ``LONG`` windows when ``covered`` windows are complete."""
+    result: np.ndarray = np.maximum((covered + 1) // LONG - 1, 0)
+    return result
+
+
+def long_blocks(counts: np.ndarray, covered: int) -> tuple[np.ndarray, np.ndarray]:
+    """From topics x windows (0..n): the current block (windows 0..LONG-1) and the baseline
+    blocks j = 1.. (windows j·LONG .. j·LONG+LONG-1), NaN beyond the complete ones."""
+    blocks = counts.shape[1] // LONG
+    if blocks < 1:  # fewer windows than a block: all of them are the current one
+        return counts.sum(axis=1).astype(float), np.zeros((counts.shape[0], 0))
+    summed = counts[:, : blocks * LONG].reshape(counts.shape[0], blocks, LONG).sum(axis=2)
+    base = summed[:, 1:].astype(float)
+    base[:, int(long_covered(np.array(covered))) :] = np.nan
+    return summed[:, 0].astype(float), base
+
+
+def two_scales(
+    now: np.ndarray,
+    baseline: np.ndarray,
+    now_long: np.ndarray,
+    baseline_long: np.ndarray,
+    per_day: int,
+    recent: int,
+    ratio: float,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Velocity on the window and on blocks of ``LONG`` windows; the first result's
+    ``strength`` is the stronger of the two."""
+    short = velocity(now, baseline, per_day, recent, ratio)
+    slow = velocity(now_long, baseline_long, *long_params(per_day, recent), ratio)
+    return {**short, "strength": np.maximum(short["strength"], slow["strength"])}, slow
+
+
 def window_signals(
     grid: pl.DataFrame, baseline_windows: int, settings: Settings | None = None
 ) -> pl.DataFrame:
@@ -234,7 +277,11 @@ def window_signals(
     rated_now, rated_b = split("rated")
     total_median = robust_z(total_now, total_base)[0]
     settings = settings or Settings()
-    speed = velocity(mentions_now, mentions_base, *velocity_params(settings))
+    critical = _matrix(grid, "critical", n) if grid.height else np.zeros((0, n + 1))
+    now_long, base_long = long_blocks(critical, baseline_windows)
+    speed, slow = two_scales(
+        mentions_now, mentions_base, now_long, base_long, *velocity_params(settings)
+    )
     more = growth(
         mentions_now,
         np.nan_to_num(mentions_base[:, 0]) if n else mentions_now,
@@ -267,6 +314,8 @@ def window_signals(
                 "tail_p": tail_probability(speed["z"]),
                 "record": speed["record"],
                 "record_ratio": speed["record_ratio"],
+                "mentions_long": now_long,
+                "z_long": slow["z"],
                 "acceleration": more["acceleration"],
                 "doubling_hours": more["doubling_hours"],
                 "authors_median": authors_median,
@@ -292,6 +341,8 @@ def window_signals(
             "tail_p",
             "record",
             "record_ratio",
+            "mentions_long",
+            "z_long",
             "acceleration",
             "doubling_hours",
             "authors_now",
