@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from stormwatch.pipeline.signals import growth, influence_signal, velocity, window_signals
+from stormwatch.pipeline.signals import influence_signal, window_signals
+from stormwatch.pipeline.velocity import growth, velocity
 from stormwatch.settings import Settings
 
 GRID_SCHEMA = {

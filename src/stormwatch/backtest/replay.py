@@ -22,6 +22,8 @@ import numpy as np
 import polars as pl
 
 from stormwatch.pipeline import signals as sig
+from stormwatch.pipeline import velocity as vel
+from stormwatch.pipeline.robust import robust_z, strength_from_z
 from stormwatch.pipeline.score import available_signals, point_factors
 from stormwatch.settings import LEVELS, SIGNALS, Settings
 
@@ -136,7 +138,7 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         if not has_sentiment:
             scored = np.ones(ts.size, dtype=bool)
         per_topic["c"].append(_in_window(ts[scored], count[scored], times, width))
-        per_topic["c_long"].append(_in_window(ts[scored], count[scored], times, width * sig.LONG))
+        per_topic["c_long"].append(_in_window(ts[scored], count[scored], times, width * vel.LONG))
         per_topic["a"].append(
             _distinct(ts[scored], who[scored], np.ones(int(scored.sum())), times, width)
         )
@@ -202,24 +204,24 @@ def _score(
     medians = np.zeros(shape)
     neg_base = np.zeros(shape)
     rated_base = np.zeros(shape)
-    per_day, recent, ratio = sig.velocity_params(settings)
-    blocks = (n + 1) // sig.LONG - 1  # baseline blocks of LONG windows, as scan has them
-    covered_long = sig.long_covered(covered)
+    per_day, recent, ratio = vel.velocity_params(settings)
+    blocks = (n + 1) // vel.LONG - 1  # baseline blocks of LONG windows, as scan has them
+    covered_long = vel.long_covered(covered)
     for t in range(len(topics)):
         c, a = series["c"][t], series["a"][t]
         c_long = series["c_long"][t]
-        speed, _ = sig.two_scales(
+        speed, _ = vel.two_scales(
             c,
             _lagged(c, lag, n, covered),
             c_long,
-            _lagged(c_long, lag * sig.LONG, blocks, covered_long),
+            _lagged(c_long, lag * vel.LONG, blocks, covered_long),
             per_day,
             recent,
             ratio,
         )
         medians[t] = np.nan_to_num(speed["median"])
         strength["velocity"][t] = speed["strength"]
-        strength["spread"][t] = sig.strength_from_z(sig.robust_z(a, _lagged(a, lag, n, covered))[1])
+        strength["spread"][t] = strength_from_z(robust_z(a, _lagged(a, lag, n, covered))[1])
         nb, rb = sig.capped_baseline(
             _lagged(series["neg"][t], lag, n, covered), _lagged(series["rated"][t], lag, n, covered)
         )

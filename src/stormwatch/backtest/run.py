@@ -23,7 +23,7 @@ from stormwatch.backtest.labels import Window
 from stormwatch.backtest.replay import US, Timeline, replay
 from stormwatch.pipeline.normalise import normalise
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
-from stormwatch.pipeline.signals import SEASON_MIN_DAYS
+from stormwatch.pipeline.velocity import SEASON_MIN_DAYS
 from stormwatch.sentiment.fill import estimator
 from stormwatch.settings import LEVELS, Settings
 from stormwatch.sources import ReadOptions, read_sources
