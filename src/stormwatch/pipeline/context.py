@@ -139,45 +139,28 @@ def context_data(
 
 def _media(windows: pl.DataFrame) -> pl.DataFrame:
     """Per topic: media mentions and shares now and in the baseline, and the platforms."""
-    part = pl.when(pl.col("window") == 0).then(pl.lit("now")).otherwise(pl.lit("base"))
-    sums = (
-        windows.with_columns(part.alias("part"))
-        .group_by("topic", "part")
-        .agg(
-            pl.col("mentions", "media", "with_platform").sum(),
-            pl.col("platforms").explode().drop_nulls().unique().sort(),
-        )
-        .pivot("part", index="topic", values=["mentions", "media", "with_platform", "platforms"])
+    now, base = pl.col("window") == 0, pl.col("window") > 0
+
+    def platforms(part: pl.Expr) -> pl.Expr:
+        return pl.col("platforms").filter(part).explode().drop_nulls().unique().sort()
+
+    def share(part: pl.Expr) -> pl.Expr:
+        known = pl.col("with_platform").filter(part).sum()
+        return pl.when(known > 0).then(pl.col("media").filter(part).sum() / known)
+
+    sums = windows.group_by("topic").agg(
+        pl.col("mentions").filter(now).sum().cast(pl.Int64).alias("all_now"),
+        pl.col("media").filter(now).sum().cast(pl.Int64).alias("media_mentions"),
+        share(now).alias("media_share"),
+        share(base).alias("media_share_baseline"),
+        platforms(now).alias("now"),
+        platforms(base).alias("base"),
     )
-    for name in ("mentions", "media", "with_platform"):
-        for p in ("now", "base"):
-            if f"{name}_{p}" not in sums.columns:
-                sums = sums.with_columns(pl.lit(0, pl.Int64).alias(f"{name}_{p}"))
-    for p in ("now", "base"):
-        if f"platforms_{p}" not in sums.columns:
-            sums = sums.with_columns(pl.lit([], pl.List(pl.String)).alias(f"platforms_{p}"))
-
-    def share(p: str) -> pl.Expr:
-        known = pl.col(f"with_platform_{p}").fill_null(0)
-        return pl.when(known > 0).then(pl.col(f"media_{p}") / known)
-
     return sums.select(
-        "topic",
-        pl.col("mentions_now").fill_null(0).alias("all_now"),
-        pl.col("media_now").fill_null(0).cast(pl.Int64).alias("media_mentions"),
-        share("now").alias("media_share"),
-        share("base").alias("media_share_baseline"),
-        pl.col("platforms_now").fill_null([]).list.len().cast(pl.Int64).alias("platforms"),
-        pl.col("platforms_base")
-        .fill_null([])
-        .list.len()
-        .cast(pl.Int64)
-        .alias("platforms_baseline"),
-        pl.col("platforms_now")
-        .fill_null([])
-        .list.set_difference(pl.col("platforms_base").fill_null([]))
-        .list.sort()
-        .alias("new_platforms"),
+        pl.exclude("now", "base"),
+        pl.col("now").list.len().cast(pl.Int64).alias("platforms"),
+        pl.col("base").list.len().cast(pl.Int64).alias("platforms_baseline"),
+        pl.col("now").list.set_difference("base").list.sort().alias("new_platforms"),
     )
 
 
