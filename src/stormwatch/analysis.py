@@ -160,9 +160,10 @@ def _report(
     grid = fill_windows(counts, totals["topics"], n)
     proxy = not totals["has_followers"]
     # The reach behind critical mentions per window: negative ones, or all without sentiment.
-    critical_reach = ("engagement" if proxy else "followers") + (
-        "_negative" if totals["has_sentiment"] else ("" if proxy else "_sum")
-    )
+    if proxy:
+        critical_reach = "engagement_negative" if totals["has_sentiment"] else "engagement"
+    else:
+        critical_reach = "followers_negative" if totals["has_sentiment"] else "followers_sum"
     signals = (
         window_signals(grid, covered, settings)
         .join(

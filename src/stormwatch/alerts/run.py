@@ -137,13 +137,12 @@ def _outgoing(
     mentions: list[Mention] = []
     if notice.kind != "resolve":
         try:
-            window = config.settings.window
             settings = config.settings
             mentions = top_mentions(
                 files,
                 notice.topic,
                 report.evaluated_at,
-                window,
+                settings.window,
                 options,
                 config.mentions,
                 estimator(settings.estimate_sentiment, settings.sentiment_model),

@@ -147,12 +147,10 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         critical = negative if has_sentiment else np.ones(ts.size, dtype=bool)
         # The reach behind critical mentions per window, for the topic's usual reach.
         behind = part["engagement" if proxy else "followers"].fill_null(0).to_numpy()
-        per_topic["usual"].append(
-            _in_window(ts[critical], behind[critical].astype(float), times, width)
-        )
-        if proxy:
-            engagement = part["engagement"].fill_null(0).to_numpy().astype(float)
-            per_topic["reach"].append(_in_window(ts[critical], engagement[critical], times, width))
+        usual = _in_window(ts[critical], behind[critical].astype(float), times, width)
+        per_topic["usual"].append(usual)
+        if proxy:  # the engagement of critical mentions is that same sum
+            per_topic["reach"].append(usual)
         else:
             biggest = _author_max(who, followers)
             per_topic["reach"].append(

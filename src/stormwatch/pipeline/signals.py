@@ -104,19 +104,21 @@ def window_signals(
     n = grid.height // len(topics) - 1 if len(topics) else 0  # windows 0..n per topic
     covered = np.arange(n + 1) <= baseline_windows
 
-    def split(column: str) -> tuple[np.ndarray, np.ndarray]:
-        m = _matrix(grid, column, n) if grid.height else np.zeros((0, n + 1))
-        base = np.where(covered[None, 1:], m[:, 1:], np.nan)
-        return m[:, 0], base
+    def matrix(column: str) -> np.ndarray:
+        return _matrix(grid, column, n) if grid.height else np.zeros((0, n + 1))
 
-    total_now, total_base = split("mentions")
-    mentions_now, mentions_base = split("critical")
-    authors_now, authors_base = split("authors")
-    negative_now, negative_b = split("negative")
-    rated_now, rated_b = split("rated")
+    def split(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The current window and the covered baseline windows (NaN beyond them)."""
+        return m[:, 0], np.where(covered[None, 1:], m[:, 1:], np.nan)
+
+    critical = matrix("critical")  # also summed in blocks for velocity's slower scale
+    total_now, total_base = split(matrix("mentions"))
+    mentions_now, mentions_base = split(critical)
+    authors_now, authors_base = split(matrix("authors"))
+    negative_now, negative_b = split(matrix("negative"))
+    rated_now, rated_b = split(matrix("rated"))
     total_median = robust_z(total_now, total_base)[0]
     settings = settings or Settings()
-    critical = _matrix(grid, "critical", n) if grid.height else np.zeros((0, n + 1))
     now_long, base_long = long_blocks(critical, baseline_windows)
     speed, slow = two_scales(
         mentions_now, mentions_base, now_long, base_long, *velocity_params(settings)

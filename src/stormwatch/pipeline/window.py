@@ -64,7 +64,7 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("count").filter(CRITICAL).sum().cast(pl.Int64).alias("critical"),
         pl.col("author").filter(CRITICAL).drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
         pl.col("author").is_not_null().sum().cast(pl.Int64).alias("with_authors"),
-        (pl.col("sentiment") == "negative").sum().cast(pl.Int64).alias("negative"),
+        NEGATIVE.sum().cast(pl.Int64).alias("negative"),
         pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
         pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
         pl.col("followers").max().alias("followers"),
