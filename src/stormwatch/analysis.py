@@ -190,13 +190,16 @@ def _report(
         has_authors=totals["has_authors"],
     )
     scored = score_topics(signals, settings.weights, available, settings.thresholds)
+    # Context and themes only for the topics at watch or above: a calm export is read once.
     hot = scored.filter(pl.col("level") != "calm")["topic"].to_list()
-    rows = _hot_rows(sources, marked, end, settings, hot)
-    context = context_data(rows, end, inputs_summary.timezone, brand_known)
+    rows = _hot_rows(sources, marked, end, settings, hot) if hot else None
+    context = None
+    if rows is not None:
+        context = context_data(rows, hot, end, inputs_summary.timezone, brand_known)
     topics = topic_results(
         scored, grid, authors, settings, available, totals["has_sentiment"], context, covered
     )
-    themes = _themes(rows, hot) if hot else {}
+    themes = _themes(rows, hot) if rows is not None else {}
     return Report(
         evaluated_at=end,
         window=format_duration(settings.window),
@@ -219,9 +222,9 @@ def _hot_rows(
     settings: Settings,
     hot: list[str],
 ) -> pl.DataFrame:
-    """The mentions of the topics at watch or above inside the horizon (``hot_columns`` plus
-    ``text``), baseline in time order: one more streaming pass, only when there are such
-    topics, for their context indicators and themes."""
+    """The mentions of the ``hot`` topics inside the horizon (``hot_columns`` plus ``text``),
+    baseline in time order: one more streaming pass, for their context indicators and
+    themes."""
     n = settings.baseline_windows
     usable = marked.filter(pl.col("_reject").is_null() & pl.col("topic").is_in(hot))
     query = (
@@ -229,8 +232,6 @@ def _hot_rows(
         .filter(pl.col("window").is_between(0, n))
         .select(*hot_columns(), "text")
     )
-    if not hot:
-        return query.head(0).collect()
     return _collect(sources, query).sort("window", descending=True, maintain_order=True)
 
 

@@ -101,7 +101,7 @@ def topic_results(
     being the number of complete baseline windows; calm topics have none."""
     indicators: dict[str, Context] = {}
     if context is not None:
-        frame = context_frame(context, scored.filter(pl.col("level") != "calm"), covered)
+        frame = context_frame(context, scored, covered)
         indicators = contexts(frame, settings.lang, context.timezone)
     checklist = load_checklist(settings.lang)
     window = format_duration(settings.window)

@@ -38,6 +38,7 @@ Formulas (now = the current window 0, baseline = windows 1..n):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -75,6 +76,7 @@ STAGES = ("quiet", "single complaint", "amplification", "steady", "media pick-up
 class ContextData:
     """The collected context pass plus what is needed to read it."""
 
+    topics: tuple[str, ...]  # the topics measured: those at watch or above
     authors: pl.DataFrame  # per topic: critical_authors, newcomers, top_author, top_mentions
     windows: pl.DataFrame  # per topic and window: mentions, critical, media, platforms, …
     posts: pl.DataFrame  # topic, timestamp of the brand's own posts
@@ -100,10 +102,11 @@ def hot_columns() -> list[pl.Expr]:
 
 
 def context_data(
-    rows: pl.DataFrame, now: datetime, timezone: str, brand_known: bool
+    rows: pl.DataFrame, topics: Sequence[str], now: datetime, timezone: str, brand_known: bool
 ) -> ContextData:
-    """The context frames of the topics at watch or above from their mentions in windows 0..n
-    (``rows``, with :func:`hot_columns`); ``timezone`` is the report's (evening, weekend)."""
+    """The context frames of ``topics`` (those at watch or above) from their mentions in
+    windows 0..n (``rows``, with :func:`hot_columns`); ``timezone`` is the report's (evening,
+    weekend)."""
     public = rows.filter(~pl.col(BRAND))
     platform = pl.col("platform")
     per_window = public.group_by("topic", "window").agg(
@@ -134,7 +137,7 @@ def context_data(
         .alias("top_author"),
     )
     posts = rows.filter(pl.col(BRAND)).select("topic", "timestamp")
-    return ContextData(authors, per_window, posts, now, timezone, brand_known)
+    return ContextData(tuple(topics), authors, per_window, posts, now, timezone, brand_known)
 
 
 def _media(windows: pl.DataFrame) -> pl.DataFrame:
@@ -188,11 +191,13 @@ def stage_expr() -> pl.Expr:
 
 
 def context_frame(data: ContextData, scored: pl.DataFrame, covered: int) -> pl.DataFrame:
-    """One row per scored topic with every indicator (see the module doc for the formulas).
+    """One row per measured topic with every indicator (see the module doc for the formulas).
 
     ``scored`` needs ``topic``, ``mentions_median`` and ``authors_z``; ``covered`` is the number
     of complete baseline windows."""
-    topics = scored.select("topic", "mentions_median", "authors_z")
+    topics = scored.filter(pl.col("topic").is_in(data.topics)).select(
+        "topic", "mentions_median", "authors_z"
+    )
     now = data.windows.filter(pl.col("window") == 0).select(
         "topic", pl.col("critical").alias("critical_now")
     )
