@@ -95,6 +95,11 @@ def main() -> None:
     print(f"windows hit               {m.hit} of {m.windows}")
     print(f"first alert before peak   {share:6.0%}   (target >= 80 %)")
     print(f"false alarms / stream-wk  {m.false_alarms_per_week:6.2f}   (target <= 0.5)")
+    lost = m.nab_lost
+    print(
+        f"NAB points lost           {lost.late:.1f} late, {lost.missed:.1f} missed windows, "
+        f"{lost.false_alarms:.1f} false alarms"
+    )
     if "--loo" in sys.argv:
         leave_one_out(files, labels)
 

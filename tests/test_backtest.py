@@ -52,6 +52,13 @@ def test_score_file_by_hand() -> None:
     assert nab.normalised([nab.score_file(2000, windows, [])]) == 0.0
     perfect = nab.score_file(2000, windows, [500, 1200])
     assert nab.normalised([perfect]) == pytest.approx(100.0)
+    # The points short of 100: 25 points a window (100 / (perfect - null) = 25 per unit).
+    lost = nab.lost([got])
+    assert lost.late == pytest.approx(25 * (1 - tp))
+    assert lost.missed == pytest.approx(25 * 2)
+    assert lost.false_alarms == pytest.approx(-25 * (fp_before + fp_after_1 + fp_after_2))
+    assert lost.late + lost.missed + lost.false_alarms == pytest.approx(100 - nab.normalised([got]))
+    assert nab.lost([perfect]) == nab.Lost(0.0, 0.0, 0.0)
 
 
 # --- labels ----------------------------------------------------------------------------------
@@ -139,6 +146,8 @@ def test_backtest_cli_alerts_once_per_episode_and_scores(
     expected = nab.scaled_sigmoid(-(width - 1 - first + 1) / width) / nab.scaled_sigmoid(-1.0)
     assert m["nab_standard"] == round(100 * (expected + 1) / 2, 1)
     assert set(m["nab_standard_by_stream"]) == {"mentions.csv:acme"}
+    lost = round(50 * (1 - expected), 1)  # one window: 50 points a unit of raw score
+    assert m["nab_points_lost"] == {"late": lost, "missed_windows": 0.0, "false_alarms": 0.0}
     assert "labels for 'nobody' match no input file or topic" in result.stderr
     assert "no labels for mentions.csv:globex" in result.stderr
 

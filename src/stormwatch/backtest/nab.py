@@ -15,6 +15,10 @@ Per data file of n rows with labelled windows (first and last timestamp of each)
 Normalised over a corpus: ``100 · (raw - null) / (perfect - null)``, where ``null`` is the
 score without any detection (``-1`` a window) and ``perfect`` one detection at every left edge
 (``+1`` a window).
+
+Where the points go: ``100 - score`` splits exactly into what is lost to detecting late
+(``Σ 1 - s`` over the windows hit), to missed windows (``2`` each) and to false alarms
+(``-Σ fp``), each times ``100 / (perfect - null)`` (``lost``).
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class FileScore:
     windows: int
     detected: int
     false_positives: int  # detections outside every window (after probation)
+    hit_score: float = 0.0  # Σ of the windows hit (each at most +1)
+    fp_score: float = 0.0  # Σ of the false positives (each at least -0.11)
 
 
 def score_file(
@@ -91,6 +97,8 @@ def score_file(
         windows=len(scored),
         detected=sum(1 for k in scored if k in best),
         false_positives=false_positives,
+        hit_score=sum(best[k] for k in scored if k in best),
+        fp_score=fp_score,
     )
 
 
@@ -102,3 +110,25 @@ def normalised(scores: Sequence[FileScore]) -> float:
     if perfect == null:
         return 0.0
     return 100.0 * (raw - null) / (perfect - null)
+
+
+@dataclass(frozen=True)
+class Lost:
+    """The NAB points a corpus falls short of 100, by cause (they sum to ``100 - score``)."""
+
+    late: float  # detected, but after the window's left edge
+    missed: float  # windows without a detection
+    false_alarms: float  # detections outside every window
+
+
+def lost(scores: Sequence[FileScore]) -> Lost:
+    """Split ``100 - normalised(scores)`` into lateness, missed windows and false alarms."""
+    span = sum(s.perfect - s.null for s in scores)
+    if not span:
+        return Lost(0.0, 0.0, 0.0)
+    unit = 100.0 / span
+    return Lost(
+        late=unit * sum(s.detected * TP_WEIGHT - s.hit_score for s in scores),
+        missed=unit * sum((s.windows - s.detected) * (TP_WEIGHT + FN_WEIGHT) for s in scores),
+        false_alarms=-unit * sum(s.fp_score for s in scores),
+    )

@@ -59,6 +59,11 @@ def to_dict(result: Backtest) -> dict[str, Any]:
             "false_alarms_per_stream_week": round(m.false_alarms_per_week, 3),
             "nab_standard": round(m.nab_score, 1),
             "nab_standard_by_stream": {k: round(v, 1) for k, v in m.nab_by_stream.items()},
+            "nab_points_lost": {
+                "late": round(m.nab_lost.late, 1),
+                "missed_windows": round(m.nab_lost.missed, 1),
+                "false_alarms": round(m.nab_lost.false_alarms, 1),
+            },
             "windows_detail": [
                 {
                     "stream": o.stream,
@@ -110,6 +115,11 @@ def to_table(result: Backtest) -> Any:
             ("NAB standard score", f"{m.nab_score:.1f}"),
         ]
         rows += [(f"  NAB {k}", f"{v:.1f}") for k, v in m.nab_by_stream.items()]
+        rows += [
+            ("NAB points lost to late detection", f"{m.nab_lost.late:.1f}"),
+            ("  to missed windows", f"{m.nab_lost.missed:.1f}"),
+            ("  to false alarms", f"{m.nab_lost.false_alarms:.1f}"),
+        ]
         for name, value in rows:
             metrics.add_row(Text(name), value)
         parts += [Text(""), metrics]

@@ -67,6 +67,7 @@ class Metrics:
     stream_weeks: float
     nab_score: float
     nab_by_stream: Mapping[str, float]
+    nab_lost: nab.Lost  # where the points short of 100 went
 
     @property
     def false_alarms_per_week(self) -> float:
@@ -264,4 +265,5 @@ def _metrics(
         stream_weeks=weeks,
         nab_score=nab.normalised(list(scores.values())),
         nab_by_stream={k: nab.normalised([v]) for k, v in scores.items() if v.windows},
+        nab_lost=nab.lost(list(scores.values())),
     )
