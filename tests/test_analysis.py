@@ -27,7 +27,7 @@ def test_storm_ranks_first_with_exact_signals(write_csv: WriteCsv) -> None:
         "now": 30.0,
         "median": 0.0,
         "expected": 0.0,
-        "time_of_day_index": 1.0,  # not yet 3 days of the same hour
+        "seasonal_index": 1.0,  # not yet 3 days of the same hour: no time-of-day index
         "tail_probability": 0.0,
         "record": 0.0,  # the storm hour before is under way, not a record
         "record_ratio": 30.0,

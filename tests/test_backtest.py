@@ -7,6 +7,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -105,6 +106,33 @@ def test_replay_equals_scan_at_every_probed_step(write_csv: WriteCsv) -> None:
             assert timeline.score[row, step] == topic.score, (moment, topic.topic)
             for name, signal in topic.signals.items():
                 assert round(float(timeline.strengths[name][row, step]), 3) == signal.value
+
+
+def test_replay_equals_scan_with_the_hour_of_the_week(tmp_path: Path) -> None:
+    # 16 days of a 5-minute volume series with daily and weekly cycles (quiet weekends), scored
+    # with a 14-day baseline: the hour of the week is in the expectation at the last steps.
+    rng = np.random.default_rng(7)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    steps = np.arange(16 * 288)
+    hour = (steps // 12) % 24
+    weekend = ((steps // 288 + start.weekday()) % 7) >= 5
+    rate = (4 + 3 * np.sin(2 * np.pi * (hour - 9) / 24)) * np.where(weekend, 0.5, 1.0)
+    counts = rng.poisson(rate + 0.5)
+    counts[-30:] += 25  # a surge at the end
+    stamps = [(start + timedelta(minutes=5 * int(i))).isoformat() for i in steps]
+    path = tmp_path / "volume.csv"
+    pl.DataFrame({"timestamp": stamps, "value": counts}).write_csv(path)
+    settings = sw.Settings(baseline=timedelta(days=14))
+    usable = normalise(read_source(path)).filter(pl.col("_reject").is_null()).collect()
+    timeline = replay(usable, settings)
+    for step in (timeline.times.size - 40, timeline.times.size - 7, timeline.times.size - 1):
+        moment = datetime.fromtimestamp(int(timeline.times[step]) / 1e6, UTC)
+        (topic,) = sw.analyse([path], settings, now=moment).topics
+        velocity = topic.signals["velocity"]
+        assert "hour_of_week_index" in velocity.detail, moment
+        assert timeline.score[0, step] == topic.score, moment
+        assert round(float(timeline.strengths["velocity"][0, step]), 3) == velocity.value
+    assert topic.level == "storm"
 
 
 def test_replay_needs_a_step_that_divides_the_window(write_csv: WriteCsv) -> None:

@@ -137,8 +137,8 @@ def test_robust_z_and_negativity_by_hand() -> None:
     # without sentiment the scored stream is every mention: the totals are the same numbers
     assert got["total_now"].to_list() == got["mentions_now"].to_list()
     explained = (  # velocity's explanations, tested on their own below
-        "mentions_expected", "season_index", "tail_p", "record", "record_ratio",
-        "mentions_long", "z_long", "acceleration", "doubling_hours",
+        "mentions_expected", "season_index", "daily_index", "weekly_index", "tail_p", "record",
+        "record_ratio", "mentions_long", "z_long", "acceleration", "doubling_hours",
     )  # fmt: skip
     assert_frame_equal(got.drop("total_now", "total_median", *explained), expected, abs_tol=1e-12)
     # the hand-worked values, spelled out
@@ -349,6 +349,29 @@ def test_the_evening_peak_is_expected_once_three_days_show_it() -> None:
     flat = velocity(np.array([40.0]), baseline[:, :48], per_day=24, recent=72, ratio=1.5)
     assert flat["index"][0] == 1.0
     assert flat["z"][0] == pytest.approx(30 / math.sqrt(11))
+
+
+def test_the_hour_of_the_week_counts_half_way_once_the_baseline_holds_two_weeks() -> None:
+    # hourly windows: 40 mentions at this hour every day but on this weekday (10, like every
+    # other hour); column k-1 is k windows ago, so columns 167 and 335 are this weekday
+    weeks = np.full(14 * 24, 10.0)
+    weeks[23::24] = 40.0
+    weeks[167::168] = 10.0
+    got = velocity(np.array([10.0]), np.array([weeks]), per_day=24, recent=72, ratio=1.5)
+    assert got["median"][0] == 10.0
+    assert got["daily_index"][0] == 41 / 11  # 12 of the 14 days say 40 at this hour
+    assert got["weekly_index"][0] == 1.0  # the same hour of the last two weeks: 10 and 10
+    assert got["index"][0] == pytest.approx(math.sqrt(41 / 11))
+    assert got["expected"][0] == pytest.approx(10 * math.sqrt(41 / 11))
+    # one week short of two samples: the time of day alone
+    short = velocity(np.array([10.0]), np.array([weeks[:335]]), per_day=24, recent=72, ratio=1.5)
+    assert short["index"][0] == 41 / 11
+    assert math.isnan(short["weekly_index"][0])
+    # windows that do not divide a day: flat
+    flat = velocity(np.array([10.0]), np.array([weeks]), per_day=0, recent=72, ratio=1.5)
+    assert flat["index"][0] == 1.0
+    assert math.isnan(flat["daily_index"][0])
+    assert math.isnan(flat["weekly_index"][0])
 
 
 def test_volume_below_the_recent_record_cannot_raise_a_warning_alone() -> None:

@@ -3,7 +3,11 @@
 sqrt(e + 1))`` (the Poisson floor keeps quiet topics from dividing by zero) and the
 time-of-day index ``d = (median(same hour on earlier days) + 1) / (median(b) + 1)`` (clipped to
 0.25..4; 1 until the baseline holds 3 days), so the evening peak is not news every
-evening; strength ``clip((z - 2) / 8, 0, 1)``: z <= 2 is noise, z >= 10 is full.
+evening. Once the baseline holds 2 weeks (``--baseline 14d`` or more) the hour of the week
+counts too: ``d = sqrt(d_day · d_week)`` with ``d_week`` the same formula over the same hour
+of earlier weeks — the geometric mean, because two to four weekly samples are noisy, so the
+weekly pattern is trusted half-way. Strength ``clip((z - 2) / 8, 0, 1)``: z <= 2 is noise,
+z >= 10 is full.
 Record gate: a storm outgrows anything the topic saw lately. With ``r = c / max(b over the
 record period)`` (default 3 days; the elevated windows directly before now, flat z >= 2,
 are the episode under way and left out), strength is capped at ``0.49 · clip((r - (R - 0.5)) /
@@ -30,6 +34,7 @@ from stormwatch.pipeline.robust import Z_FLOOR, median_mad, strength_from_z
 from stormwatch.settings import Settings
 
 SEASON_MIN_DAYS = 3  # same-hour windows needed before the time-of-day index is used
+SEASON_MIN_WEEKS = 2  # same-hour-of-week windows needed before the hour of the week is used
 SEASON_CLIP = (0.25, 4.0)
 RECORD_CAP = 0.49  # below the record: at most just under half strength
 RECORD_SPAN = 0.5  # the cap rises from 0 to RECORD_CAP over this much of the ratio
@@ -39,23 +44,19 @@ LONG = 3  # velocity's slower scale: blocks of 3 windows (3 h by default), for s
 def velocity(
     now: np.ndarray, baseline: np.ndarray, per_day: int, recent: int, ratio: float
 ) -> dict[str, np.ndarray]:
-    """Velocity per row (formulas in the module doc): ``median``, time-of-day ``index``,
-    ``expected``, ``z``, ``record`` (largest window of the last ``recent`` baseline windows
-    before the run of elevated windows leading up to now), ``record_ratio`` and ``strength``.
+    """Velocity per row (formulas in the module doc): ``median``, seasonal ``index``,
+    its parts ``daily_index`` and ``weekly_index`` (NaN while not used), ``expected``, ``z``,
+    ``record`` (largest window of the last ``recent`` baseline windows before the run of
+    elevated windows leading up to now), ``record_ratio`` and ``strength``.
 
     ``baseline`` column k-1 is the window k windows ago; ``per_day`` is how many windows make a
     day (0: the window does not divide a day, no time-of-day index).
     """
     median, mad = median_mad(baseline)
-    index = np.ones(now.shape)
-    if per_day and baseline.shape[1] >= per_day * SEASON_MIN_DAYS:
-        same = baseline[:, per_day - 1 :: per_day]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            # +1 on both sides: a quiet topic's few mentions are noise, not a daily cycle
-            seasonal = (np.nanmedian(same, axis=1) + 1.0) / (median + 1.0)
-        enough = (~np.isnan(same)).sum(axis=1) >= SEASON_MIN_DAYS
-        index = np.where(enough, np.clip(np.nan_to_num(seasonal, nan=1.0), *SEASON_CLIP), 1.0)
+    daily = _seasonal(baseline, median, per_day, SEASON_MIN_DAYS)
+    weekly = _seasonal(baseline, median, 7 * per_day, SEASON_MIN_WEEKS)
+    flat_or_daily = np.nan_to_num(daily, nan=1.0)
+    index = np.where(np.isnan(weekly), flat_or_daily, np.sqrt(flat_or_daily * weekly))
     expected = median * index
     z = (now - expected) / np.maximum(1.4826 * mad * index, np.sqrt(expected + 1.0))
     # The windows right before now that are themselves elevated (flat z >= 2) are the
@@ -82,12 +83,28 @@ def velocity(
     return {
         "median": median,
         "index": index,
+        "daily_index": daily,
+        "weekly_index": weekly,
         "expected": expected,
         "z": z,
         "record": record,
         "record_ratio": record_ratio,
         "strength": np.minimum(strength_from_z(z), cap),
     }
+
+
+def _seasonal(baseline: np.ndarray, median: np.ndarray, period: int, needed: int) -> np.ndarray:
+    """``(median of the windows one, two, … periods ago + 1) / (median + 1)``, clipped to
+    ``SEASON_CLIP``; NaN where fewer than ``needed`` of them are covered (or ``period`` is 0)."""
+    if not period or baseline.shape[1] < period * needed:
+        return np.full(median.shape, np.nan)
+    same = baseline[:, period - 1 :: period]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # +1 on both sides: a quiet topic's few mentions are noise, not a cycle
+        index = np.clip((np.nanmedian(same, axis=1) + 1.0) / (median + 1.0), *SEASON_CLIP)
+    enough = (~np.isnan(same)).sum(axis=1) >= needed
+    return np.where(enough, index, np.nan)
 
 
 def growth(now: np.ndarray, previous: np.ndarray, window_hours: float) -> dict[str, np.ndarray]:
