@@ -193,3 +193,28 @@ def test_engagement_stands_in_for_missing_followers(write_csv: WriteCsv) -> None
     assert influence.value == round((math.log10(1 + 1080) - 2) / 2.5, 3)
     assert influence.detail["engagement_proxy"] == 1.0
     assert any("engagement (likes, shares, comments)" in n for n in report.notes)
+
+
+def test_the_record_is_the_busiest_hour_at_any_quarter_hour(write_csv: WriteCsv) -> None:
+    # A 5-minute volume series over 4 days: 1 mention a step (12 an hour). Two days ago an hour
+    # of 10 a step straddled a whole hour counted back from now (66 + 66 in those hours); now
+    # the last hour holds the same 120. Not a new record, so volume alone raises nothing.
+    steps = 4 * 288
+    values = [1] * steps
+    boundary = steps - 1 - 47 * 12  # the last step of the window 47 hours back
+    for i in range(boundary - 5, boundary + 7):
+        values[i] = 10
+    for i in range(steps - 12, steps):
+        values[i] = 10
+    rows = [[iso(T0 + timedelta(minutes=5 * i)), v] for i, v in enumerate(values)]
+    report = sw.analyse([write_csv(rows, header=("timestamp", "value"))])
+    (topic,) = report.topics
+    velocity = topic.signals["velocity"].detail
+    assert (velocity["now"], velocity["record"], velocity["record_ratio"]) == (120, 120, 1.0)
+    assert (topic.signals["velocity"].value, topic.level) == (0.0, "calm")
+    # Had the past hour fallen on a whole hour, the whole hours would show the same record.
+    values[boundary - 5 : boundary + 7] = [1] * 12
+    values[boundary - 11 : boundary + 1] = [10] * 12
+    rows = [[iso(T0 + timedelta(minutes=5 * i)), v] for i, v in enumerate(values)]
+    report = sw.analyse([write_csv(rows, header=("timestamp", "value"), name="aligned.csv")])
+    assert report.topics[0].signals["velocity"].detail["record"] == 120

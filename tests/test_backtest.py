@@ -135,10 +135,12 @@ def test_replay_equals_scan_with_the_hour_of_the_week(tmp_path: Path) -> None:
     assert topic.level == "storm"
 
 
-def test_replay_needs_a_step_that_divides_the_window(write_csv: WriteCsv) -> None:
+def test_replay_needs_a_step_that_divides_a_quarter_of_the_window(write_csv: WriteCsv) -> None:
     usable = normalise(read_source(write_csv(storm_rows()))).collect()
-    with pytest.raises(ValueError, match="must divide the window"):
-        replay(usable, sw.Settings(), step=timedelta(minutes=7))
+    for step in (7, 10):  # 10 minutes divide the hour, not its quarter
+        with pytest.raises(ValueError, match="must divide a quarter of the window"):
+            replay(usable, sw.Settings(), step=timedelta(minutes=step))
+    assert replay(usable, sw.Settings(), step=timedelta(minutes=15)).times.size > 0
 
 
 # --- the command -----------------------------------------------------------------------------

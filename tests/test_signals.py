@@ -12,6 +12,7 @@ from polars.testing import assert_frame_equal
 
 from stormwatch.pipeline.signals import influence_signal, window_signals
 from stormwatch.pipeline.velocity import growth, velocity
+from stormwatch.pipeline.window import CRITICAL_QUARTERS
 from stormwatch.settings import Settings
 
 GRID_SCHEMA = {
@@ -57,9 +58,14 @@ def grid(**topics: dict[str, list[int]]) -> pl.DataFrame:
                     cols["rated"][w],
                 )
             )
-    # Without sentiment labels the critical stream is every mention.
+    # Without sentiment labels the critical stream is every mention; all of a window's in its
+    # newest quarter, so the record at quarter steps is the record of whole windows.
     frame = pl.DataFrame(rows, schema=GRID_SCHEMA, orient="row")
-    return frame.with_columns(pl.col("mentions").alias("critical"))
+    return frame.with_columns(
+        pl.col("mentions").alias("critical"),
+        pl.col("mentions").alias("critical_q0"),
+        *(pl.lit(0, pl.Int64).alias(name) for name in CRITICAL_QUARTERS[1:]),
+    )
 
 
 #: Daily windows: every baseline window is a day of history, so the hand-worked rows below

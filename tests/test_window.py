@@ -43,6 +43,7 @@ COUNT_SCHEMA = {
     "followers_negative": pl.Int64,
     "engagement": pl.Int64,
     "engagement_negative": pl.Int64,
+    **dict.fromkeys(("critical_q0", "critical_q1", "critical_q2", "critical_q3"), pl.Int64),
 }
 
 
@@ -109,11 +110,19 @@ def test_window_column_is_int64_and_other_columns_are_kept() -> None:
     frame = mentions([(NOW - 30 * timedelta(minutes=1), "acme", "@x", 5, "negative")])
     got = assign_windows(frame, NOW, H, 2).collect()
     expected = pl.DataFrame(
-        [(NOW - timedelta(minutes=30), "acme", "@x", 5, "negative", 0)],
-        schema={**MENTION_SCHEMA, "window": pl.Int64},
+        [(NOW - timedelta(minutes=30), "acme", "@x", 5, "negative", 0, 2)],  # 30-45 min old
+        schema={**MENTION_SCHEMA, "window": pl.Int64, "quarter": pl.Int64},
         orient="row",
     )
     assert_frame_equal(got, expected)
+
+
+def test_quarters_split_each_window_newest_first() -> None:
+    ages = [0, 14, 15, 44, 45, 59, 60, 75]  # minutes before now; 0 is now itself
+    frame = at(*(NOW - timedelta(minutes=m) for m in ages))
+    got = assign_windows(frame, NOW, H, 2).collect()
+    assert got["window"].to_list() == [0, 0, 0, 0, 0, 0, 1, 1]
+    assert got["quarter"].to_list() == [0, 0, 1, 2, 3, 3, 0, 1]
 
 
 def test_other_window_widths() -> None:
@@ -167,11 +176,12 @@ def test_count_windows() -> None:
             # topic, window, mentions, critical (not positive) mentions, their distinct
             # authors (nulls not counted), rows with an author, negative, rated,
             # with_followers, with_engagement, followers behind all / negative mentions,
-            # engagement of all / negative mentions
-            ("acme", 0, 4, 3, 1, 3, 2, 3, 3, 0, 225, 220, 0, 0),
-            ("acme", 1, 2, 2, 1, 2, 0, 1, 2, 0, 14, 0, 0, 0),
-            ("globex", 0, 1, 1, 1, 1, 1, 1, 1, 0, 1000, 1000, 0, 0),
-            ("globex", 2, 1, 0, 0, 1, 0, 1, 1, 0, 1000, 0, 0, 0),
+            # engagement of all / negative mentions, critical mentions by quarter of the
+            # window (newest first: acme's at 0 and 10 minutes, none at 20 (positive), 30)
+            ("acme", 0, 4, 3, 1, 3, 2, 3, 3, 0, 225, 220, 0, 0, 2, 0, 1, 0),
+            ("acme", 1, 2, 2, 1, 2, 0, 1, 2, 0, 14, 0, 0, 0, 2, 0, 0, 0),
+            ("globex", 0, 1, 1, 1, 1, 1, 1, 1, 0, 1000, 1000, 0, 0, 1, 0, 0, 0),
+            ("globex", 2, 1, 0, 0, 1, 0, 1, 1, 0, 1000, 0, 0, 0, 0, 0, 0, 0),
         ],
         schema=COUNT_SCHEMA,
         orient="row",
@@ -266,8 +276,8 @@ def test_count_authors_in_the_current_window() -> None:
 def test_fill_windows_zero_fills_every_topic_and_window() -> None:
     counts = pl.DataFrame(
         [
-            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0, 0, 0, 0, 0),
-            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0),
+            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0, 0, 0, 0, 0, 1, 0, 2, 0),
+            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
         ],
         schema=COUNT_SCHEMA,
         orient="row",
@@ -275,15 +285,15 @@ def test_fill_windows_zero_fills_every_topic_and_window() -> None:
     got = fill_windows(counts, ["alpha", "beta", "gamma"], 2)
     expected = pl.DataFrame(
         [
-            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0),
-            ("alpha", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("alpha", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("beta", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("beta", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0, 0, 0, 0, 0),
-            ("gamma", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("gamma", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-            ("gamma", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("alpha", 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1),
+            ("alpha", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("alpha", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("beta", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("beta", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("beta", 2, 3, 3, 2, 2, 1, 2, 3, 0, 0, 0, 0, 0, 1, 0, 2, 0),
+            ("gamma", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("gamma", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+            ("gamma", 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
         ],
         schema=COUNT_SCHEMA,
         orient="row",

@@ -25,6 +25,7 @@ from stormwatch.pipeline import signals as sig
 from stormwatch.pipeline import velocity as vel
 from stormwatch.pipeline.robust import robust_z, strength_from_z
 from stormwatch.pipeline.score import available_signals, point_factors
+from stormwatch.pipeline.window import QUARTERS
 from stormwatch.settings import LEVELS, SIGNALS, Settings
 
 US = 1_000_000
@@ -87,17 +88,27 @@ def _lagged(series: np.ndarray, lag: int, windows: int, covered: np.ndarray) -> 
     return np.where(k[None, :] <= covered[:, None], out, np.nan)
 
 
+def _fine(series: np.ndarray, stride: int, columns: int, covered: np.ndarray) -> np.ndarray:
+    """(steps, columns): ``series`` i·stride steps earlier (i = 0..columns-1), the window
+    ending i quarter-windows before each step (``velocity``'s ``fine``); NaN beyond the
+    data and beyond ``covered`` whole windows."""
+    i = np.arange(columns)
+    idx = np.arange(series.size)[:, None] - i[None, :] * stride
+    out = np.where(idx >= 0, series[np.clip(idx, 0, None)], np.nan)
+    return np.where(i[None, :] <= QUARTERS * covered[:, None], out, np.nan)
+
+
 def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = None) -> Timeline:
     """Score every topic at every step from the first to the last mention.
 
     ``mentions``: normalised, usable mentions (``timestamp``, ``topic``, ``count``, ``author``,
     ``followers``, ``sentiment``). ``step`` defaults to a twelfth of the window and must divide
-    it.
+    a quarter of it (velocity's record is taken at quarter-window steps).
     """
     width = int(settings.window.total_seconds() * US)
     stride = int((step or settings.window / 12).total_seconds() * US)
-    if stride <= 0 or width % stride:
-        raise ValueError("the replay step must divide the window")
+    if stride <= 0 or width % (stride * QUARTERS):
+        raise ValueError("the replay step must divide a quarter of the window")
     lag = width // stride
     n = settings.baseline_windows
     frame = mentions.sort("timestamp").with_columns(
@@ -216,6 +227,7 @@ def _score(
             per_day,
             recent,
             ratio,
+            _fine(c, lag // QUARTERS, QUARTERS * recent + 1, covered),
         )
         medians[t] = np.nan_to_num(speed["median"])
         strength["velocity"][t] = speed["strength"]

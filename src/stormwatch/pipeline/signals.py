@@ -34,10 +34,12 @@ from stormwatch.pipeline.robust import robust_z, strength_from_z
 from stormwatch.pipeline.velocity import (
     growth,
     long_blocks,
+    sliding,
     tail_probability,
     two_scales,
     velocity_params,
 )
+from stormwatch.pipeline.window import CRITICAL_QUARTERS
 from stormwatch.settings import Settings
 
 NEG_PSEUDO = 5.0
@@ -120,8 +122,11 @@ def window_signals(
     total_median = robust_z(total_now, total_base)[0]
     settings = settings or Settings()
     now_long, base_long = long_blocks(critical, baseline_windows)
+    # the critical stream by quarter window (column 4k+q: quarter q of window k, newest first)
+    quarters = np.stack([matrix(name) for name in CRITICAL_QUARTERS], axis=2)
+    fine = sliding(quarters.reshape(len(critical), -1), baseline_windows)
     speed, slow = two_scales(
-        mentions_now, mentions_base, now_long, base_long, *velocity_params(settings)
+        mentions_now, mentions_base, now_long, base_long, *velocity_params(settings), fine
     )
     more = growth(
         mentions_now,

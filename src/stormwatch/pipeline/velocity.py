@@ -8,14 +8,16 @@ counts too: ``d = sqrt(d_day · d_week)`` with ``d_week`` the same formula over 
 of earlier weeks — the geometric mean, because two to four weekly samples are noisy, so the
 weekly pattern is trusted half-way. Strength ``clip((z - 2) / 8, 0, 1)``: z <= 2 is noise,
 z >= 10 is full.
-Record gate: a storm outgrows anything the topic saw lately. With ``r = c / max(b over the
-record period)`` (default 3 days; the elevated windows directly before now, flat z >= 2,
-are the episode under way and left out), strength is capped at ``0.49 · clip((r - (R - 0.5)) /
-0.5, 0, 1)`` while ``r < R`` (``record_ratio``, default 1.5): volume like the last days'
-busiest hour cannot by itself raise a warning; nor can volume before the baseline holds a
-whole day (the daily peak not yet seen: capped at 0.49). Two scales: the same is computed on
-blocks of ``LONG`` windows (the current block against the earlier blocks of the baseline),
-which catches a storm that rises too slowly for one window, and velocity is the stronger.
+Record gate: a storm outgrows anything the topic saw lately. With ``r = c / record``, the
+record the busiest window of the record period (default 3 days) at quarter-window steps (a
+burst that straddles two whole windows counted back from now is counted whole; the elevated
+windows directly before now, flat z >= 2, are the episode under way and left out), strength
+is capped at ``0.49 · clip((r - (R - 0.5)) / 0.5, 0, 1)`` while ``r < R`` (``record_ratio``,
+default 1.5): volume like the last days' busiest hour cannot by itself raise a warning; nor
+can volume before the baseline holds a whole day (the daily peak not yet seen: capped at
+0.49). Two scales: the same is computed on blocks of ``LONG`` windows (the current block
+against the earlier blocks of the baseline), which catches a storm that rises too slowly for
+one window, and velocity is the stronger.
 Explained alongside: the one-sided tail probability of z (normal approximation),
 acceleration ``c - c_prev`` (mentions per window, per window) and doubling time
 ``window · ln 2 / ln(c / c_prev)`` while growing.
@@ -31,6 +33,7 @@ from datetime import timedelta
 import numpy as np
 
 from stormwatch.pipeline.robust import Z_FLOOR, median_mad, strength_from_z
+from stormwatch.pipeline.window import QUARTERS
 from stormwatch.settings import Settings
 
 SEASON_MIN_DAYS = 3  # same-hour windows needed before the time-of-day index is used
@@ -42,7 +45,12 @@ LONG = 3  # velocity's slower scale: blocks of 3 windows (3 h by default), for s
 
 
 def velocity(
-    now: np.ndarray, baseline: np.ndarray, per_day: int, recent: int, ratio: float
+    now: np.ndarray,
+    baseline: np.ndarray,
+    per_day: int,
+    recent: int,
+    ratio: float,
+    fine: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Velocity per row (formulas in the module doc): ``median``, seasonal ``index``,
     its parts ``daily_index`` and ``weekly_index`` (NaN while not used), ``expected``, ``z``,
@@ -50,7 +58,9 @@ def velocity(
     elevated windows leading up to now), ``record_ratio`` and ``strength``.
 
     ``baseline`` column k-1 is the window k windows ago; ``per_day`` is how many windows make a
-    day (0: the window does not divide a day, no time-of-day index).
+    day (0: the window does not divide a day, no time-of-day index). ``fine`` column i is the
+    count of the window that ends i quarter-windows before now (NaN where the data does not
+    cover it): with it the record is the busiest of those, else of the whole windows.
     """
     median, mad = median_mad(baseline)
     daily = _seasonal(baseline, median, per_day, SEASON_MIN_DAYS)
@@ -68,8 +78,13 @@ def velocity(
     if baseline.shape[1] == 0:  # no baseline windows at all
         baseline = np.full((now.size, 1), np.nan)
         run = np.zeros(now.size, dtype=np.int64)
-    recent_part = baseline[:, : max(1, recent)].copy()
-    recent_part[np.arange(1, recent_part.shape[1] + 1)[None, :] <= run[:, None]] = np.nan
+    if fine is None:  # whole windows 1..recent, i.e. quarter steps 4, 8, ..
+        recent_part = baseline[:, : max(1, recent)].copy()
+        steps = QUARTERS * np.arange(1, recent_part.shape[1] + 1)
+    else:  # every quarter step from the first window without overlap with the current one
+        recent_part = fine[:, : QUARTERS * max(1, recent) + 1].copy()
+        steps = np.arange(recent_part.shape[1])
+    recent_part[steps[None, :] < QUARTERS * (run[:, None] + 1)] = np.nan
     covered = ~np.isnan(recent_part).all(axis=1)
     record = np.where(
         covered, np.nanmax(np.where(covered[:, None], recent_part, 0.0), axis=1), np.nan
@@ -135,6 +150,16 @@ def velocity_params(settings: Settings) -> tuple[int, int, float]:
     return per_day, recent, settings.record_ratio
 
 
+def sliding(buckets: np.ndarray, covered: int) -> np.ndarray:
+    """From rows x quarter buckets (bucket 4k+q: quarter q of window k, newest first) the
+    ``fine`` counts of ``velocity``: column i sums buckets i..i+3, the window ending i quarters
+    before now; NaN where it reaches beyond the ``covered`` baseline windows."""
+    sums = np.lib.stride_tricks.sliding_window_view(buckets, QUARTERS, axis=1).sum(axis=2)
+    fine: np.ndarray = sums.astype(float)
+    fine[:, QUARTERS * covered + 1 :] = np.nan
+    return fine
+
+
 def long_params(per_day: int, recent: int) -> tuple[int, int]:
     """``velocity_params``' windows per day and record windows in blocks of ``LONG``."""
     return (per_day // LONG if per_day % LONG == 0 else 0), max(1, recent // LONG)
@@ -166,9 +191,12 @@ def two_scales(
     per_day: int,
     recent: int,
     ratio: float,
+    fine: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Velocity on the window and on blocks of ``LONG`` windows; the first result's
-    ``strength`` is the stronger of the two."""
-    short = velocity(now, baseline, per_day, recent, ratio)
+    """Velocity on the window (its record from ``fine``) and on blocks of ``LONG`` windows (the
+    blocks' record from whole blocks: the slow scale is for sustained rises, and a rolling
+    block record cost a labelled storm in the NAB files); the first result's ``strength`` is the
+    stronger of the two."""
+    short = velocity(now, baseline, per_day, recent, ratio, fine)
     slow = velocity(now_long, baseline_long, *long_params(per_day, recent), ratio)
     return {**short, "strength": np.maximum(short["strength"], slow["strength"])}, slow

@@ -5,6 +5,9 @@ Windows are closed on the right: window ``k`` holds mentions with
 ``now - (k+1)·window < timestamp <= now - k·window``. Window 0 is the current window,
 1..n the trailing baseline, n+1 everything older; -1 marks mentions after ``now``, which are
 counted (to be reported) but never reach a signal, so ``--at`` cannot see the future.
+Each window is also cut into ``QUARTERS`` equal parts (``quarter`` 0 the newest), so that
+velocity's record can be the busiest window at any quarter-window step, not only at whole
+windows counted back from ``now``.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from datetime import datetime, timedelta
 import polars as pl
 
 AFTER = -1
+QUARTERS = 4
 #: The critical stream: every mention that is not positive (unrated ones included).
 CRITICAL = pl.col("sentiment").ne_missing("positive")
 NEGATIVE = pl.col("sentiment").eq_missing("negative")
+#: The critical mentions in each quarter of a window (``critical_q0`` the newest).
+CRITICAL_QUARTERS = tuple(f"critical_q{q}" for q in range(QUARTERS))
 COUNTS = (
     "mentions", "critical", "authors", "with_authors", "negative", "rated",
     "with_followers", "with_engagement", "followers_sum", "followers_negative",
-    "engagement", "engagement_negative",
+    "engagement", "engagement_negative", *CRITICAL_QUARTERS,
 )  # fmt: skip
 
 
@@ -28,13 +34,17 @@ def assign_windows(
     mentions: pl.LazyFrame, now: datetime, window: timedelta, windows: int
 ) -> pl.LazyFrame:
     """Add ``window``: 0 current, 1..``windows`` baseline, ``windows + 1`` older, -1 after
-    ``now``; null where the timestamp is missing."""
+    ``now``; and ``quarter`` (0..3, 0 the newest part of the window); null where the timestamp
+    is missing."""
     width_us = int(window.total_seconds() * 1_000_000)
     age_us = (
         pl.lit(now).cast(pl.Datetime("us", "UTC")) - pl.col("timestamp")
     ).dt.total_microseconds()
     raw = age_us // width_us  # floor division: a mention 1 µs after `now` is in window -1
-    return mentions.with_columns(raw.clip(AFTER, windows + 1).alias("window"))
+    return mentions.with_columns(
+        raw.clip(AFTER, windows + 1).alias("window"),
+        (age_us * QUARTERS // width_us % QUARTERS).alias("quarter"),
+    )
 
 
 def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
@@ -45,10 +55,10 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
     * ``author`` for the current window only (null elsewhere),
 
     the rows, the mentions they stand for (``count``: 1 a row, or a volume series' value), the
-    mentions and distinct authors of the critical stream (not positive; every mention when
-    there is no sentiment, so one count serves both cases), rows with an author, negative /
-    rated / with-followers counts, the largest
-    follower count, the first record line and the time range. Small: topics x windows plus the
+    mentions (also by quarter of the window) and distinct authors of the critical stream (not
+    positive; every mention when there is no sentiment, so one count serves both cases), rows
+    with an author, negative / rated / with-followers counts, the largest follower count, the
+    first record line and the time range. Small: topics x windows plus the
     current window's authors.
     """
     ok = pl.col("_reject").is_null()
@@ -62,6 +72,14 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.len().cast(pl.Int64).alias("rows"),
         pl.col("count").sum().cast(pl.Int64).alias("mentions"),
         pl.col("count").filter(CRITICAL).sum().cast(pl.Int64).alias("critical"),
+        *(
+            pl.col("count")
+            .filter(CRITICAL & (pl.col("quarter") == q))
+            .sum()
+            .cast(pl.Int64)
+            .alias(name)
+            for q, name in enumerate(CRITICAL_QUARTERS)
+        ),
         pl.col("author").filter(CRITICAL).drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
         pl.col("author").is_not_null().sum().cast(pl.Int64).alias("with_authors"),
         NEGATIVE.sum().cast(pl.Int64).alias("negative"),
