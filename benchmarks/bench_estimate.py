@@ -74,7 +74,7 @@ def main() -> None:
             "without, lexicon": [*exe, str(unrated)],
             "without, trained model": [*exe, str(unrated), "--sentiment-model", str(model_path)],
         }
-        times = {name: best_of(cmd, args.repeat) for name, cmd in runs.items()}
+        times = best_of(runs, args.repeat)
     mb = 1024 * 1024
     print(f"rows {args.rows:,}  (best of {args.repeat})")
     base = times["without, not estimated"][0]

@@ -80,9 +80,14 @@ def run(cmd: list[str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss * 1024
 
 
-def best_of(cmd: list[str], repeat: int) -> tuple[float, int]:
-    runs = [run(cmd) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+def best_of(cmds: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, int]]:
+    """Per command: the best wall time and the largest peak RSS of ``repeat`` runs, the
+    commands taking turns so that a slow spell of a shared machine hits them alike."""
+    runs: dict[str, list[tuple[float, int]]] = {name: [] for name in cmds}
+    for _ in range(repeat):
+        for name, cmd in cmds.items():
+            runs[name].append(run(cmd))
+    return {name: (min(r[0] for r in got), max(r[1] for r in got)) for name, got in runs.items()}
 
 
 def setup(doc: str) -> tuple[argparse.Namespace, Path]:
@@ -104,12 +109,17 @@ def main() -> None:
     args, path = setup(__doc__ or "")
     size = path.stat().st_size
     exe = [sys.executable, "-m", "stormwatch"]
-    scan_t, scan_rss = best_of([*exe, "scan", str(path), "--format", "json", "-q"], args.repeat)
     # The reference is the faster of polars' two engines for the bare aggregation.
-    bare = {
-        engine: best_of([sys.executable, "-c", BARE, str(path), engine], args.repeat)
-        for engine in ("auto", "streaming")
-    }
+    engines = ("auto", "streaming")
+    timed = best_of(
+        {
+            "scan": [*exe, "scan", str(path), "--format", "json", "-q"],
+            **{e: [sys.executable, "-c", BARE, str(path), e] for e in engines},
+        },
+        args.repeat,
+    )
+    scan_t, scan_rss = timed["scan"]
+    bare = {engine: timed[engine] for engine in engines}
     bare_engine = min(bare, key=lambda e: bare[e][0])
     bare_t = bare[bare_engine][0]
     helps = [run([*exe, "--help"])[0] for _ in range(5)]
