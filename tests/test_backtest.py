@@ -60,6 +60,7 @@ def test_score_file_by_hand() -> None:
     assert lost.false_alarms == pytest.approx(-25 * (fp_before + fp_after_1 + fp_after_2))
     assert lost.late + lost.missed + lost.false_alarms == pytest.approx(100 - nab.normalised([got]))
     assert nab.lost([perfect]) == nab.Lost(0.0, 0.0, 0.0)
+    assert f"{nab.lost([perfect]).false_alarms:.1f}" == "0.0"  # not "-0.0" in the table
 
 
 # --- labels ----------------------------------------------------------------------------------

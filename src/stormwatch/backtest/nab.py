@@ -130,5 +130,5 @@ def lost(scores: Sequence[FileScore]) -> Lost:
     return Lost(
         late=unit * sum(s.detected * TP_WEIGHT - s.hit_score for s in scores),
         missed=unit * sum((s.windows - s.detected) * (TP_WEIGHT + FN_WEIGHT) for s in scores),
-        false_alarms=-unit * sum(s.fp_score for s in scores),
+        false_alarms=unit * abs(sum(s.fp_score for s in scores)),  # each fp_score <= 0
     )
