@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from conftest import T0, WriteCsv, storm_rows
 from stormwatch.backtest import nab
 from stormwatch.backtest.labels import Window, load_labels
 from stormwatch.backtest.replay import replay
+from stormwatch.backtest.run import backtest
 from stormwatch.cli import app
 from stormwatch.errors import InputError
 from stormwatch.pipeline.normalise import normalise
@@ -165,7 +165,7 @@ def test_backtest_cli_alerts_once_per_episode_and_scores(
     data = json.loads(result.stdout)
     assert [(a["time"], a["topic"], a["kind"], a["level"]) for a in data["alerts"]] == [
         ("2026-11-03T22:08:00Z", "acme", "open", "warning"),
-        ("2026-11-03T22:18:00Z", "acme", "escalate", "storm"),
+        ("2026-11-03T22:38:00Z", "acme", "escalate", "storm"),  # min_gap 30 minutes, as alert
     ]
     m = data["metrics"]
     assert (m["windows"], m["windows_hit"], m["first_alert_before_peak"]) == (1, 1, 1)
@@ -183,14 +183,35 @@ def test_backtest_cli_alerts_once_per_episode_and_scores(
     assert "no labels for mentions.csv:globex" in result.stderr
 
 
-def test_backtest_table_and_bad_options(write_csv: WriteCsv) -> None:
+def test_backtest_table_and_bad_options(write_csv: WriteCsv, tmp_path: Path) -> None:
     path = write_csv(storm_rows())
     table = CliRunner().invoke(app, ["backtest", str(path), "--format", "table"])
     assert table.exit_code == 0
     assert "2 alerts" in table.stdout and "STORM" in table.stdout  # noqa: PT018
+    assert "labelled windows" not in table.stdout  # no labels, no windows
+    labels = tmp_path / "labels.json"
+    windows = [["2026-11-03T20:00:00Z", "2026-11-04T02:00:00Z"]]
+    labels.write_text(json.dumps({"acme": windows, "globex": windows}))
+    args = ["backtest", str(path), "--format", "table", "--labels", str(labels)]
+    table = CliRunner(env={"COLUMNS": "120"}).invoke(app, args)
+    assert table.exit_code == 0, table.stderr
+    rows = [line for line in table.stdout.splitlines() if "11-03 20:00 – 11-04 02:00" in line]
+    assert len(rows) == 2
+    assert "mentions.csv:acme" in rows[0] and "11-03 22:08" in rows[0]  # noqa: PT018
+    assert rows[0].split("│")[-2].strip() == "0.8"  # 50 minutes before the 22:58 peak
+    assert "mentions.csv:globex" in rows[1] and "missed" in rows[1]  # noqa: PT018
     bad = CliRunner().invoke(app, ["backtest", str(path), "--notify-at", "panic"])
     assert bad.exit_code == 2
     assert "use watch, warning or storm" in bad.stderr
+    # --min-gap: an escalation may follow the opening message 10 minutes later
+    args = ["backtest", str(path), "--min-gap", "10m", "--format", "json"]
+    alerts = json.loads(CliRunner().invoke(app, args).stdout)["alerts"]
+    assert [(a["time"], a["level"]) for a in alerts] == [
+        ("2026-11-03T22:08:00Z", "warning"),
+        ("2026-11-03T22:18:00Z", "storm"),
+    ]
+    bad = CliRunner().invoke(app, ["backtest", str(path), "--min-gap", "soon"])
+    assert bad.exit_code == 2
 
 
 @pytest.mark.skipif(not NAB_DEV.is_dir(), reason="the NAB dev files are in ../shared")
@@ -204,7 +225,17 @@ def test_backtest_on_a_nab_series() -> None:
     assert data["streams"][0]["steps"] == 15_902  # one step per row of the 5-minute series
     assert data["streams"][0]["signals"] == ["velocity"]
     assert data["metrics"]["windows"] == 4
-    assert math.isfinite(data["metrics"]["nab_standard"])
+    # the command's defaults are the library's (and so the benchmark's); on IBM an escalation
+    # soon after an opening would show
+    ibm = NAB_DEV / "Twitter_volume_IBM.csv"
+    args = ["backtest", str(ibm), "--labels", str(NAB_DEV / "windows.json")]
+    command = json.loads(CliRunner().invoke(app, args).stdout)
+    library = backtest([ibm], labels=load_labels(NAB_DEV / "windows.json"))
+    assert library.metrics is not None
+    assert command["metrics"]["nab_standard"] == round(library.metrics.nab_score, 1)
+    assert [a["time"] for a in command["alerts"]] == [
+        a.time.isoformat().replace("+00:00", "Z") for a in library.alerts
+    ]
     assert T0.year == 2026  # the fixtures' clock is independent of the NAB data
 
 

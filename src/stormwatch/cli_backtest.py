@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
+from stormwatch.alerts.episodes import Policy
 from stormwatch.cli import _duration, _err, app, config_path, default_lang, guarded
-from stormwatch.settings import LEVELS, Settings, load_settings
+from stormwatch.settings import LEVELS, Settings, format_duration, load_settings
 
 
 @app.command()
@@ -38,10 +39,16 @@ def backtest(
     notify_at: Annotated[
         str,
         typer.Option("--notify-at", help="Level that opens an episode: watch, warning or storm."),
-    ] = "warning",
+    ] = Policy.notify_at,
     resolve_after: Annotated[
         str, typer.Option("--resolve-after", help="Calm time that closes an episode.")
-    ] = "6h",
+    ] = format_duration(Policy.resolve_after),
+    min_gap: Annotated[
+        str,
+        typer.Option(
+            "--min-gap", help="Least time between two messages of an episode, as for alert."
+        ),
+    ] = format_duration(Policy.min_gap),
     window: Annotated[
         str | None, typer.Option("--window", help="Current window length. [default: 1h]")
     ] = None,
@@ -76,7 +83,6 @@ def backtest(
         raise typer.BadParameter("use table or json", param_hint="--format")
     if notify_at not in LEVELS[1:]:
         raise typer.BadParameter("use watch, warning or storm", param_hint="--notify-at")
-    from stormwatch.alerts.episodes import Policy
     from stormwatch.backtest import render
     from stormwatch.backtest.labels import load_labels
     from stormwatch.backtest.run import backtest as run_backtest
@@ -91,13 +97,14 @@ def backtest(
         {"by": by, "window": _duration(window), "baseline": _duration(baseline)},
         defaults=Settings(lang=default_lang(env)),
     )
-    calm = _duration(resolve_after)
-    assert calm is not None  # the option has a default
+    calm, gap = _duration(resolve_after), _duration(min_gap)
+    assert calm is not None  # the options have defaults
+    assert gap is not None
     policy = Policy(
         "backtest",
         notify_at=notify_at,
         resolve_after=calm,
-        min_gap=settings.window / 12,
+        min_gap=gap,
         thresholds=settings.thresholds,
     )
     windows = load_labels(labels, timezone) if labels is not None else None

@@ -122,5 +122,27 @@ def to_table(result: Backtest) -> Any:
         ]
         for name, value in rows:
             metrics.add_row(Text(name), value)
-        parts += [Text(""), metrics]
+        parts += [Text(""), _windows_table(result), Text(""), metrics]
     return Group(*parts)
+
+
+def _windows_table(result: Backtest) -> Any:
+    """One row a labelled window: when it was, its volume peak, the first alert in it and how
+    many hours that came before the peak (the lead; negative: after it)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{len(result.outcomes)} labelled windows", title_justify="left")
+    table.add_column("stream", overflow="fold")  # the only column that may wrap
+    for column in ("window (UTC)", "peak", "first alert", "lead (h)"):
+        table.add_column(column, justify="right" if column == "lead (h)" else "left", no_wrap=True)
+    for o in result.outcomes:
+        lead = o.lead_hours
+        table.add_row(
+            Text(o.stream),
+            f"{o.window.start:%m-%d %H:%M} – {o.window.end:%m-%d %H:%M}",
+            f"{o.peak:%m-%d %H:%M}",
+            f"{o.first_alert:%m-%d %H:%M}" if o.first_alert else Text("missed", style="bold"),
+            f"{lead:.1f}" if lead is not None else "",
+        )
+    return table
