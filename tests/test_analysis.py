@@ -218,3 +218,38 @@ def test_the_record_is_the_busiest_hour_at_any_quarter_hour(write_csv: WriteCsv)
     rows = [[iso(T0 + timedelta(minutes=5 * i)), v] for i, v in enumerate(values)]
     report = sw.analyse([write_csv(rows, header=("timestamp", "value"), name="aligned.csv")])
     assert report.topics[0].signals["velocity"].detail["record"] == 120
+
+
+def coverage_rows(negative_now: int) -> list[list[object]]:
+    """`acme`: 3 days of 20 mentions an hour, 2 of them negative (10 %), from small accounts;
+    then an hour of 100 mentions, ``negative_now`` of them negative, the first by a newspaper
+    with 800,000 followers."""
+    rows: list[list[object]] = []
+    for h in range(73):
+        n = 100 if h == 72 else 20
+        negative = negative_now if h == 72 else 2
+        for i in range(n):
+            at = iso(T0 + timedelta(hours=h, minutes=(i * 59) // n))
+            big = h == 72 and i == 0
+            author, followers = ("@big_paper", 800_000) if big else (f"@user{h}_{i}", 100)
+            sentiment = "negative" if i < negative else "neutral"
+            rows.append([at, "acme", author, followers, "fridge news", sentiment])
+    return rows
+
+
+def test_reach_behind_critics_counts_only_while_the_talk_is_more_critical(
+    write_csv: WriteCsv,
+) -> None:
+    # Ordinary coverage, five times the volume: 9 % negative (usually 10 %). The newspaper's
+    # negative article is part of it, not a critic with reach.
+    (ordinary,) = sw.analyse([write_csv(coverage_rows(9))]).topics
+    influence = ordinary.signals["influence"]
+    assert influence.raw == 800_000 + 8 * 100  # the reach is still measured and shown
+    assert (influence.value, influence.points) == (0.0, 0.0)
+    assert ordinary.signals["negativity"].value == 0.0
+    # The same hour with 30 % negative: the newspaper's reach counts.
+    (critical,) = sw.analyse([write_csv(coverage_rows(30), name="critical.csv")]).topics
+    reach = 800_000 + 29 * 100
+    assert critical.signals["influence"].raw == reach
+    assert critical.signals["influence"].value == round((math.log10(1 + reach) - 4) / 2.5, 3)
+    assert critical.score > ordinary.score

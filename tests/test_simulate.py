@@ -291,7 +291,9 @@ def test_cli_errors(tmp_path: Path) -> None:
 # days before the first moment cover the 7-day baseline fully, so the scores are the ones the
 # whole file gives.
 
-DETECTION_SEEDS = (0, 1, 2)
+# Seed 7's news spike carries a negative article by a 349,000-follower paper that seldom
+# covers the topic: it once raised a warning through influence, now held to the critical share.
+DETECTION_SEEDS = (0, 1, 2, 7)
 STORM_STEP = timedelta(hours=1)  # firestorms: every hour from onset until warning + rank 1
 DECOY_STEP = timedelta(minutes=15)  # decoys: every 15 minutes from peak to an hour after it
 ALARM = ("warning", "storm")

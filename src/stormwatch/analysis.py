@@ -23,7 +23,12 @@ from stormwatch.pipeline.context import context_data, hot_columns
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
 from stormwatch.pipeline.response import BRAND, mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
-from stormwatch.pipeline.signals import influence_signal, usual_reach, window_signals
+from stormwatch.pipeline.signals import (
+    critical_gate,
+    influence_signal,
+    usual_reach,
+    window_signals,
+)
 from stormwatch.pipeline.window import (
     AFTER,
     assign_windows,
@@ -183,6 +188,11 @@ def _report(
             pl.lit(1.0 if not totals["has_followers"] else 0.0).alias("engagement_proxy"),
         )
     )
+    if totals["has_sentiment"]:
+        gate = critical_gate(
+            signals["neg_share_now"].to_numpy(), signals["neg_share_base"].to_numpy()
+        )
+        signals = signals.with_columns(pl.col("influence") * pl.Series(gate))
     available = available_signals(
         covered,
         has_followers=totals["has_followers"] or totals["has_engagement"],

@@ -20,7 +20,8 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
   baseline windows of the followers behind critical mentions (so an outlet that always
   writes about the topic is not news). Without follower counts, the engagement (likes,
   shares, comments) of those mentions is the proxy, with floor ``max(2, log10(1 + U))``:
-  100 interactions -> 0, ~32,000 -> 1.
+  100 interactions -> 0, ~32,000 -> 1. With sentiment, the reach counts only while the
+  negative share now is above the topic's usual share ``p0`` (see ``critical_gate``).
 """
 
 from __future__ import annotations
@@ -84,6 +85,15 @@ def reach_strength(
     floor = ENGAGEMENT_LOG_FLOOR if proxy else REACH_LOG_FLOOR
     floor = np.maximum(floor, np.log10(1.0 + np.nan_to_num(usual)))
     result: np.ndarray = np.clip((np.log10(1.0 + reach) - floor) / REACH_LOG_SPAN, 0.0, 1.0)
+    return result
+
+
+def critical_gate(share_now: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """1 where the negative share now is above the usual share ``p0``, else 0: the reach behind
+    critical mentions is news while the conversation is more critical than usual. A spike of
+    ordinary coverage brings its usual few negative mentions, some of them from outlets with
+    large followings; that is volume (velocity), not a critic with reach."""
+    result: np.ndarray = (share_now > p0).astype(float)
     return result
 
 
