@@ -237,7 +237,7 @@ def coverage_rows(negative_now: int) -> list[list[object]]:
     return rows
 
 
-def test_reach_behind_critics_counts_only_while_the_talk_is_more_critical(
+def test_reach_behind_critics_counts_as_the_talk_turns_more_critical(
     write_csv: WriteCsv,
 ) -> None:
     # Ordinary coverage, five times the volume: 9 % negative (usually 10 %). The newspaper's
@@ -246,10 +246,22 @@ def test_reach_behind_critics_counts_only_while_the_talk_is_more_critical(
     influence = ordinary.signals["influence"]
     assert influence.raw == 800_000 + 8 * 100  # the reach is still measured and shown
     assert (influence.value, influence.points) == (0.0, 0.0)
+    assert influence.detail["negativity_weight"] == 0.0
     assert ordinary.signals["negativity"].value == 0.0
-    # The same hour with 30 % negative: the newspaper's reach counts.
-    (critical,) = sw.analyse([write_csv(coverage_rows(30), name="critical.csv")]).topics
-    reach = 800_000 + 29 * 100
+    # 20 % negative: negativity ((20 + 5·0.1) / 105 - 0.1) / 0.9 = 0.106 weighs the reach
+    # by 0.106 / 0.2.
+    (rising,) = sw.analyse([write_csv(coverage_rows(20), name="rising.csv")]).topics
+    reach = 800_000 + 19 * 100
+    negativity = (20.5 / 105 - 0.1) / 0.9
+    assert rising.signals["negativity"].value == round(negativity, 3)
+    weight = rising.signals["influence"].detail["negativity_weight"]
+    assert weight == round(negativity / 0.2, 3)
+    full = (math.log10(1 + reach) - 4) / 2.5
+    assert rising.signals["influence"].value == round(full * negativity / 0.2, 3)
+    # 40 % negative: the newspaper's reach counts in full.
+    (critical,) = sw.analyse([write_csv(coverage_rows(40), name="critical.csv")]).topics
+    reach = 800_000 + 39 * 100
     assert critical.signals["influence"].raw == reach
     assert critical.signals["influence"].value == round((math.log10(1 + reach) - 4) / 2.5, 3)
-    assert critical.score > ordinary.score
+    assert critical.signals["influence"].detail["negativity_weight"] == 1.0
+    assert ordinary.score < rising.score < critical.score

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import polars as pl
 
 from stormwatch.errors import InputError
@@ -188,11 +189,15 @@ def _report(
             pl.lit(1.0 if not totals["has_followers"] else 0.0).alias("engagement_proxy"),
         )
     )
-    if totals["has_sentiment"]:
-        gate = critical_gate(
-            signals["neg_share_now"].to_numpy(), signals["neg_share_base"].to_numpy()
-        )
-        signals = signals.with_columns(pl.col("influence") * pl.Series(gate))
+    # With sentiment, critics' reach counts as far as the talk is more critical than usual.
+    weight = (
+        critical_gate(signals["negativity"].to_numpy())
+        if totals["has_sentiment"]
+        else np.ones(signals.height)
+    )
+    signals = signals.with_columns(
+        pl.Series("reach_weight", weight), pl.col("influence") * pl.Series(weight)
+    )
     available = available_signals(
         covered,
         has_followers=totals["has_followers"] or totals["has_engagement"],

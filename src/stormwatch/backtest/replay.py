@@ -246,11 +246,11 @@ def _score(
         pooled_rated > 0, neg_base.sum(axis=0) / np.maximum(pooled_rated, 1e-12), sig.NEG_PRIOR
     )
     for t in range(len(topics)):
-        share_now, p0, strength["negativity"][t] = sig.negativity(
+        strength["negativity"][t] = sig.negativity(
             series["neg"][t], series["rated"][t], neg_base[t], rated_base[t], prior
-        )
+        )[2]
         if has_sentiment:
-            strength["influence"][t] *= sig.critical_gate(share_now, p0)
+            strength["influence"][t] *= sig.critical_gate(strength["negativity"][t])
     points: dict[str, np.ndarray] = {name: np.zeros(shape) for name in SIGNALS}
     used: set[str] = set()
     # Which signals count depends on the history available at each step.

@@ -61,6 +61,7 @@ def _signal_results(r: dict[str, object], available: Sequence[str]) -> dict[str,
             {
                 "reach": r["reach"],
                 "usual_reach": r["usual_reach"],
+                "negativity_weight": r.get("reach_weight", 1.0),
                 "engagement_proxy": r.get("engagement_proxy", 0.0),
             },
         ),

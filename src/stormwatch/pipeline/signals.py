@@ -20,8 +20,9 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
   baseline windows of the followers behind critical mentions (so an outlet that always
   writes about the topic is not news). Without follower counts, the engagement (likes,
   shares, comments) of those mentions is the proxy, with floor ``max(2, log10(1 + U))``:
-  100 interactions -> 0, ~32,000 -> 1. With sentiment, the reach counts only while the
-  negative share now is above the topic's usual share ``p0`` (see ``critical_gate``).
+  100 interactions -> 0, ~32,000 -> 1. With sentiment, the strength is multiplied by
+  ``clip(negativity / 0.2, 0, 1)`` (see ``critical_gate``): reach behind critical mentions
+  counts as the conversation turns more critical than usual.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from stormwatch.pipeline.window import CRITICAL_QUARTERS
 from stormwatch.settings import Settings
 
 NEG_PSEUDO = 5.0
+CRITICAL_FULL = 0.2  # negativity strength from which critics' reach counts fully
 NEG_PRIOR = 0.15  # baseline negative share when the data offers none
 REACH_LOG_FLOOR = 4.0
 REACH_LOG_SPAN = 2.5
@@ -88,12 +90,13 @@ def reach_strength(
     return result
 
 
-def critical_gate(share_now: np.ndarray, p0: np.ndarray) -> np.ndarray:
-    """1 where the negative share now is above the usual share ``p0``, else 0: the reach behind
-    critical mentions is news while the conversation is more critical than usual. A spike of
-    ordinary coverage brings its usual few negative mentions, some of them from outlets with
-    large followings; that is volume (velocity), not a critic with reach."""
-    result: np.ndarray = (share_now > p0).astype(float)
+def critical_gate(negativity: np.ndarray) -> np.ndarray:
+    """``clip(negativity / 0.2, 0, 1)``: how much the reach behind critical mentions counts,
+    from the negativity strength. A spike of ordinary coverage brings its usual few negative
+    mentions, some of them from outlets with large followings; that is volume (velocity), not
+    a critic with reach. From a negativity of 0.2 (e.g. 28 % negative where 10 % is usual)
+    the reach counts fully, so an amplified complaint loses nothing."""
+    result: np.ndarray = np.clip(negativity / CRITICAL_FULL, 0.0, 1.0)
     return result
 
 
