@@ -9,13 +9,20 @@ With ``--loo`` it also shows that the defaults generalise: for each file, the ve
 settings (record period and ratio, from a small grid) are chosen on the other files only and
 the file is scored with that choice (leave-one-out).
 
-    python benchmarks/bench_backtest.py [DIR] [--loo]   # default: ../shared/bench/nab-dev
+With ``--simulated N`` it also replays N simulator exports (seeds 0..N-1, two firestorms and
+three decoys each, with sentiment, authors and followers: the signals the NAB series lack)
+and reports the firestorms warned of before their peak, the lead and the decoys' false alarms.
+
+    python benchmarks/bench_backtest.py [DIR] [--loo] [--simulated N]
+    # DIR default: ../shared/bench/nab-dev
 """
 
 from __future__ import annotations
 
 import itertools
+import statistics
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -24,6 +31,7 @@ from pathlib import Path
 from stormwatch.backtest.labels import load_labels
 from stormwatch.backtest.run import backtest
 from stormwatch.settings import Settings
+from stormwatch.simulate import CSV_DATETIME, default_spec, labels_json, simulate
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "bench" / "nab-dev"
 
@@ -71,8 +79,38 @@ def leave_one_out(files: list[Path], labels: dict) -> None:  # type: ignore[type
     )
 
 
+def simulated(seeds: int) -> None:
+    """Backtest the simulator's exports of ``seeds`` seeds with their firestorm labels."""
+    hit = before = windows = false_alarms = 0
+    leads: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(seeds):
+            frame, windows_of = simulate(default_spec(seed=seed, storms=2), seed=seed)
+            path = Path(tmp) / f"sim-{seed}.csv"
+            frame.write_csv(path, datetime_format=CSV_DATETIME)
+            (Path(tmp) / "labels.json").write_text(labels_json(windows_of))
+            labels = load_labels(Path(tmp) / "labels.json")
+            m = backtest([path], Settings(), labels=labels).metrics
+            assert m is not None
+            hit, before, windows = hit + m.hit, before + m.before_peak, windows + m.windows
+            false_alarms += m.false_alarm_episodes
+            leads += m.lead_hours
+    print(f"simulated exports, seeds 0..{seeds - 1} (two firestorms, three decoys each):")
+    print(f"  firestorms warned of      {hit} of {windows}, before the peak {before}")
+    if leads:
+        mean = statistics.mean(leads)
+        print(f"  hours before the peak     mean {mean:.1f}, min {min(leads):.1f}")
+    print(f"  false-alarm episodes      {false_alarms}")
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if a != "--loo"]
+    argv = sys.argv[1:]
+    seeds = 0
+    if "--simulated" in argv:
+        at = argv.index("--simulated")
+        seeds = int(argv[at + 1])
+        del argv[at : at + 2]
+    args = [a for a in argv if a != "--loo"]
     folder = Path(args[0]) if args else DEFAULT
     files = sorted(folder.glob("*.csv"))
     labels = load_labels(folder / "windows.json")
@@ -102,6 +140,8 @@ def main() -> None:
     )
     if "--loo" in sys.argv:
         leave_one_out(files, labels)
+    if seeds:
+        simulated(seeds)
 
 
 if __name__ == "__main__":
