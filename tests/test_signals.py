@@ -417,3 +417,10 @@ def test_before_a_whole_day_of_history_volume_alone_stays_below_warning() -> Non
     assert velocity(surge, np.array([hours]), 24, 72, 1.5)["strength"][0] == 0.49
     day = [10.0] * 24
     assert velocity(surge, np.array([day]), 24, 72, 1.5)["strength"][0] == 1.0
+
+
+def test_no_topics_give_an_empty_frame_with_every_column() -> None:
+    empty = grid(a={"mentions": [1, 2], "authors": [1, 1], "negative": [0, 0], "rated": [0, 0]})
+    got = window_signals(empty.clear(), 1, DAILY)
+    assert got.height == 0
+    assert got.columns == window_signals(empty, 1, DAILY).columns

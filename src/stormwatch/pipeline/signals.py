@@ -41,7 +41,7 @@ from stormwatch.pipeline.velocity import (
     two_scales,
     velocity_params,
 )
-from stormwatch.pipeline.window import CRITICAL_QUARTERS
+from stormwatch.pipeline.window import CRITICAL_QUARTERS, QUARTERS
 from stormwatch.settings import Settings
 
 NEG_PSEUDO = 5.0
@@ -137,7 +137,7 @@ def window_signals(
     now_long, base_long = long_blocks(critical, baseline_windows)
     # the critical stream by quarter window (column 4k+q: quarter q of window k, newest first)
     quarters = np.stack([matrix(name) for name in CRITICAL_QUARTERS], axis=2)
-    fine = sliding(quarters.reshape(len(critical), -1), baseline_windows)
+    fine = sliding(quarters.reshape(len(critical), QUARTERS * (n + 1)), baseline_windows)
     speed, slow = two_scales(
         mentions_now, mentions_base, now_long, base_long, *velocity_params(settings), fine
     )
