@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import polars as pl
 
 from stormwatch.errors import InputError
@@ -191,12 +190,12 @@ def _report(
     )
     # With sentiment, critics' reach counts as far as the talk is more critical than usual.
     weight = (
-        critical_gate(signals["negativity"].to_numpy())
+        pl.Series(critical_gate(signals["negativity"].to_numpy()))
         if totals["has_sentiment"]
-        else np.ones(signals.height)
+        else pl.lit(1.0)
     )
     signals = signals.with_columns(
-        pl.Series("reach_weight", weight), pl.col("influence") * pl.Series(weight)
+        weight.alias("reach_weight"), (pl.col("influence") * weight).alias("influence")
     )
     available = available_signals(
         covered,

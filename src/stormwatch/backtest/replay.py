@@ -78,24 +78,18 @@ def _distinct(
     return result
 
 
-def _lagged(series: np.ndarray, lag: int, windows: int, covered: np.ndarray) -> np.ndarray:
-    """(steps, windows): ``series`` k·lag steps earlier for k = 1..windows; NaN where the
-    window is not covered by the data (``k > covered[j]``)."""
+def _lagged(
+    series: np.ndarray, lag: int, windows: int, covered: np.ndarray, first: int = 1
+) -> np.ndarray:
+    """(steps, windows): ``series`` k·lag steps earlier for k = first..first+windows-1 (the
+    window k windows before each step); NaN where the data does not cover it (``k >
+    covered[j]``). With ``lag`` a quarter window, ``first`` 0 and ``covered`` in quarters, it
+    is ``velocity``'s ``fine``."""
     steps = series.size
-    k = np.arange(1, windows + 1)
+    k = np.arange(first, first + windows)
     idx = np.arange(steps)[:, None] - k[None, :] * lag
     out = np.where(idx >= 0, series[np.clip(idx, 0, None)], np.nan)
     return np.where(k[None, :] <= covered[:, None], out, np.nan)
-
-
-def _fine(series: np.ndarray, stride: int, columns: int, covered: np.ndarray) -> np.ndarray:
-    """(steps, columns): ``series`` i·stride steps earlier (i = 0..columns-1), the window
-    ending i quarter-windows before each step (``velocity``'s ``fine``); NaN beyond the
-    data and beyond ``covered`` whole windows."""
-    i = np.arange(columns)
-    idx = np.arange(series.size)[:, None] - i[None, :] * stride
-    out = np.where(idx >= 0, series[np.clip(idx, 0, None)], np.nan)
-    return np.where(i[None, :] <= QUARTERS * covered[:, None], out, np.nan)
 
 
 def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = None) -> Timeline:
@@ -227,7 +221,7 @@ def _score(
             per_day,
             recent,
             ratio,
-            _fine(c, lag // QUARTERS, QUARTERS * recent + 1, covered),
+            _lagged(c, lag // QUARTERS, QUARTERS * recent + 1, QUARTERS * covered, first=0),
         )
         medians[t] = np.nan_to_num(speed["median"])
         strength["velocity"][t] = speed["strength"]
