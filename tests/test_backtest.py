@@ -212,6 +212,7 @@ def test_backtest_table_and_bad_options(write_csv: WriteCsv, tmp_path: Path) -> 
     ]
     bad = CliRunner().invoke(app, ["backtest", str(path), "--min-gap", "soon"])
     assert bad.exit_code == 2
+    assert "Invalid value for --min-gap: 'soon' is not a duration" in bad.stderr
 
 
 @pytest.mark.skipif(not NAB_DEV.is_dir(), reason="the NAB dev files are in ../shared")

@@ -122,13 +122,14 @@ def config_path(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _duration(value: str | None) -> timedelta | None:
+def _duration(value: str | None, option: str) -> timedelta | None:
+    """``value`` as a duration; a bad one is a usage error that names ``option``."""
     if value is None:
         return None
     try:
         return parse_duration(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _moment(value: str | None, timezone: str) -> datetime | None:
@@ -331,8 +332,8 @@ def scan(
         env,
         {
             "by": by,
-            "window": _duration(window),
-            "baseline": _duration(baseline),
+            "window": _duration(window, "--window"),
+            "baseline": _duration(baseline, "--baseline"),
             "lang": lang,
             "estimate_sentiment": estimate_sentiment,
             "sentiment_model": sentiment_model,

@@ -94,10 +94,14 @@ def backtest(
     settings = load_settings(
         config_path(config, env),
         env,
-        {"by": by, "window": _duration(window), "baseline": _duration(baseline)},
+        {
+            "by": by,
+            "window": _duration(window, "--window"),
+            "baseline": _duration(baseline, "--baseline"),
+        },
         defaults=Settings(lang=default_lang(env)),
     )
-    calm, gap = _duration(resolve_after), _duration(min_gap)
+    calm, gap = _duration(resolve_after, "--resolve-after"), _duration(min_gap, "--min-gap")
     assert calm is not None  # the options have defaults
     assert gap is not None
     policy = Policy(
