@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from stormwatch.pipeline.robust import nanmedian_rows
 from stormwatch.pipeline.signals import influence_signal, window_signals
 from stormwatch.pipeline.velocity import growth, velocity
 from stormwatch.pipeline.window import CRITICAL_QUARTERS
@@ -75,6 +76,28 @@ DAILY = Settings(window=timedelta(days=1), baseline=timedelta(days=7))
 
 def strength(z: float) -> float:
     return min(max((z - 2) / 8, 0.0), 1.0)
+
+
+def test_nanmedian_rows_by_hand_and_as_numpy() -> None:
+    rows = np.array(
+        [
+            [3.0, 1.0, 2.0, np.nan],  # odd count: the middle one
+            [4.0, np.nan, 1.0, 2.0],  # NaN anywhere is ignored
+            [np.nan, 5.0, 1.0, np.nan],  # even count: the mean of the middle two
+            [np.nan] * 4,  # no history
+        ]
+    )
+    np.testing.assert_array_equal(nanmedian_rows(rows), [2.0, 2.0, 3.0, np.nan])
+    no_windows = nanmedian_rows(np.zeros((2, 0)))
+    assert no_windows.shape == (2,)
+    assert np.isnan(no_windows).all()
+    rng = np.random.default_rng(3)
+    big = rng.poisson(20, (500, 41)).astype(float)
+    big[rng.random(big.shape) < 0.3] = np.nan
+    big[7] = np.nan
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        expected = np.nanmedian(big, axis=1)
+    np.testing.assert_array_equal(nanmedian_rows(big), expected)
 
 
 def test_robust_z_and_negativity_by_hand() -> None:

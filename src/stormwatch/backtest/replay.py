@@ -14,7 +14,6 @@ author's largest follower count in the whole input instead of within the window.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,7 +22,7 @@ import polars as pl
 
 from stormwatch.pipeline import signals as sig
 from stormwatch.pipeline import velocity as vel
-from stormwatch.pipeline.robust import robust_z, strength_from_z
+from stormwatch.pipeline.robust import nanmedian_rows, robust_z, strength_from_z
 from stormwatch.pipeline.score import available_signals, point_factors
 from stormwatch.pipeline.window import QUARTERS
 from stormwatch.settings import LEVELS, SIGNALS, Settings
@@ -230,9 +229,7 @@ def _score(
             _lagged(series["neg"][t], lag, n, covered), _lagged(series["rated"][t], lag, n, covered)
         )
         neg_base[t], rated_base[t] = nb, rb
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # no history yet: usual reach 0
-            usual = np.nanmedian(_lagged(series["usual"][t], lag, n, covered), axis=1)
+        usual = nanmedian_rows(_lagged(series["usual"][t], lag, n, covered))
         strength["influence"][t] = sig.reach_strength(series["reach"][t], proxy, usual)
     # The negativity prior is pooled over all topics at each step, as scan does.
     pooled_rated = rated_base.sum(axis=0)

@@ -27,12 +27,10 @@ Formulas (c = current window, b = the covered baseline windows of the topic):
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import polars as pl
 
-from stormwatch.pipeline.robust import robust_z, strength_from_z
+from stormwatch.pipeline.robust import nanmedian_rows, robust_z, strength_from_z
 from stormwatch.pipeline.velocity import (
     growth,
     long_blocks,
@@ -56,9 +54,7 @@ def capped_baseline(negative: np.ndarray, rated: np.ndarray) -> tuple[np.ndarray
     """Negative and rated sums over each row's baseline windows, each window weighted by its
     rated count capped at the row's median rated count (a storm already in the baseline must
     not make its own negativity look normal). NaN marks windows that are not covered."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        cap = np.maximum(np.nanmedian(rated, axis=1), 1.0)
+    cap = np.maximum(nanmedian_rows(rated), 1.0)  # NaN without history: no window is used
     used = ~np.isnan(rated) & (np.nan_to_num(rated) > 0)
     weight = np.where(used, np.minimum(np.nan_to_num(rated), cap[:, None]), 0.0)
     share = np.where(used, np.nan_to_num(negative) / np.where(used, rated, 1.0), 0.0)

@@ -27,12 +27,11 @@ Formulas use c = the current window's count and b = the covered baseline windows
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 
 import numpy as np
 
-from stormwatch.pipeline.robust import Z_FLOOR, median_mad, strength_from_z
+from stormwatch.pipeline.robust import Z_FLOOR, median_mad, nanmedian_rows, strength_from_z
 from stormwatch.pipeline.window import QUARTERS
 from stormwatch.settings import Settings
 
@@ -114,10 +113,8 @@ def _seasonal(baseline: np.ndarray, median: np.ndarray, period: int, needed: int
     if not period or baseline.shape[1] < period * needed:
         return np.full(median.shape, np.nan)
     same = baseline[:, period - 1 :: period]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        # +1 on both sides: a quiet topic's few mentions are noise, not a cycle
-        index = np.clip((np.nanmedian(same, axis=1) + 1.0) / (median + 1.0), *SEASON_CLIP)
+    # +1 on both sides: a quiet topic's few mentions are noise, not a cycle
+    index = np.clip((nanmedian_rows(same) + 1.0) / (median + 1.0), *SEASON_CLIP)
     enough = (~np.isnan(same)).sum(axis=1) >= needed
     return np.where(enough, index, np.nan)
 
