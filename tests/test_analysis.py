@@ -86,7 +86,7 @@ def test_rejected_rows_are_counted_with_their_first_line(write_csv: WriteCsv) ->
     assert by_reason == {
         "bad timestamp": (2, 5, "yesterday"),  # header is line 1, rows[3] is line 5
         "missing timestamp": (1, 10, None),
-        "negative follower count": (1, 11, rows[9][0]),
+        "negative follower count": (1, 11, "-5"),  # the example is the offending value
     }
 
 
@@ -168,9 +168,9 @@ def test_no_usable_row_is_an_error_naming_the_first(write_csv: WriteCsv) -> None
     with pytest.raises(sw.InputError) as caught:
         sw.analyse([path])
     assert str(caught.value) == (
-        f"{path}, line 2: none of the 2 rows is usable "
-        "(negative follower count: '2026-11-01T10:00:00Z')"
+        f"{path}, line 2: none of the 2 rows is usable (negative follower count: '-1')"
     )
+    assert caught.value.hint == "check the followers column of the export"
 
 
 def test_german_recommendations(write_csv: WriteCsv) -> None:

@@ -46,6 +46,8 @@ def test_json_is_the_default_off_a_terminal_and_matches_the_library(storm_csv: P
         "rows_duplicate": 0,
         "rejected_by_reason": {},
         "rejects": [],
+        "rows_with_unreadable_values": 0,
+        "unreadable": [],
         "timezone": "UTC",
         "formats": {
             str(storm_csv): {
@@ -195,6 +197,33 @@ def test_rejected_rows_are_summarised_on_stderr(write_csv: WriteCsv) -> None:
     ]
     assert json.loads(result.stdout)["input"]["rejected_by_reason"] == {"bad timestamp": 1}
     assert invoke("scan", "-q", str(path)).stderr == ""
+
+
+def test_unreadable_values_are_summarised_on_stderr_and_in_json(write_csv: WriteCsv) -> None:
+    rows = storm_rows()
+    rows[4][3] = "100000000000000000000"  # beyond any follower count
+    rows[9][3] = "viele"
+    rows[7][5] = "angry"  # not a sentiment label
+    rows[8][5] = "Not Rated"  # a way of saying none: not a problem
+    rows[10][5] = " Negative "  # padded: read
+    path = write_csv(rows)
+    result = invoke("scan", str(path))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:3] == [
+        "Warning: 3 of 272 rows were used with a value that could not be read and was left empty:",
+        f"  unreadable follower count: 2 in {path} (first at line 6: '100000000000000000000')",
+        f"  unreadable sentiment: 1 in {path} (first at line 9: 'angry')",
+    ]
+    data = json.loads(result.stdout)["input"]
+    assert data["rows_with_unreadable_values"] == 3
+    assert data["unreadable"][1] == {
+        "file": str(path),
+        "reason": "unreadable sentiment",
+        "count": 1,
+        "first_line": 9,
+        "example": "angry",
+    }
+    assert data["rows_rejected"] == 0
 
 
 def test_debug_shows_the_exception(tmp_path: Path) -> None:

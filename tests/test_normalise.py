@@ -9,7 +9,13 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from stormwatch.pipeline.normalise import DUPLICATE, REASONS, mark_duplicates, normalise
+from stormwatch.pipeline.normalise import (
+    DUPLICATE,
+    RAW_VALUES,
+    REASONS,
+    mark_duplicates,
+    normalise,
+)
 from stormwatch.schema import CANONICAL
 from stormwatch.sources import ReadOptions, read_source
 
@@ -19,13 +25,16 @@ SCHEMA = {
     "_raw_ts": pl.String,
     **CANONICAL,
     "_reject": pl.String,
+    "_unread": pl.String,
 }
+RAW = [f"_raw_{n}" for n in RAW_VALUES]
 
 
 def normalised(tmp_path: Path, text: str, **kwargs: object) -> tuple[Path, pl.DataFrame]:
     path = tmp_path / "export.csv"
     path.write_text(text, encoding="utf-8")
-    return path, normalise(read_source(path, ReadOptions(**kwargs))).collect()  # type: ignore[arg-type]
+    frame = normalise(read_source(path, ReadOptions(**kwargs))).collect()  # type: ignore[arg-type]
+    return path, frame.drop(RAW)  # the raw values are asserted where they matter
 
 
 def expected(path: Path, rows: list[dict[str, object]]) -> pl.DataFrame:
@@ -40,8 +49,10 @@ def utc(*args: int) -> datetime:
 
 
 def test_schema_and_column_order(tmp_path: Path) -> None:
-    _, frame = normalised(tmp_path, "timestamp\n2026-11-23T14:05:00Z\n")
-    assert frame.schema == pl.Schema(SCHEMA)
+    path = tmp_path / "export.csv"
+    path.write_text("timestamp\n2026-11-23T14:05:00Z\n", encoding="utf-8")
+    frame = normalise(read_source(path)).collect()
+    assert frame.schema == pl.Schema({**SCHEMA, **dict.fromkeys(RAW, pl.String)})
 
 
 def test_typed_rows(tmp_path: Path) -> None:
@@ -97,6 +108,8 @@ def test_typed_rows(tmp_path: Path) -> None:
         ("1234.0", 1234),
         ("'1234", 1234),  # Excel's text guard
         ("'1234.0", 1234),
+        (" 1234 ", 1234),  # padded
+        ("\u22123", -3),  # the Unicode minus
         ("1e3", 1000),
         ("0", 0),
         ("2.4", 2),
@@ -140,9 +153,14 @@ def test_follower_counts(tmp_path: Path, raw: str, count: int | None) -> None:
         ("2", "positive"),
         ("+2", "positive"),
         ("0.35", "positive"),
+        ("Negative ", "negative"),  # padded
+        (" negativ", "negative"),
+        ("-0,5", "negative"),  # a German decimal comma
+        ("\u22121", "negative"),  # the Unicode minus
         ("Not Rated", None),
         ("unknown", None),
         ("", None),
+        ("angry", None),  # unreadable: counted (see test_unreadable_values)
     ],
 )
 def test_sentiment_labels(tmp_path: Path, raw: str, label: str | None) -> None:
@@ -167,6 +185,9 @@ def test_reject_reasons(tmp_path: Path) -> None:
         "bad timestamp",
         "future timestamp",
         "negative follower count",
+        "negative engagement",
+        "unreadable count",
+        "negative count",
     )
     assert frame.select("_line", "author", "_reject").rows() == [
         (2, "ok", None),
@@ -180,6 +201,67 @@ def test_reject_reasons(tmp_path: Path) -> None:
     assert frame.filter(pl.col("_line") == 5).select("_raw_ts", "timestamp").rows() == [
         ("yesterday", None)
     ]
+
+
+def test_reject_reasons_of_engagement_and_counts(tmp_path: Path) -> None:
+    _, mentions = normalised(
+        tmp_path,
+        "timestamp,author,engagement\n"
+        "2026-11-23T14:05:00Z,ok,3\n"
+        "2026-11-23T14:06:00Z,minus,-1\n"
+        "2026-11-23T14:07:00Z,empty,\n",
+    )
+    assert mentions.select("author", "engagement", "_reject").rows() == [
+        ("ok", 3, None),
+        ("minus", -1, "negative engagement"),
+        ("empty", None, None),
+    ]
+    good = "".join(
+        f"2026-11-22T{h:02d}:{m:02d}:00Z,5\n" for h in range(20) for m in range(0, 60, 5)
+    )
+    _, series = normalised(
+        tmp_path,
+        "timestamp,value\n"
+        "2026-11-23T14:00:00Z,7\n"
+        "2026-11-23T14:05:00Z,-2\n"
+        "2026-11-23T14:10:00Z,lots\n"
+        "2026-11-23T14:15:00Z,\n" + good,  # 240 good rows: 2 bad ones are still a series
+    )
+    assert series.head(4).select("_line", "count", "_reject").rows() == [
+        (2, 7, None),
+        (3, -2, "negative count"),
+        (4, None, "unreadable count"),
+        (5, 1, None),  # an empty count is one mention
+    ]
+
+
+def test_unreadable_values_are_left_empty_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "timestamp,author,followers,engagement,sentiment,brand\n"
+        "2026-11-23T14:05:00Z,ok,10,3,negative,Acme\n"
+        "2026-11-23T14:06:00Z,f,abc,3,negative,Acme \n"
+        "2026-11-23T14:07:00Z,e,10,many,Not Rated, Acme\n"
+        "2026-11-23T14:08:00Z,s,10,3,angry,Acme\n"
+        "2026-11-23T14:09:00Z,all,abc,many,angry,Acme\n",
+        encoding="utf-8",
+    )
+    frame = normalise(read_source(path)).collect()
+    assert frame.select(
+        "author", "topic", "followers", "engagement", "sentiment", "_reject", "_unread"
+    ).rows() == [
+        ("ok", "Acme", 10, 3, "negative", None, None),
+        ("f", "Acme", None, 3, "negative", None, "unreadable follower count"),
+        ("e", "Acme", 10, None, None, None, "unreadable engagement"),  # Not Rated is empty
+        ("s", "Acme", 10, 3, None, None, "unreadable sentiment"),
+        ("all", "Acme", None, None, None, None, "unreadable follower count"),  # the first
+    ]
+    assert frame.filter(pl.col("author") == "all").select(RAW).row(0) == (
+        "abc",
+        "many",
+        None,  # the file has no count column
+        "angry",
+    )
 
 
 def test_topic_is_all_without_a_topic_column(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from stormwatch.pipeline.window import (
     fill_windows,
     summarise,
 )
+from stormwatch.problems import EXAMPLE_COLUMN, problems
 from stormwatch.sentiment.fill import empty_columns, estimator, flag_estimates
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
@@ -142,7 +143,9 @@ def analyse(
     totals = _totals(summary, n) if summary is not None else None
     if end is None or summary is None or totals is None or totals["start"] is None:
         raise _no_usable_rows(sources, mentions, summary, given)
-    inputs_summary = _summarise_input(sources, totals, _rejects(sources, mentions, summary))
+    rejects = problems(sources, mentions, _collect, "_reject", summary)
+    unread = problems(sources, mentions, _collect, "_unread") if totals["unread"] else None
+    inputs_summary = _summarise_input(sources, totals, rejects, unread)
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
     marked = mark_brand(mentions, handles)
     return _report(sources, settings, end, summary, totals, inputs_summary, marked, bool(handles))
@@ -286,6 +289,7 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
         "duplicates": duplicates,
         "rejected": rows - int(ok["rows"].sum()) - duplicates,
         "after": int(ok.filter(pl.col("window") == AFTER)["rows"].sum()),
+        "unread": int(ok["unread"].sum()),
         "start": start if isinstance(start, datetime) else None,
         "topics": sorted(seen["topic"].unique().to_list()),
         "has_sentiment": int(horizon["rated"].sum()) > 0,
@@ -295,51 +299,28 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
     }
 
 
-def _rejects(
-    sources: Sequence[Source], mentions: pl.LazyFrame, summary: pl.DataFrame | None
-) -> pl.DataFrame:
-    """Per file and reason: count, first record line and that line's raw timestamp. Fetching
-    the examples costs one more streaming pass, only when some rows were rejected."""
-    schema = {"_file": pl.String, "_reject": pl.String, "count": pl.Int64, "line": pl.Int64}
-    if summary is None:
-        firsts = _collect(
-            sources,
-            mentions.filter(pl.col("_reject").is_not_null() & (pl.col("_reject") != DUPLICATE))
-            .group_by("_file", "_reject")
-            .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("_line").min().alias("line")),
-        )
-    else:
-        firsts = (
-            summary.filter(pl.col("_reject").is_not_null() & (pl.col("_reject") != DUPLICATE))
-            .group_by("_file", "_reject")
-            .agg(pl.col("rows").sum().alias("count"), pl.col("line").min())
-        )
-    firsts = firsts.select([pl.col(k).cast(v) for k, v in schema.items()]).sort("_file", "_reject")
-    if firsts.height == 0:
-        return firsts.with_columns(pl.lit(None, pl.String).alias("example"))
-    lines = firsts.select("_file", "line").lazy()
-    examples = _collect(
-        sources,
-        mentions.join(lines, left_on=["_file", "_line"], right_on=["_file", "line"]).select(
-            "_file", pl.col("_line").alias("line"), pl.col("_raw_ts").alias("example")
-        ),
-    ).unique(["_file", "line"])
-    return firsts.join(examples, on=["_file", "line"], how="left").sort("_file", "_reject")
-
-
 def _topic_column(sources: Sequence[Source]) -> str | None:
     names = {s.topic_column for s in sources if s.topic_column}
     return names.pop() if len(names) == 1 else None
 
 
 def _summarise_input(
-    sources: Sequence[Source], totals: dict[str, Any], rejects: pl.DataFrame
+    sources: Sequence[Source],
+    totals: dict[str, Any],
+    rejects: pl.DataFrame,
+    unread: pl.DataFrame | None,
 ) -> InputSummary:
     locate = {s.path: s.physical_line for s in sources}
-    items = tuple(
-        Rejects(r["_reject"], r["count"], r["_file"], locate[r["_file"]](r["line"]), r["example"])
-        for r in rejects.iter_rows(named=True)
-    )
+
+    def items(found: pl.DataFrame | None) -> tuple[Rejects, ...]:
+        if found is None:
+            return ()
+        return tuple(
+            Rejects(r["reason"], r["count"], f, locate[f](r["line"]), r["example"])
+            for r in found.iter_rows(named=True)
+            for f in (r["_file"],)
+        )
+
     rows, rejected, after = totals["rows"], totals["rejected"], totals["after"]
     duplicates = totals["duplicates"]
     return InputSummary(
@@ -350,7 +331,9 @@ def _summarise_input(
         rows_after_evaluation=after,
         rows_duplicate=duplicates,
         notes=tuple(note for s in sources for note in s.notes),
-        rejects=items,
+        rejects=items(rejects),
+        rows_with_unreadable_values=totals["unread"],
+        unreadable=items(unread),
         timezone=sources[0].timezone,
         formats={
             s.path: FileFormat(s.preset, s.kind, tuple(f.pattern for f in s.timestamp_formats))
@@ -366,7 +349,7 @@ def _no_usable_rows(
     now: datetime | None,
 ) -> InputError:
     where = sources[0].path if len(sources) == 1 else "input"
-    rejects = _rejects(sources, mentions, summary)
+    rejects = problems(sources, mentions, _collect, "_reject", summary)
     rows_read = (
         int(summary["mentions"].sum()) if summary is not None else int(rejects["count"].sum())
     )
@@ -381,11 +364,13 @@ def _no_usable_rows(
         )
     first = rejects.row(0, named=True)
     line = {s.path: s.physical_line for s in sources}[first["_file"]](first["line"])
+    raw = EXAMPLE_COLUMN[first["reason"]]
+    column = "timestamp" if raw == "_raw_ts" else raw.removeprefix("_raw_")
     return InputError(
         first["_file"],
-        f"none of the {rows_read} rows is usable ({first['_reject']}: {first['example']!r})",
+        f"none of the {rows_read} rows is usable ({first['reason']}: {first['example']!r})",
         line=line,
-        hint="check the timestamp column of the export",
+        hint=f"check the {column} column of the export",
     )
 
 

@@ -143,19 +143,33 @@ def _moment(value: str | None, timezone: str) -> datetime | None:
         raise typer.BadParameter(str(exc), param_hint="--at") from None
 
 
+def problem_lines(summary: Any) -> list[str]:
+    """The warnings about an ``InputSummary``'s rows left out and values left empty, each
+    reason with its count, file, first line and raw value."""
+    lines = []
+    for total, items, what in (
+        (summary.rows_rejected, summary.rejects, "could not be used and were left out"),
+        (
+            summary.rows_with_unreadable_values,
+            summary.unreadable,
+            "were used with a value that could not be read and was left empty",
+        ),
+    ):
+        if total:
+            lines.append(f"Warning: {total:,} of {summary.rows_read:,} rows {what}:")
+        for r in items:
+            value = "empty" if r.example is None else repr(r.example)
+            lines.append(
+                f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: {value})"
+            )
+    return lines
+
+
 def _report_input(summary: Any, quiet: bool) -> None:
     if quiet:
         return
-    if summary.rows_rejected:
-        _err(
-            f"Warning: {summary.rows_rejected:,} of {summary.rows_read:,} rows could not be used "
-            "and were left out:"
-        )
-        for r in summary.rejects:
-            _err(
-                f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: "
-                f"{r.example!r})"
-            )
+    for line in problem_lines(summary):
+        _err(line)
     for note in summary.notes:
         _err(f"Note: {note}")
     if summary.rows_duplicate:

@@ -113,7 +113,8 @@ class TopicResult:
 
 @dataclass(frozen=True)
 class Rejects:
-    """Rows that could not be used, by reason, with the first example's location."""
+    """Rows that could not be used (or values that could not be read), by reason, with the
+    first one's location and raw value."""
 
     reason: str
     count: int
@@ -140,6 +141,10 @@ class InputSummary:
     rows_after_evaluation: int
     rows_duplicate: int = 0
     rejects: tuple[Rejects, ...] = ()
+    #: Rows used with a value that could not be read and was left empty (per file and reason
+    #: in ``unreadable``; a row with several counts once, under the first).
+    rows_with_unreadable_values: int = 0
+    unreadable: tuple[Rejects, ...] = ()
     notes: tuple[str, ...] = ()  # what was assumed while reading (encoding, layout, …)
     timezone: str = "UTC"
     formats: Mapping[str, FileFormat] = field(default_factory=dict)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from stormwatch.__about__ import __version__
-from stormwatch.models import Report, SignalResult, TopicResult
+from stormwatch.models import Rejects, Report, SignalResult, TopicResult
 from stormwatch.pipeline.recommend import format_int, format_share
 from stormwatch.render_context import (
     CSV_COLUMNS,
@@ -103,6 +104,11 @@ def describe_signal(sig: SignalResult, lang: Lang) -> str:
     return f"{text} (+{sig.points:.0f})"
 
 
+def _problems(items: Sequence[Rejects]) -> list[dict[str, Any]]:
+    keys = ("file", "reason", "count", "first_line", "example")
+    return [{k: getattr(r, k) for k in keys} for r in items]
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     """The documented JSON contract (see README, "JSON output")."""
     reasons: dict[str, int] = {}
@@ -124,16 +130,9 @@ def report_dict(report: Report) -> dict[str, Any]:
             "rows_after_evaluation": report.input.rows_after_evaluation,
             "rows_duplicate": report.input.rows_duplicate,
             "rejected_by_reason": reasons,
-            "rejects": [
-                {
-                    "file": r.file,
-                    "reason": r.reason,
-                    "count": r.count,
-                    "first_line": r.first_line,
-                    "example": r.example,
-                }
-                for r in report.input.rejects
-            ],
+            "rejects": _problems(report.input.rejects),
+            "rows_with_unreadable_values": report.input.rows_with_unreadable_values,
+            "unreadable": _problems(report.input.unreadable),
             "timezone": report.input.timezone,
             "formats": {
                 path: {"preset": f.preset, "kind": f.kind, "timestamps": list(f.timestamps)}

@@ -243,15 +243,42 @@ def _label_table() -> dict[str, str]:
 SENTIMENT_LABELS: Mapping[str, str] = _label_table()
 
 
-def sentiment_expr(raw: pl.Expr) -> pl.Expr:
-    """Normalise sentiment labels (en/de/es) and numbers (by sign) to negative/neutral/positive.
+#: Spellings (stripped, lower case) that say "no sentiment": empty, not an unreadable value.
+UNRATED = frozenset(
+    {
+        "",
+        "-",
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "unknown",
+        "not rated",
+        "unrated",
+        "not_rated",
+        "nicht bewertet",
+        "unbekannt",
+        "keine",
+        "sin clasificar",
+        "desconocido",
+    }
+)
 
-    One hash lookup per row for the known spellings; other numbers (``0.35``) go by their sign;
-    anything else ("Not Rated", "Unknown", empty) becomes null.
-    """
-    label = raw.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String)
-    number = raw.cast(pl.Float64, strict=False)
-    by_sign = (
+
+def _tidy(raw: pl.Expr) -> pl.Expr:
+    """A label as people type it: stripped, lower case, Excel's leading apostrophe removed,
+    the Unicode minus and a decimal comma (``-0,5`` in a German file) made plain."""
+    return (
+        raw.str.strip_chars()
+        .str.strip_chars_start("'")
+        .str.to_lowercase()
+        .str.replace("\u2212", "-", literal=True)
+        .str.replace(",", ".", literal=True)
+    )
+
+
+def _by_sign(number: pl.Expr) -> pl.Expr:
+    return (
         pl.when(number < 0)
         .then(pl.lit("negative"))
         .when(number > 0)
@@ -259,4 +286,27 @@ def sentiment_expr(raw: pl.Expr) -> pl.Expr:
         .when(number == 0)
         .then(pl.lit("neutral"))
     )
-    return pl.coalesce(label, by_sign)
+
+
+def sentiment_expr(raw: pl.Expr) -> pl.Expr:
+    """Normalise sentiment labels (en/de/es) and numbers (by sign) to negative/neutral/positive.
+
+    One hash lookup per row for the known spellings; the rest are tidied (see ``_tidy``:
+    `` Negative ``, ``-0,5``) and looked up again or read as a number by its sign (``0.35``);
+    anything else ("Not Rated", "Unknown", empty, unreadable) becomes null.
+    """
+    label = raw.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String)
+    tidy = _tidy(raw)
+    tidied = tidy.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String)
+    # Exact spellings, nearly every value, skip the text path (as for counts in normalise).
+    return (
+        pl.when(label.is_not_null())
+        .then(label)
+        .otherwise(pl.coalesce(tidied, _by_sign(tidy.cast(pl.Float64, strict=False))))
+    )
+
+
+def unreadable_sentiment(raw: pl.Expr, read: pl.Expr) -> pl.Expr:
+    """True where ``raw`` holds a value that is neither read (``read`` is null) nor one of the
+    spellings of "not rated" (``UNRATED``)."""
+    return raw.is_not_null() & read.is_null() & ~_tidy(raw).is_in(list(UNRATED))

@@ -7,21 +7,37 @@ from datetime import datetime
 
 import polars as pl
 
-from stormwatch.schema import CANONICAL, sentiment_expr
+from stormwatch.schema import CANONICAL, sentiment_expr, unreadable_sentiment
 from stormwatch.sentiment.fill import BUILT_IN, Estimator, estimates
 from stormwatch.sources import Source
 from stormwatch.timestamps import parse_expr
 
 #: The reject reasons, in the order they are checked.
-REASONS = ("missing timestamp", "bad timestamp", "future timestamp", "negative follower count")
+REASONS = (
+    "missing timestamp",
+    "bad timestamp",
+    "future timestamp",
+    "negative follower count",
+    "negative engagement",
+    "unreadable count",
+    "negative count",
+)
+#: The raw values kept next to the typed ones (``_raw_<name>``), for the examples of problems.
+RAW_VALUES = ("followers", "engagement", "count", "sentiment")
+#: Values that cannot be read are left empty and the row is used; this names them (``_unread``).
+UNREADABLE = {
+    "followers": "unreadable follower count",
+    "engagement": "unreadable engagement",
+    "sentiment": "unreadable sentiment",
+}
 #: Not an error: the same mention in another file (see ``mark_duplicates``).
 DUPLICATE = "duplicate"
 
 
 def _integer(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
-    """Counts written as "1234", "1234.0" or "'1234" (Excel's text guard); in German files
-    "1.234" is 1234 and "1,5" is 1.5."""
-    text = raw.str.strip_chars_start("'")
+    """Counts written as "1234", "1234.0", " 1234 " or "'1234" (Excel's text guard), with a
+    Unicode minus or not; in German files "1.234" is 1234 and "1,5" is 1.5."""
+    text = raw.str.strip_chars().str.strip_chars_start("'").str.replace("\u2212", "-", literal=True)
     if decimal_comma:
         text = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     whole = raw.cast(pl.Int64, strict=False)
@@ -42,11 +58,14 @@ def normalise(
     empty_sentiment: bool = False,
     horizon: tuple[datetime, datetime] | None = None,
 ) -> pl.LazyFrame:
-    """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``
-    and ``_reject`` (null for usable rows, else the reason). Absent columns are typed nulls.
+    """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``,
+    ``_reject`` (null for usable rows, else the reason, one of ``REASONS``), ``_unread`` (null,
+    or which value of a usable row could not be read and was left empty, one of
+    ``UNREADABLE``'s reasons) and the raw text of the values (``_raw_<name>`` for
+    ``RAW_VALUES``, null where the file has no such column). Absent columns are typed nulls.
 
-    Built in two steps on purpose: the columns that decide whether a row is usable (timestamp,
-    followers, topic) come first, the rest after, so a filter on time or ``_reject`` is pushed
+    Built in steps on purpose: the columns that decide whether a row is usable (timestamp,
+    counts, topic) come first, the rest after, so a filter on time or ``_reject`` is pushed
     below the costlier conversions and they run only on the rows that survive it.
 
     ``not_after``: timestamps later than this are rejected as "future timestamp" (the CLI
@@ -65,7 +84,11 @@ def normalise(
             return pl.lit(None, dtype=CANONICAL[name]).alias(name)
         return (convert(pl.col(name)) if convert else pl.col(name)).alias(name)
 
-    topic = pl.col("topic").fill_null("(none)") if "topic" in present else pl.lit("all")
+    topic = (
+        pl.col("topic").str.strip_chars().fill_null("(none)")  # "Acme " is Acme
+        if "topic" in present
+        else pl.lit("all")
+    )
 
     def integer(raw: pl.Expr) -> pl.Expr:
         return _integer(raw, source.decimal_comma)
@@ -77,10 +100,19 @@ def normalise(
         pl.col("timestamp").alias("_raw_ts"),
         ts.alias("timestamp"),
         topic.alias("topic"),
-        column("followers", integer),
-        *(pl.col(n) for n in ("author", "sentiment", "engagement", "count") if n in present),
+        # The raw values stay alongside (pruned unless asked for): the examples of rejects.
+        *(pl.col(n).cast(pl.String).alias(f"_raw_{n}") for n in RAW_VALUES if n in present),
+        *(column(n, integer) for n in ("followers", "engagement")),
+        # An empty count is one mention; an unreadable one rejects the row (see below).
+        (pl.when(pl.col("count").is_null()).then(1).otherwise(integer(pl.col("count")))).alias(
+            "count"
+        )
+        if "count" in present
+        else pl.lit(1, pl.Int64).alias("count"),
+        *(pl.col(n) for n in ("author", "sentiment") if n in present),  # typed below
         *(column(n) for n in ("text", "url", "platform", "language", "id")),
     )
+    raw_count = pl.col("_raw_count") if "count" in present else pl.lit(None, pl.String)
     reject = (
         pl.when(pl.col("_raw_ts").is_null())  # the CSV reader reads "" as null
         .then(pl.lit(REASONS[0]))
@@ -90,6 +122,12 @@ def normalise(
         .then(pl.lit(REASONS[2]))
         .when(pl.col("followers") < 0)
         .then(pl.lit(REASONS[3]))
+        .when(pl.col("engagement") < 0)
+        .then(pl.lit(REASONS[4]))
+        .when(raw_count.is_not_null() & pl.col("count").is_null())
+        .then(pl.lit(REASONS[5]))
+        .when(pl.col("count") < 0)
+        .then(pl.lit(REASONS[6]))
         .otherwise(None)
     )
     sentiment = column("sentiment", sentiment_expr)
@@ -99,17 +137,29 @@ def normalise(
             ts = pl.col("timestamp")
             text = pl.when((ts > horizon[0]) & (ts <= horizon[1])).then(text)
         sentiment = estimator.expr(text, pl.col("language")).alias("sentiment")
+    unread: pl.Expr = pl.lit(None, pl.String)
+    for name in ("sentiment", "engagement", "followers"):  # the last set wins: the first named
+        if name in present:
+            raw = pl.col(f"_raw_{name}")
+            failed = (
+                unreadable_sentiment(raw, pl.col(name))
+                if name == "sentiment"
+                else raw.is_not_null() & pl.col(name).is_null()
+            )
+            unread = pl.when(failed).then(pl.lit(UNREADABLE[name])).otherwise(unread)
+    absent = [pl.lit(None, pl.String).alias(f"_raw_{n}") for n in RAW_VALUES if n not in present]
     return (
-        first.with_columns(reject.alias("_reject"))
-        .with_columns(
-            column("author"),
-            sentiment,
-            column("engagement", integer),
-            column("count", integer).fill_null(1)
-            if "count" in present
-            else pl.lit(1, pl.Int64).alias("count"),
+        first.with_columns(reject.alias("_reject"), column("author"), sentiment, *absent)
+        .with_columns(unread.alias("_unread"))
+        .select(
+            "_file",
+            "_line",
+            "_raw_ts",
+            *CANONICAL,
+            "_reject",
+            "_unread",
+            *(f"_raw_{n}" for n in RAW_VALUES),
         )
-        .select("_file", "_line", "_raw_ts", *CANONICAL, "_reject")
     )
 
 

@@ -82,7 +82,9 @@ def reach_strength(
     followers, ``max(2, …)`` for engagement."""
     floor = ENGAGEMENT_LOG_FLOOR if proxy else REACH_LOG_FLOOR
     floor = np.maximum(floor, np.log10(1.0 + np.nan_to_num(usual)))
-    result: np.ndarray = np.clip((np.log10(1.0 + reach) - floor) / REACH_LOG_SPAN, 0.0, 1.0)
+    # Counts are never negative (normalise rejects such rows); the guard keeps log10 finite.
+    log_reach = np.log10(1.0 + np.maximum(reach, 0.0))
+    result: np.ndarray = np.clip((log_reach - floor) / REACH_LOG_SPAN, 0.0, 1.0)
     return result
 
 

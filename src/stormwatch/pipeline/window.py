@@ -57,8 +57,9 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
     the rows, the mentions they stand for (``count``: 1 a row, or a volume series' value), the
     mentions (also by quarter of the window) and distinct authors of the critical stream (not
     positive; every mention when there is no sentiment, so one count serves both cases), rows
-    with an author, negative / rated / with-followers counts, the largest follower count, the
-    first record line and the time range. Small: topics x windows plus the
+    with an author, negative / rated / with-followers counts, the largest follower count, rows
+    with a value that could not be read (``unread``), the first record line and the time
+    range. Small: topics x windows plus the
     current window's authors.
     """
     ok = pl.col("_reject").is_null()
@@ -92,6 +93,7 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("engagement").filter(NEGATIVE).sum().cast(pl.Int64).alias("engagement_negative"),
         pl.col("engagement").sum().cast(pl.Int64).alias("engagement"),
         pl.col("engagement").is_not_null().sum().cast(pl.Int64).alias("with_engagement"),
+        pl.col("_unread").is_not_null().sum().cast(pl.Int64).alias("unread"),
         pl.col("_line").min().alias("line"),
         pl.col("timestamp").min().alias("start"),
         pl.col("timestamp").max().alias("end"),

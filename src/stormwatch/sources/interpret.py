@@ -124,7 +124,7 @@ def _topic(
 
 def _series_count(table: RawTable, columns: dict[str, Bound], topic: Bound | None) -> str | None:
     """The count column of a pre-aggregated volume series: a timestamp, maybe a topic, and
-    exactly one more column whose sampled cells are all non-negative numbers."""
+    exactly one more column whose sampled cells are non-negative numbers (all but 1 %)."""
     if set(columns) - {"topic"} != {"timestamp"}:
         return None
     used = {*columns["timestamp"].headers, *(topic.headers if topic else ())}
@@ -136,8 +136,9 @@ def _series_count(table: RawTable, columns: dict[str, Bound], topic: Bound | Non
     except pl.exceptions.PolarsError:
         return None
     values = [v.strip() for v in cells[others[0]].to_list() if v is not None and v.strip()]
-    ok = bool(values) and all(_COUNT_CELL.match(v) for v in values)
-    return others[0] if ok else None
+    # A stray bad cell (1 in 100) does not make it something else: normalise rejects that row.
+    bad = sum(1 for v in values if not _COUNT_CELL.match(v))
+    return others[0] if values and bad <= len(values) // 100 else None
 
 
 def timestamp_formats(

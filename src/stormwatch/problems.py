@@ -1,0 +1,82 @@
+"""What reading the inputs could not use: rows set aside (``_reject``) and values left empty in
+rows that were used (``_unread``), per file and reason, with the first line and its raw value,
+for the warnings on stderr and the JSON ``input`` block."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import polars as pl
+
+from stormwatch.pipeline.normalise import DUPLICATE, REASONS, UNREADABLE
+from stormwatch.sources import Source
+
+#: The raw column that shows what was wrong, per reason.
+EXAMPLE_COLUMN = {
+    **dict.fromkeys(REASONS[:3], "_raw_ts"),
+    "negative follower count": "_raw_followers",
+    "negative engagement": "_raw_engagement",
+    "unreadable count": "_raw_count",
+    "negative count": "_raw_count",
+    **{reason: f"_raw_{name}" for name, reason in UNREADABLE.items()},
+}
+
+Collect = Callable[[Sequence[Source], pl.LazyFrame], pl.DataFrame]
+SCHEMA = {"_file": pl.String, "reason": pl.String, "count": pl.Int64, "line": pl.Int64}
+
+
+def _example(reason: pl.Expr) -> pl.Expr:
+    """The raw value that ``reason`` is about, from the row's own columns."""
+    example = pl.lit(None, pl.String)
+    for column in sorted(set(EXAMPLE_COLUMN.values())):
+        reasons = [r for r, c in EXAMPLE_COLUMN.items() if c == column]
+        example = pl.when(reason.is_in(reasons)).then(pl.col(column)).otherwise(example)
+    return example
+
+
+def problems(
+    sources: Sequence[Source],
+    mentions: pl.LazyFrame,
+    collect: Collect,
+    kind: Literal["_reject", "_unread"],
+    summary: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Per file and reason (``kind``: rows set aside, or values left empty): ``count``, the
+    first record ``line`` and its raw ``example``. Counts come from the ``summary`` pass when
+    given (``_reject`` only), else from a pass of their own; the examples cost one more pass,
+    only when there is something to show."""
+    found = pl.col(kind).is_not_null() & (pl.col(kind) != DUPLICATE)
+    if kind == "_unread":  # in the rows that were used; a rejected row is reported as such
+        found = found & pl.col("_reject").is_null()
+    if summary is None:
+        firsts = collect(
+            sources,
+            mentions.filter(found)
+            .group_by("_file", kind)
+            .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("_line").min().alias("line")),
+        )
+    else:
+        firsts = (
+            summary.filter(found)
+            .group_by("_file", kind)
+            .agg(pl.col("rows").sum().alias("count"), pl.col("line").min())
+        )
+    firsts = (
+        firsts.rename({kind: "reason"})
+        .select([pl.col(k).cast(v) for k, v in SCHEMA.items()])
+        .sort("_file", "reason")
+    )
+    if firsts.height == 0:
+        return firsts.with_columns(pl.lit(None, pl.String).alias("example"))
+    lines = firsts.select("_file", "line").lazy()
+    examples = collect(
+        sources,
+        mentions.join(lines, left_on=["_file", "_line"], right_on=["_file", "line"]).select(
+            "_file",
+            pl.col("_line").alias("line"),
+            pl.col(kind).alias("reason"),
+            _example(pl.col(kind)).alias("example"),
+        ),
+    ).unique(["_file", "line", "reason"])
+    return firsts.join(examples, on=["_file", "line", "reason"], how="left").sort("_file", "reason")
