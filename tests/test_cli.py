@@ -121,6 +121,11 @@ def test_fail_on_sets_exit_code_3(storm_csv: Path) -> None:
         (["--at", "tomorrow"], "Invalid value for --at: 'tomorrow' is not a timestamp"),
         (["--fail-on", "panic"], "Invalid value for --fail-on: use watch, warning or storm"),
         (["--lang", "fr"], "Invalid value for --lang: use en or de"),
+        (
+            ["--timezone", "Mars/Base"],
+            "Invalid value for --timezone: unknown timezone 'Mars/Base'; use an IANA name",
+        ),
+        (["--preset", "hootsuite"], "Invalid value for --preset: unknown preset 'hootsuite'"),
         (["--bogus"], "No such option: --bogus"),
     ],
 )

@@ -132,6 +132,20 @@ def _duration(value: str | None, option: str) -> timedelta | None:
         raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
+def option_value(check: Callable[[str], Any], value: str, option: str) -> Any:
+    """``check(value)``, with its ConfigError as a usage error of ``option`` (exit 2): a value
+    the option does not accept, as click reports its own."""
+    from stormwatch.errors import ConfigError
+
+    try:
+        return check(value)
+    except ConfigError as exc:
+        hint = f"; {exc.hint}" if exc.hint else ""
+        raise typer.BadParameter(
+            f"{exc.message.removeprefix(option + ': ')}{hint}", param_hint=option
+        ) from None
+
+
 def _moment(value: str | None, timezone: str) -> datetime | None:
     if value is None:
         return None
@@ -338,7 +352,7 @@ def scan(
         raise typer.BadParameter("use watch, warning or storm", param_hint="--fail-on")
     from stormwatch.timestamps import check_timezone
 
-    check_timezone(timezone)
+    option_value(check_timezone, timezone, "--timezone")
     from stormwatch.sentiment.fill import installed_model
 
     settings = load_settings(
@@ -364,7 +378,7 @@ def scan(
     if preset is not None:
         from stormwatch.sources.presets import get_preset
 
-        get_preset(preset)  # an unknown name fails before any file is read
+        option_value(get_preset, preset, "--preset")  # fails before any file is read
     options = ReadOptions(
         timezone=timezone,
         dayfirst=dayfirst,

@@ -11,7 +11,15 @@ from typing import Annotated
 import typer
 
 from stormwatch.alerts.episodes import Policy
-from stormwatch.cli import _duration, _err, app, config_path, default_lang, guarded
+from stormwatch.cli import (
+    _duration,
+    _err,
+    app,
+    config_path,
+    default_lang,
+    guarded,
+    option_value,
+)
 from stormwatch.settings import LEVELS, Settings, format_duration, load_settings
 
 
@@ -90,7 +98,7 @@ def backtest(
     from stormwatch.timestamps import check_timezone
 
     env = os.environ
-    check_timezone(timezone)
+    option_value(check_timezone, timezone, "--timezone")
     settings = load_settings(
         config_path(config, env),
         env,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli import _err, app, guarded
+from stormwatch.cli import _err, app, guarded, option_value
 
 
 @app.command("train-sentiment")
@@ -63,7 +63,7 @@ def train_sentiment(
     if preset is not None:
         from stormwatch.sources.presets import get_preset
 
-        get_preset(preset)  # an unknown name fails before any file is read
+        option_value(get_preset, preset, "--preset")  # fails before any file is read
     data = read_labelled(files, ReadOptions(preset=preset, mapping=mapping))
     say = (lambda _: None) if quiet else _err
     for note in data.notes:
