@@ -335,7 +335,7 @@ def test_rejects_file_lists_every_set_aside_row(write_csv: WriteCsv, tmp_path: P
     out = tmp_path / "rejects.csv"
     result = invoke("scan", str(first), str(second), "--rejects", str(out))
     assert result.exit_code == 0
-    assert "Note: 4 set-aside rows written to" in result.stderr
+    assert "Note: wrote 4 set-aside rows to" in result.stderr
     import polars as pl
 
     got = pl.read_csv(out, infer_schema=False)
@@ -356,3 +356,12 @@ def test_rejects_file_lists_every_set_aside_row(write_csv: WriteCsv, tmp_path: P
         (str(second), "2", "duplicate", rows[0][0]),
         (str(second), "3", "duplicate", rows[1][0]),
     ]
+
+
+def test_rejects_file_must_not_be_an_input(storm_csv: Path) -> None:
+    before = storm_csv.read_bytes()
+    same = storm_csv.parent / "." / storm_csv.name
+    result = invoke("scan", str(storm_csv), "--rejects", str(same))
+    assert result.exit_code == ExitCode.USAGE
+    assert "is one of the input files; it would be overwritten" in result.stderr
+    assert storm_csv.read_bytes() == before

@@ -195,6 +195,13 @@ def _report_input(summary: Any, quiet: bool) -> None:
         _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
 def _write_rejects(
     path: Path, files: list[Path], settings: Settings, options: Any, quiet: bool
 ) -> None:
@@ -210,7 +217,9 @@ def _write_rejects(
             f"cannot write {path}: {exc.strerror}", hint="choose a writable --rejects path"
         ) from None
     if not quiet:
-        _err(f"Note: {rows.height:,} set-aside rows written to {path}.")
+        _err(
+            f"Note: wrote {rows.height:,} set-aside row{'' if rows.height == 1 else 's'} to {path}."
+        )
 
 
 @app.command()
@@ -220,7 +229,8 @@ def scan(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Export files (CSV) to read; several are merged.",
+            help="Export files to read (CSV/TSV, XLSX, ZIP of CSVs, Parquet, JSON Lines); "
+            "several are merged.",
             metavar="FILE",
             show_default=False,
         ),
@@ -370,6 +380,11 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
+    if rejects is not None and any(_same_file(rejects, f) for f in files):
+        raise typer.BadParameter(
+            f"{rejects} is one of the input files; it would be overwritten",
+            param_hint="--rejects",
+        )
 
     from stormwatch import progress, render
     from stormwatch.analysis import analyse

@@ -36,7 +36,9 @@ LABELS: dict[str, dict[str, str]] = {
         "critic": "top critic",
         "steps": "Recommended next steps",
         "themes": "themes",
-        "title": "stormwatch — {n} topics at {at} (window {window}, baseline {baseline})",
+        "title": "stormwatch — {count} at {at} (window {window}, baseline {baseline})",
+        "one": "{n} topic",
+        "many": "{n} topics",
         "velocity": "volume {ratio}",
         "influence": "reach {reach}",
         "engagement": "engagement {reach}",
@@ -55,7 +57,9 @@ LABELS: dict[str, dict[str, str]] = {
         "critic": "Top-Kritiker",
         "steps": "Empfohlene nächste Schritte",
         "themes": "Themen",
-        "title": "stormwatch — {n} Themen am {at} (Fenster {window}, Basis {baseline})",
+        "title": "stormwatch — {count} am {at} (Fenster {window}, Basis {baseline})",
+        "one": "{n} Thema",
+        "many": "{n} Themen",
         "velocity": "Volumen {ratio}",
         "influence": "Reichweite {reach}",
         "engagement": "Interaktionen {reach}",
@@ -252,6 +256,16 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
+def _title(report: Report, labels: dict[str, str]) -> str:
+    n = len(report.topics)
+    return labels["title"].format(
+        count=labels["one" if n == 1 else "many"].format(n=n),
+        at=report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        window=report.window,
+        baseline=report.baseline,
+    )
+
+
 def _md(text: str) -> str:
     """Escape Markdown/HTML-significant characters in user text."""
     for ch in "\\`*_[]<>|#":
@@ -260,14 +274,13 @@ def _md(text: str) -> str:
 
 
 def to_markdown(report: Report) -> str:
+    from stormwatch.checklist import load_checklist
+
     lang: Lang = "de" if report.lang == "de" else "en"
     labels = LABELS[lang]
-    at = report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
+    level_names = load_checklist(lang).levels
     lines = [
-        "## "
-        + labels["title"].format(
-            n=len(report.topics), at=at, window=report.window, baseline=report.baseline
-        ),
+        "## " + _title(report, labels),
         "",
         f"| {labels['rank']} | {labels['topic']} | {labels['score']} | {labels['level']} "
         f"| {labels['drivers']} | {labels['critic']} | {CONTEXT_LABELS[lang]['column']} |",
@@ -277,7 +290,8 @@ def to_markdown(report: Report) -> str:
         drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
         critic = _critic_text(t, lang)
         lines.append(
-            f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {t.level} | {drivers} | {_md(critic)} "
+            f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {level_names[t.level]} | {drivers} "
+            f"| {_md(critic)} "
             f"| {_md(compact(t.context, lang, sep=' · '))} |"
         )
     themed = [t for t in report.topics if t.themes]
@@ -320,11 +334,8 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     lang: Lang = "de" if report.lang == "de" else "en"
     labels = LABELS[lang]
     level_names = load_checklist(lang).levels
-    at = report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC")
     table = Table(
-        title=labels["title"].format(
-            n=len(report.topics), at=at, window=report.window, baseline=report.baseline
-        ),
+        title=_title(report, labels),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         collapse_padding=True,
