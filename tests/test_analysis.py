@@ -90,6 +90,15 @@ def test_rejected_rows_are_counted_with_their_first_line(write_csv: WriteCsv) ->
     }
 
 
+def test_an_evaluation_moment_long_after_the_data_says_so(write_csv: WriteCsv) -> None:
+    report = sw.analyse([write_csv(storm_rows())], now=T0 + timedelta(days=30))
+    assert report.notes == (
+        "no mentions in the current window or the 7d baseline before it; the newest is from "
+        "2026-11-03 23:58 UTC",
+    )
+    assert {t.level for t in report.topics} == {"calm"}
+
+
 def test_short_history_is_said_and_volume_is_not_scored(write_csv: WriteCsv) -> None:
     rows = [
         [iso(T0 + timedelta(minutes=m)), "acme", f"@a{m}", 10, "x", "negative"]

@@ -292,6 +292,8 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
         "unread": int(ok["unread"].sum()),
         "start": start if isinstance(start, datetime) else None,
         "topics": sorted(seen["topic"].unique().to_list()),
+        "in_horizon": int(horizon["rows"].sum()),
+        "newest": seen["end"].max(),
         "has_sentiment": int(horizon["rated"].sum()) > 0,
         "has_followers": int(horizon["with_followers"].sum()) > 0,
         "has_engagement": int(horizon["with_engagement"].sum()) > 0,
@@ -387,6 +389,13 @@ def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[st
             f"the baseline covers {covered} of {settings.baseline_windows} windows "
             "(the data starts later)"
         )
+    if not row["in_horizon"]:  # nothing to say about columns without mentions to read them in
+        newest = row["newest"]
+        notes.append(
+            f"no mentions in the current window or the {format_duration(settings.baseline)} "
+            f"baseline before it; the newest is from {newest:%Y-%m-%d %H:%M} UTC"
+        )
+        return tuple(notes)
     if not row["has_sentiment"]:
         notes.append(
             "no sentiment in the data: negativity is not scored and every mention "
