@@ -165,6 +165,25 @@ def test_quiet_unless_verbose(tmp_path: Path) -> None:
     assert verbose.stdout.endswith("nothing to send\n")
 
 
+def test_rows_left_out_are_warned_of_unless_quiet(tmp_path: Path) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    mention_id, _, rest = lines[5].split(",", 2)  # id, timestamp, …
+    lines[5] = f"{mention_id},yesterday,{rest}"
+    export = tmp_path / "export.csv"
+    export.write_text("".join(lines), encoding="utf-8")
+    with smtp_server() as smtp:
+        config = write_config(tmp_path, [export], smtp_port=smtp.port)
+        loud = alert("--config", str(config), "--at", CALM)
+        quiet = alert("--config", str(config), "--at", CALM, "--quiet")
+    assert (loud.exit_code, loud.stdout) == (0, "")
+    assert loud.stderr.splitlines() == [
+        f"Warning: watch 'brands': 1 of {len(lines) - 1:,} rows could not be used and were "
+        "left out:",
+        f"  bad timestamp: 1 in {export} (first at line 6: 'yesterday')",
+    ]
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+
+
 def test_a_second_run_while_the_lock_is_held(tmp_path: Path) -> None:
     with smtp_server() as smtp:
         config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port)

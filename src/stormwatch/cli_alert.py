@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stormwatch.cli import ExitCode, _err, _moment, app, config_path, default_lang, guarded
+from stormwatch.cli import (
+    ExitCode,
+    _err,
+    _moment,
+    app,
+    config_path,
+    default_lang,
+    guarded,
+    problem_lines,
+)
 from stormwatch.errors import ConfigError
 from stormwatch.settings import Lang, Settings, app_dir
 
@@ -32,21 +41,20 @@ def _summary(result: RunResult) -> None:
             f"watch {name}: {len(report.topics)} topics at "
             f"{format_moment(report.evaluated_at, lang)}; top: {', '.join(hot) or '-'}"
         )
-        if report.input.rows_rejected:
-            typer.echo(
-                f"  note: {report.input.rows_rejected:,} of {report.input.rows_read:,} rows "
-                "could not be used (stormwatch scan shows why)"
-            )
         for note in (*report.input.notes, *report.notes):
             typer.echo(f"  note: {note}")
     if not (result.queued or result.sent or result.deferred):
         typer.echo("nothing to send")
 
 
-def _report(result: RunResult, verbose: bool, dry_run: bool) -> ExitCode:
+def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> ExitCode:
     """Print what the run did and choose the exit code."""
     if verbose:
         _summary(result)
+    if not quiet:  # rows left out and values left empty, as scan reports them
+        for name, report in result.reports.items():
+            for line in problem_lines(report.input):
+                _err(line.replace("Warning: ", f"Warning: watch {name!r}: ", 1))
     if dry_run:
         typer.echo("dry run: nothing sent, no state changed")
         for text in result.preview:
@@ -108,6 +116,10 @@ def alert(
             "--lang", help="Language of the messages: en or de. [default: [scan] lang, else locale]"
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No warnings about rows left out or values left empty."),
+    ] = False,
 ) -> None:
     """Check every watch once and send what is due: for cron or a systemd timer.
 
@@ -160,6 +172,6 @@ def alert(
         except LockedError as exc:
             _err(f"stormwatch alert: {exc.message}")
             raise typer.Exit(ExitCode.LOCKED) from None
-    code = _report(result, verbose, dry_run)
+    code = _report(result, verbose, dry_run, quiet)
     if code != ExitCode.OK:
         raise typer.Exit(code)
