@@ -145,6 +145,11 @@ def test_unknown_key_in_email(tmp_path: Path) -> None:
         ('[email]\nhost = "h"\nfrom = "a@b.c"\nto = ["nobody"]\n', "email.to", "'nobody' is not"),
         ('[email]\nhost = "h"\nfrom = "a@b.c"\nto = ["a@b.c"]\nport = "25"\n', "email.port", ""),
         (
+            '[email]\nhost = "h"\nfrom = "a@b.c"\nto = ["a@b.c"]\nport = 99999\n',
+            "email.port",
+            "must be at most 65535",
+        ),
+        (
             '[email]\nhost = "h"\nfrom = "a@b.c"\nto = ["a@b.c"]\nsecurity = "tls"\n',
             "email.security",
             "unknown value 'tls'",

@@ -169,7 +169,7 @@ def _email(r: TableReader) -> EmailConfig:
         host=host,
         sender=sender,
         to=to,
-        port=r.integer("port", DEFAULT_PORT[security], minimum=1),
+        port=r.integer("port", DEFAULT_PORT[security], minimum=1, maximum=65535),
         security=security,
         username=username,
         password_env=password_env,

@@ -65,11 +65,13 @@ class TableReader:
             raise self.error(key, f"expected a number greater than {minimum:g}")
         return float(value)
 
-    def integer(self, key: str, default: int, minimum: int = 0) -> int:
-        """A whole number of at least ``minimum``."""
+    def integer(self, key: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+        """A whole number of at least ``minimum`` (and at most ``maximum``)."""
         value = self.get(key, int, default, "a whole number")
         if value < minimum:
             raise self.error(key, f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise self.error(key, f"must be at most {maximum}")
         return value
 
     def strings(self, key: str, required: bool = False) -> tuple[str, ...]:
