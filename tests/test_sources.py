@@ -351,10 +351,14 @@ def test_unparseable_timestamps_skip_blank_values(tmp_path: Path) -> None:
     assert str(err) == f"{path}, line 5, column 'timestamp': cannot read 'soon' as a timestamp"
 
 
-def test_no_timestamps_at_all(tmp_path: Path) -> None:
-    path = put(tmp_path, "timestamp,author\n,a\n,b\n")
+def test_no_timestamps_at_all_is_an_export_without_mentions(tmp_path: Path) -> None:
+    path = put(tmp_path, "timestamp,author,text\n,a,\n,,No mentions\n")
     err = read_error(path)
-    assert str(err) == f"{path}, line 2, column 'timestamp': no timestamps at all"
+    assert str(err) == (
+        f"{path}, line 2, column 'timestamp': no mentions: the timestamp is empty in every row "
+        "(2 read)"
+    )
+    assert err.hint == "export a period that has mentions"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])

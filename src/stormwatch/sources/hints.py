@@ -94,9 +94,17 @@ def unreadable_timestamp_error(
             hint=f"fix timestamp_format in {mapping.path} (polars strptime patterns, "
             'e.g. "%d.%m.%Y %H:%M" for 23.11.2026 14:05)',
         )
+    if first is None:  # e.g. an empty Brand24 export: one row that says "No mentions"
+        return InputError(
+            table.name,
+            f"no mentions: the timestamp is empty in every row ({sample.height:,} read)",
+            line=line,
+            column=column,
+            hint="export a period that has mentions",
+        )
     return InputError(
         table.name,
-        f"cannot read {first['ts']!r} as a timestamp" if first else "no timestamps at all",
+        f"cannot read {first['ts']!r} as a timestamp",
         line=line,
         column=column,
         hint=f"expected e.g. {EXAMPLES}; or give the format with --mapping FILE, a TOML file "
