@@ -129,6 +129,8 @@ def main() -> None:
             f"replay {seconds:4.2f} s"
         )
     share = m.before_peak / m.windows if m.windows else 0.0
+    assert m.nab_score is not None  # the labelled NAB files have windows after probation
+    assert m.nab_lost is not None
     print(f"NAB standard score        {m.nab_score:6.1f}   (target >= 85)")
     print(f"windows hit               {m.hit} of {m.windows}")
     print(f"first alert before peak   {share:6.0%}   (target >= 80 %)")

@@ -55,12 +55,28 @@ def test_score_file_by_hand() -> None:
     assert nab.normalised([perfect]) == pytest.approx(100.0)
     # The points short of 100: 25 points a window (100 / (perfect - null) = 25 per unit).
     lost = nab.lost([got])
+    assert lost is not None
     assert lost.late == pytest.approx(25 * (1 - tp))
     assert lost.missed == pytest.approx(25 * 2)
     assert lost.false_alarms == pytest.approx(-25 * (fp_before + fp_after_1 + fp_after_2))
-    assert lost.late + lost.missed + lost.false_alarms == pytest.approx(100 - nab.normalised([got]))
-    assert nab.lost([perfect]) == nab.Lost(0.0, 0.0, 0.0)
-    assert f"{nab.lost([perfect]).false_alarms:.1f}" == "0.0"  # not "-0.0" in the table
+    assert lost.late + lost.missed + lost.false_alarms == pytest.approx(
+        100 - 100 * (got.raw + 2) / 4
+    )
+    lost_none = nab.lost([perfect])
+    assert lost_none == nab.Lost(0.0, 0.0, 0.0)
+    assert f"{lost_none.false_alarms:.1f}" == "0.0"  # not "-0.0" in the table
+
+
+def test_score_without_scored_windows_is_none_and_a_one_row_window_scores() -> None:
+    # A window that ends inside probation (the first 300 of 2000 rows) is not scored.
+    early = nab.score_file(2000, [(100, 200)], [150, 900])
+    assert (early.windows, early.false_positives) == (0, 1)
+    assert nab.normalised([early]) is None
+    assert nab.lost([early]) is None
+    # A window of one row: a detection after it is a false positive at position (i - hi) / 1.
+    single = nab.score_file(2000, [(500, 500)], [500, 502])
+    assert (single.windows, single.detected, single.false_positives) == (1, 1, 1)
+    assert single.fp_score == pytest.approx(nab.scaled_sigmoid(2.0) * 0.11)
 
 
 # --- labels ----------------------------------------------------------------------------------
@@ -267,3 +283,52 @@ def test_backtest_says_what_too_little_history_or_all_zeros_mean(tmp_path: Path)
         "index needs 3 days of history)",
     ]
     assert result.stderr.startswith("Note: short.csv: not enough history")
+
+
+def test_backtest_reports_what_it_left_out_and_names_streams_apart(tmp_path: Path) -> None:
+    one, two = tmp_path / "a", tmp_path / "b:c"  # a ':' in a directory name is not a member
+    one.mkdir()
+    two.mkdir()
+    first = _series(one / "x.csv", 12, 5)
+    second = _series(two / "x.csv", 12, 5)
+    lines = second.read_text().splitlines()
+    lines[3] = lines[3].replace(",5", ",-5")
+    lines[5] = "soon,5"
+    second.write_text("\n".join(lines) + "\n")
+    labels = tmp_path / "labels.json"
+    labels.write_text(
+        json.dumps(
+            {
+                "x.csv": [["2015-03-01 06:00", "2015-03-01 07:00"]],
+                str(second): [["2015-03-01 01:00", "2015-03-01 01:00"]],  # one step, early
+            }
+        )
+    )
+    result = CliRunner().invoke(
+        app, ["backtest", str(first), str(second), "--labels", str(labels), "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [s["name"] for s in data["streams"]] == [str(first), str(second)]
+    assert f"{second}: bad timestamp: 1 row left out (first at line 6: 'soon')" in data["notes"]
+    assert f"{second}: negative count: 1 row left out (first at line 4: '-5')" in data["notes"]
+    assert "labels for 'x.csv' match several inputs: key them by the path as given" in data["notes"]
+    assert data["metrics"]["windows"] == 1
+    assert data["metrics"]["nab_standard"] is None  # it ends in probation: nothing to score
+    assert data["metrics"]["nab_points_lost"] is None
+    assert any("(NAB's probation)" in note for note in data["notes"])
+
+
+def test_backtest_short_windows_and_too_much_work(tmp_path: Path) -> None:
+    series = _series(tmp_path / "s.csv", 1, 5)
+    ten_seconds = CliRunner().invoke(app, ["backtest", str(series), "--window", "10s"])
+    assert ten_seconds.exit_code == 0, ten_seconds.stderr  # a step of a quarter: 2.5 s
+    assert json.loads(ten_seconds.stdout)["streams"][0]["steps"] == 1 + 55 * 60 * 4 // 10
+    longer = _series(tmp_path / "longer.csv", 4, 5)  # 1 s windows: refused before any work
+    huge = CliRunner().invoke(app, ["backtest", str(longer), "--window", "1s"])
+    assert huge.exit_code == 1
+    assert huge.stderr.splitlines() == [
+        "Error: replaying 1 topic(s) x 56,401 steps x 56,405 windows of history is too much "
+        "work (3,181 million cells; at most 200 million, about a minute)",
+        "Hint: use a longer --window or a shorter --baseline, or --by a column with fewer topics",
+    ]

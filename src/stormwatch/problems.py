@@ -80,3 +80,23 @@ def problems(
         ),
     ).unique(["_file", "line", "reason"])
     return firsts.join(examples, on=["_file", "line", "reason"], how="left").sort("_file", "reason")
+
+
+def problem_notes(source: Source, mentions: pl.LazyFrame) -> list[str]:
+    """One line per reason for the rows of ``source`` set aside and the values left empty
+    (``mentions``: its normalised rows), for commands that read a file whole (backtest)."""
+
+    def collect(_: Sequence[Source], query: pl.LazyFrame) -> pl.DataFrame:
+        return query.collect()
+
+    notes = []
+    for kind, what in (("_reject", "left out"), ("_unread", "used, the value left empty")):
+        found = problems([source], mentions, collect, kind)  # type: ignore[arg-type]
+        for r in found.iter_rows(named=True):
+            value = "empty" if r["example"] is None else repr(r["example"])
+            rows = "1 row" if r["count"] == 1 else f"{r['count']:,} rows"
+            line = source.physical_line(r["line"])
+            notes.append(
+                f"{source.path}: {r['reason']}: {rows} {what} (first at line {line}: {value})"
+            )
+    return notes

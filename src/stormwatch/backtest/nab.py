@@ -82,7 +82,7 @@ def score_file(
         before = [(lo, hi) for lo, hi in ordered if hi < i]
         if before:
             lo, hi = before[-1]
-            position = abs(i - hi) / float(hi - lo)  # width - 1
+            position = abs(i - hi) / float(max(hi - lo, 1))  # width - 1; a 1-row window: 1
         else:
             position = 3.0
         fp_score += scaled_sigmoid(position) * FP_WEIGHT
@@ -102,13 +102,14 @@ def score_file(
     )
 
 
-def normalised(scores: Sequence[FileScore]) -> float:
-    """The NAB standard score of a corpus: 0 = no detections, 100 = perfect."""
+def normalised(scores: Sequence[FileScore]) -> float | None:
+    """The NAB standard score of a corpus: 0 = no detections, 100 = perfect; None without a
+    scored window (nothing to normalise by)."""
     raw = sum(s.raw for s in scores)
     null = sum(s.null for s in scores)
     perfect = sum(s.perfect for s in scores)
     if perfect == null:
-        return 0.0
+        return None
     return 100.0 * (raw - null) / (perfect - null)
 
 
@@ -121,11 +122,12 @@ class Lost:
     false_alarms: float  # detections outside every window
 
 
-def lost(scores: Sequence[FileScore]) -> Lost:
-    """Split ``100 - normalised(scores)`` into lateness, missed windows and false alarms."""
+def lost(scores: Sequence[FileScore]) -> Lost | None:
+    """Split ``100 - normalised(scores)`` into lateness, missed windows and false alarms (None
+    without a scored window)."""
     span = sum(s.perfect - s.null for s in scores)
     if not span:
-        return Lost(0.0, 0.0, 0.0)
+        return None
     unit = 100.0 / span
     return Lost(
         late=unit * sum(s.detected * TP_WEIGHT - s.hit_score for s in scores),

@@ -57,9 +57,11 @@ def to_dict(result: Backtest) -> dict[str, Any]:
             "false_alarm_episodes": m.false_alarm_episodes,
             "stream_weeks": round(m.stream_weeks, 2),
             "false_alarms_per_stream_week": round(m.false_alarms_per_week, 3),
-            "nab_standard": round(m.nab_score, 1),
+            "nab_standard": None if m.nab_score is None else round(m.nab_score, 1),
             "nab_standard_by_stream": {k: round(v, 1) for k, v in m.nab_by_stream.items()},
-            "nab_points_lost": {
+            "nab_points_lost": None
+            if m.nab_lost is None
+            else {
                 "late": round(m.nab_lost.late, 1),
                 "missed_windows": round(m.nab_lost.missed, 1),
                 "false_alarms": round(m.nab_lost.false_alarms, 1),
@@ -79,6 +81,11 @@ def to_dict(result: Backtest) -> dict[str, Any]:
             ],
         }
     return data
+
+
+def _or_na(value: float | None, spec: str = "") -> str:
+    """A number for the table; "n/a" where there is none (no window hit, none scored)."""
+    return "n/a" if value is None else format(value, spec)
 
 
 def to_table(result: Backtest) -> Any:
@@ -109,17 +116,18 @@ def to_table(result: Backtest) -> Any:
         rows = [
             ("windows hit", f"{m.hit} of {m.windows}"),
             ("first alert before the volume peak", f"{m.before_peak} of {m.windows}"),
-            ("median hours before the peak", str(d["hours_before_peak_median"])),
+            ("median hours before the peak", _or_na(d["hours_before_peak_median"])),
             ("false-alarm episodes", str(m.false_alarm_episodes)),
             ("false alarms per stream-week", f"{m.false_alarms_per_week:.2f}"),
-            ("NAB standard score", f"{m.nab_score:.1f}"),
+            ("NAB standard score", _or_na(m.nab_score, ".1f")),
         ]
         rows += [(f"  NAB {k}", f"{v:.1f}") for k, v in m.nab_by_stream.items()]
-        rows += [
-            ("NAB points lost to late detection", f"{m.nab_lost.late:.1f}"),
-            ("  to missed windows", f"{m.nab_lost.missed:.1f}"),
-            ("  to false alarms", f"{m.nab_lost.false_alarms:.1f}"),
-        ]
+        if m.nab_lost is not None:
+            rows += [
+                ("NAB points lost to late detection", f"{m.nab_lost.late:.1f}"),
+                ("  to missed windows", f"{m.nab_lost.missed:.1f}"),
+                ("  to false alarms", f"{m.nab_lost.false_alarms:.1f}"),
+            ]
         for name, value in rows:
             metrics.add_row(Text(name), value)
         parts += [Text(""), _windows_table(result), Text(""), metrics]

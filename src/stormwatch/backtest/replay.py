@@ -20,6 +20,7 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
+from stormwatch.errors import ConfigError
 from stormwatch.pipeline import signals as sig
 from stormwatch.pipeline import velocity as vel
 from stormwatch.pipeline.robust import nanmedian_rows, robust_z, strength_from_z
@@ -28,6 +29,8 @@ from stormwatch.pipeline.window import QUARTERS
 from stormwatch.settings import LEVELS, SIGNALS, Settings
 
 US = 1_000_000
+MAX_CELLS = 200_000_000  # about a minute of replay on the development machine
+CHUNK_CELLS = 2_000_000  # steps x baseline windows computed at once: bounded memory
 
 
 @dataclass(frozen=True)
@@ -78,32 +81,37 @@ def _distinct(
 
 
 def _lagged(
-    series: np.ndarray, lag: int, windows: int, covered: np.ndarray, first: int = 1
+    series: np.ndarray,
+    lag: int,
+    windows: int,
+    covered: np.ndarray,
+    first: int = 1,
+    rows: slice = slice(None),
 ) -> np.ndarray:
-    """(steps, windows): ``series`` k·lag steps earlier for k = first..first+windows-1 (the
-    window k windows before each step); NaN where the data does not cover it (``k >
-    covered[j]``). With ``lag`` a quarter window, ``first`` 0 and ``covered`` in quarters, it
-    is ``velocity``'s ``fine``."""
-    steps = series.size
+    """(steps, windows) for the steps ``rows``: ``series`` k·lag steps earlier for k =
+    first..first+windows-1 (the window k windows before each step); NaN where the data does
+    not cover it (``k > covered[j]``). With ``lag`` a quarter window, ``first`` 0 and
+    ``covered`` in quarters, it is ``velocity``'s ``fine``."""
     k = np.arange(first, first + windows)
-    idx = np.arange(steps)[:, None] - k[None, :] * lag
+    idx = np.arange(series.size)[rows][:, None] - k[None, :] * lag
     out = np.where(idx >= 0, series[np.clip(idx, 0, None)], np.nan)
-    return np.where(k[None, :] <= covered[:, None], out, np.nan)
+    return np.where(k[None, :] <= covered[rows][:, None], out, np.nan)
 
 
 def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = None) -> Timeline:
     """Score every topic at every step from the first to the last mention.
 
     ``mentions``: normalised, usable mentions (``timestamp``, ``topic``, ``count``, ``author``,
-    ``followers``, ``sentiment``). ``step`` defaults to a twelfth of the window and must divide
-    a quarter of it (velocity's record is taken at quarter-window steps).
+    ``followers``, ``sentiment``). ``step`` defaults to a twelfth of the window (a quarter
+    where a twelfth is not a whole microsecond) and must divide a quarter of it (velocity's
+    record is taken at quarter-window steps). Raises ConfigError when the replay would be
+    too much work (``MAX_CELLS``).
     """
-    width = int(settings.window.total_seconds() * US)
-    stride = int((step or settings.window / 12).total_seconds() * US)
+    width = settings.window // timedelta(microseconds=1)
+    stride = step // timedelta(microseconds=1) if step else _default_stride(width)
     if stride <= 0 or width % (stride * QUARTERS):
         raise ValueError("the replay step must divide a quarter of the window")
     lag = width // stride
-    n = settings.baseline_windows
     frame = mentions.sort("timestamp").with_columns(
         pl.col("timestamp").dt.epoch("us").alias("_us"),
         pl.col("author")
@@ -114,11 +122,15 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         .alias("_who"),
     )
     start, end = int(frame["_us"].min()), int(frame["_us"].max())  # type: ignore[arg-type]
+    # Baseline windows before the data are never covered: no need to carry them.
+    n = min(settings.baseline_windows, (end - start) // width + 1)
     # The grid ends at the newest mention, as scan's default evaluation moment does.
     times = end - np.arange((end - start) // stride, -1, -1, dtype=np.int64) * stride
     # Complete windows of history before each step's current window (as scan counts them).
     covered = np.clip((times - start) // width - 1, 0, n)
     topics = tuple(sorted(frame["topic"].unique().to_list()))
+    recent = min(vel.velocity_params(settings)[1], n)
+    _check_work(len(topics), times.size, max(n, QUARTERS * recent + 1))
     has_sentiment = bool(frame["sentiment"].is_not_null().any())
     has_followers = bool(frame["followers"].is_not_null().any())
     proxy = not has_followers  # engagement stands in for reach (see pipeline.signals)
@@ -175,6 +187,26 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     )
 
 
+def _default_stride(width: int) -> int:
+    """A twelfth of the window (µs), else a quarter: the step must divide a quarter."""
+    return width // 12 if width % 12 == 0 else width // QUARTERS
+
+
+def _check_work(topics: int, steps: int, windows: int) -> None:
+    """Refuse a replay of more than ``MAX_CELLS`` topic x step x window cells (``windows``:
+    the widest matrix a step needs, baseline or quarter-step record; the default replay of a
+    NAB file is 4.6 million, under a second)."""
+    cells = topics * steps * max(windows, 1)
+    if cells > MAX_CELLS:
+        raise ConfigError(
+            f"replaying {topics:,} topic(s) x {steps:,} steps x {windows:,} windows of history "
+            f"is too much work ({cells / 1e6:,.0f} million cells; at most "
+            f"{MAX_CELLS / 1e6:,.0f} million, about a minute)",
+            hint="use a longer --window or a shorter --baseline, or --by a column with fewer "
+            "topics",
+        )
+
+
 def _author_max(who: np.ndarray, followers: np.ndarray) -> np.ndarray:
     """Each entry's author's largest follower count in the input."""
     if who.size == 0:
@@ -207,30 +239,38 @@ def _score(
     neg_base = np.zeros(shape)
     rated_base = np.zeros(shape)
     per_day, recent, ratio = vel.velocity_params(settings)
+    recent = min(recent, n)  # record windows before the data are never covered either
     blocks = (n + 1) // vel.LONG - 1  # baseline blocks of LONG windows, as scan has them
     covered_long = vel.long_covered(covered)
+    # Steps in chunks, so memory stays bounded whatever the window, baseline and span.
+    chunk = max(1, CHUNK_CELLS // max(n, QUARTERS * recent + 1))
     for t in range(len(topics)):
-        c, a = series["c"][t], series["a"][t]
-        c_long = series["c_long"][t]
-        speed, _ = vel.two_scales(
-            c,
-            _lagged(c, lag, n, covered),
-            c_long,
-            _lagged(c_long, lag * vel.LONG, blocks, covered_long),
-            per_day,
-            recent,
-            ratio,
-            _lagged(c, lag // QUARTERS, QUARTERS * recent + 1, QUARTERS * covered, first=0),
-        )
-        medians[t] = np.nan_to_num(speed["median"])
-        strength["velocity"][t] = speed["strength"]
-        strength["spread"][t] = strength_from_z(robust_z(a, _lagged(a, lag, n, covered))[1])
-        nb, rb = sig.capped_baseline(
-            _lagged(series["neg"][t], lag, n, covered), _lagged(series["rated"][t], lag, n, covered)
-        )
-        neg_base[t], rated_base[t] = nb, rb
-        usual = nanmedian_rows(_lagged(series["usual"][t], lag, n, covered))
-        strength["influence"][t] = sig.reach_strength(series["reach"][t], proxy, usual)
+        c, a, c_long = series["c"][t], series["a"][t], series["c_long"][t]
+        for first_row in range(0, steps, chunk):
+            rows = slice(first_row, first_row + chunk)
+            speed, _ = vel.two_scales(
+                c[rows],
+                _lagged(c, lag, n, covered, rows=rows),
+                c_long[rows],
+                _lagged(c_long, lag * vel.LONG, blocks, covered_long, rows=rows),
+                per_day,
+                recent,
+                ratio,
+                _lagged(c, lag // QUARTERS, QUARTERS * recent + 1, QUARTERS * covered, 0, rows),
+            )
+            medians[t, rows] = np.nan_to_num(speed["median"])
+            strength["velocity"][t, rows] = speed["strength"]
+            spread_z = robust_z(a[rows], _lagged(a, lag, n, covered, rows=rows))[1]
+            strength["spread"][t, rows] = strength_from_z(spread_z)
+            nb, rb = sig.capped_baseline(
+                _lagged(series["neg"][t], lag, n, covered, rows=rows),
+                _lagged(series["rated"][t], lag, n, covered, rows=rows),
+            )
+            neg_base[t, rows], rated_base[t, rows] = nb, rb
+            usual = nanmedian_rows(_lagged(series["usual"][t], lag, n, covered, rows=rows))
+            strength["influence"][t, rows] = sig.reach_strength(
+                series["reach"][t][rows], proxy, usual
+            )
     # The negativity prior is pooled over all topics at each step, as scan does.
     pooled_rated = rated_base.sum(axis=0)
     prior = np.where(

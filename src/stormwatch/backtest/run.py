@@ -10,7 +10,7 @@ would, never once per step.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from stormwatch.backtest.replay import US, Timeline, replay
 from stormwatch.pipeline.normalise import normalise
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
 from stormwatch.pipeline.velocity import SEASON_MIN_DAYS
+from stormwatch.problems import problem_notes
 from stormwatch.sentiment.fill import estimator
 from stormwatch.settings import LEVELS, Settings
 from stormwatch.sources import ReadOptions, read_sources
@@ -65,9 +66,9 @@ class Metrics:
     lead_hours: tuple[float, ...]
     false_alarm_episodes: int
     stream_weeks: float
-    nab_score: float
+    nab_score: float | None  # None: no window outside NAB's probation
     nab_by_stream: Mapping[str, float]
-    nab_lost: nab.Lost  # where the points short of 100 went
+    nab_lost: nab.Lost | None  # where the points short of 100 went
 
     @property
     def false_alarms_per_week(self) -> float:
@@ -114,6 +115,56 @@ def _alerts(timeline: Timeline, row: int, policy: Policy, stream: str) -> list[t
     return out
 
 
+@dataclass
+class _Tally:
+    """What the replayed streams add up to, stream by stream."""
+
+    labels: Mapping[str, Sequence[Window]] | None
+    policy: Policy
+    alerts: list[Alert] = field(default_factory=list)
+    streams: list[Stream] = field(default_factory=list)
+    outcomes: list[WindowOutcome] = field(default_factory=list)
+    scores: dict[str, nab.FileScore] = field(default_factory=dict)
+    fa_times: list[list[datetime]] = field(default_factory=list)
+    used_keys: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, timeline: Timeline, row: int, name: str, file: str, source: str) -> None:
+        """Topic ``row`` of ``timeline`` as the stream ``name``: its alerts and, with labels
+        (keyed by ``file`` or the topic), its windows and NAB score."""
+        topic, times = timeline.topics[row], timeline.times
+        found = _alerts(timeline, row, self.policy, name)
+        self.alerts.extend(a for _, a in found)
+        start, end = _moment(int(times[0])), _moment(int(times[-1]))
+        self.streams.append(
+            Stream(name, source, topic, start, end, int(times.size), timeline.available)
+        )
+        if self.labels is None:
+            return
+        key = file if file in self.labels else topic if topic in self.labels else None
+        if key is None:
+            self.notes.append(f"no labels for {name}: its alerts count as false alarms")
+            windows: Sequence[Window] = ()
+        else:
+            self.used_keys.add(key)
+            windows = self.labels[key]
+        stream_outcomes, bounds = _windows(timeline, row, windows, found, name, self.notes)
+        self.outcomes.extend(stream_outcomes)
+        self.scores[name] = nab.score_file(int(times.size), bounds, [j for j, _ in found])
+        self.fa_times.append(
+            [a.time for j, a in found if not any(lo <= j <= hi for lo, hi in bounds)]
+        )
+
+
+def _file_name(path: str, source: str, clashing: set[str]) -> str:
+    """The name a file's streams go by and its labels are keyed by: the file name (of the
+    member, in an archive), or the path as given when two inputs share a name."""
+    member = source[len(path) + 1 :] if source != path else ""
+    if member:
+        return Path(member).name
+    return path if Path(path).name in clashing else Path(path).name
+
+
 def backtest(
     inputs: Iterable[str | Path],
     settings: Settings | None = None,
@@ -124,63 +175,46 @@ def backtest(
 ) -> Backtest:
     """Replay every input file and return its alerts (and metrics when ``labels`` is given)."""
     settings = settings or Settings()
-    policy = policy or Policy("backtest", thresholds=settings.thresholds)
+    tally = _Tally(labels, policy or Policy("backtest", thresholds=settings.thresholds))
     options = replace(options or ReadOptions(), by=settings.by)
     estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)
-    alerts: list[Alert] = []
-    streams: list[Stream] = []
-    outcomes: list[WindowOutcome] = []
-    scores: dict[str, nab.FileScore] = {}
-    fa_times: list[list[datetime]] = []
-    used_keys: set[str] = set()
-    notes: list[str] = []
-    for path in inputs:
+    paths = [str(p) for p in inputs]
+    names = [Path(p).name for p in paths]
+    clashing = {n for n in names if names.count(n) > 1}
+    notes = tally.notes
+    for path in paths:
         for source in read_sources(path, options):
             mentions = normalise(source, estimator=estimate)
+            notes += problem_notes(source, mentions)
             usable = mentions.filter(pl.col("_reject").is_null()).collect()
             if usable.height == 0:
                 notes.append(f"{source.path}: no usable mentions, skipped")
                 continue
             timeline = replay(usable, settings)
-            file = Path(source.path.split(":")[0]).name
+            file = _file_name(path, source.path, clashing)
             notes += _history_notes(file, usable, timeline, settings)
+            several = len(timeline.topics) > 1
+            if labels is not None and several and file in labels:
+                notes.append(
+                    f"labels for {file!r} apply to each of its {len(timeline.topics)} topics; "
+                    "key them by topic to score one"
+                )
             for row, topic in enumerate(timeline.topics):
-                name = file if len(timeline.topics) == 1 else f"{file}:{topic}"
-                found = _alerts(timeline, row, policy, name)
-                alerts.extend(a for _, a in found)
-                times = timeline.times
-                streams.append(
-                    Stream(
-                        name,
-                        source.path,
-                        topic,
-                        _moment(int(times[0])),
-                        _moment(int(times[-1])),
-                        int(times.size),
-                        timeline.available,
-                    )
-                )
-                if labels is None:
-                    continue
-                key = file if file in labels else topic if topic in labels else None
-                if key is None:
-                    notes.append(f"no labels for {name}: its alerts count as false alarms")
-                    windows: Sequence[Window] = ()
-                else:
-                    used_keys.add(key)
-                    windows = labels[key]
-                stream_outcomes, bounds = _windows(timeline, row, windows, found, name, notes)
-                outcomes.extend(stream_outcomes)
-                scores[name] = nab.score_file(int(times.size), bounds, [j for j, _ in found])
-                fa_times.append(
-                    [a.time for j, a in found if not any(lo <= j <= hi for lo, hi in bounds)]
-                )
+                tally.add(timeline, row, f"{file}:{topic}" if several else file, file, source.path)
+    metrics = None
     if labels is not None:
-        unused = [k for k in labels if k not in used_keys]
-        notes += [f"labels for {k!r} match no input file or topic" for k in unused]
-    metrics = _metrics(streams, outcomes, scores, fa_times) if labels is not None else None
-    alerts.sort(key=lambda a: (a.time, a.stream, a.topic))
-    return Backtest(tuple(alerts), tuple(streams), tuple(outcomes), metrics, tuple(notes))
+        notes += [
+            f"labels for {k!r} match several inputs: key them by the path as given"
+            if k in clashing
+            else f"labels for {k!r} match no input file or topic"
+            for k in labels
+            if k not in tally.used_keys
+        ]
+        metrics = _metrics(tally.streams, tally.outcomes, tally.scores, tally.fa_times)
+    alerts = sorted(tally.alerts, key=lambda a: (a.time, a.stream, a.topic))
+    return Backtest(
+        tuple(alerts), tuple(tally.streams), tuple(tally.outcomes), metrics, tuple(notes)
+    )
 
 
 def _hours(delta: timedelta) -> str:
@@ -231,6 +265,12 @@ def _windows(
                 "outside the data, not scored"
             )
             continue
+        if hi < nab.probation_rows(times.size):
+            notes.append(
+                f"{name}: window {w.start:%Y-%m-%d %H:%M}..{w.end:%Y-%m-%d %H:%M} ends in the "
+                "first 15 % of the stream (NAB's probation): counted as a window, not in the "
+                "NAB score"
+            )
         bounds.append((lo, hi))
         peak = lo + int(np.argmax(timeline.mentions[row, lo : hi + 1]))
         first = next((a.time for j, a in found if lo <= j <= hi), None)
@@ -264,6 +304,8 @@ def _metrics(
         false_alarm_episodes=sum(_false_alarm_episodes(t) for t in fa_times),
         stream_weeks=weeks,
         nab_score=nab.normalised(list(scores.values())),
-        nab_by_stream={k: nab.normalised([v]) for k, v in scores.items() if v.windows},
+        nab_by_stream={
+            k: score for k, v in scores.items() if (score := nab.normalised([v])) is not None
+        },
         nab_lost=nab.lost(list(scores.values())),
     )
