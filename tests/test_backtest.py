@@ -99,9 +99,20 @@ def test_labels_load_and_errors(tmp_path: Path) -> None:
     path.write_text(json.dumps({"a.csv": [["soon", "later"]]}))
     with pytest.raises(InputError, match=r"'a\.csv', window 1: 'soon' is not a timestamp"):
         load_labels(path)
-    path.write_text("{not json")
-    with pytest.raises(InputError, match="not valid JSON"):
+    path.write_text('{\n  "a.csv": [["2015-03-03", "2015-03-04"]],\n  oops\n}')
+    with pytest.raises(InputError) as caught:
         load_labels(path)
+    assert str(caught.value) == (
+        f"{path}, line 3: not valid JSON: Expecting property name enclosed in double quotes "
+        "(column 3)"
+    )
+    assert caught.value.hint == (
+        'expected e.g. {"file.csv": [["2015-03-03 04:37", "2015-03-04 13:37"]]}'
+    )
+    path.write_text('{"a.csv": [["2015-03-03", "2015-03-04"]], "a.csv": []}')
+    with pytest.raises(InputError, match="'a.csv' appears twice") as twice:
+        load_labels(path)
+    assert twice.value.hint == "put all windows of a key in one list"
     with pytest.raises(InputError, match="labels file not found"):
         load_labels(tmp_path / "missing.json")
 

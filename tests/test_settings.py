@@ -36,6 +36,7 @@ NOT_A_DURATION = "is not a duration; expected a number and a unit, e.g. 1h, 30m,
         ("1H", timedelta(hours=1)),
         (" 2 h ", timedelta(hours=2)),
         ("1.5h", timedelta(minutes=90)),
+        ("1.1h", timedelta(minutes=66)),  # exact: floats make it 3960.0000000000005 s
         ("90s", timedelta(seconds=90)),
         ("10sec", timedelta(seconds=10)),
         ("7d", timedelta(days=7)),

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,8 +35,9 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(
             f"{text!r} is not a duration; expected a number and a unit, e.g. 1h, 30m, 7d"
         )
-    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-    if seconds != int(seconds):
+    # Exact decimal arithmetic: 1.1h is 3960 s, which floats make 3960.0000000000005.
+    seconds = Fraction(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+    if seconds.denominator != 1:
         raise ValueError(f"{text!r} is not a whole number of seconds")
     if seconds <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
