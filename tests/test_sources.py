@@ -432,3 +432,21 @@ def test_any_bytes_give_a_frame_or_a_stormwatch_error(tmp_path: Path, data: byte
         return
     assert frame.columns[:3] == ["_file", "_line", "_raw_ts"]
     assert frame["timestamp"].dtype == pl.Datetime("us", "UTC")
+
+
+def test_rows_with_more_fields_than_the_header_are_noted(tmp_path: Path) -> None:
+    path = put(
+        tmp_path,
+        "timestamp,author,text,sentiment\n"
+        "2026-11-23T10:00:00Z,a,fine,positive\n"
+        "2026-11-23T10:05:00Z,b,Hello, this is bad,negative\n"  # an unquoted comma
+        '2026-11-23T10:06:00Z,c,"Hello, quoted",negative\n',
+    )
+    source = read_source(path)
+    assert source.notes == (
+        f"{path}: 1 of the first 3 rows have more fields than the header's 4 (first at line 3, "
+        "5 fields); their extra fields are ignored and their columns may be shifted: texts "
+        "that contain ',' must be quoted",
+    )
+    tidy = put(tmp_path, "timestamp,author\n2026-11-23T10:00:00Z,a\n", name="tidy.csv")
+    assert read_source(tidy).notes == ()

@@ -189,5 +189,18 @@ def open_delimited(path: Path, name: str | None = None, sample: Sample | None = 
         physical_lines=functools.partial(physical_lines, source, layout),
         tail=functools.partial(_tail_values, source, layout, header),
         decimal_comma=layout.decimal_comma,
-        notes=(text.note,) if text.note else (),
+        notes=tuple(n for n in (text.note, _ragged_note(name, layout)) if n),
+    )
+
+
+def _ragged_note(name: str, layout: Layout) -> str | None:
+    """polars keeps the header's fields of a longer row; say so, with the first such line."""
+    if layout.ragged is None:
+        return None
+    count, sampled, line, fields = layout.ragged
+    shown = repr(layout.delimiter).replace("'\\t'", "tab")
+    return (
+        f"{name}: {count} of the first {sampled} rows have more fields than the header's "
+        f"{len(layout.header)} (first at line {line}, {fields} fields); their extra fields are "
+        f"ignored and their columns may be shifted: texts that contain {shown} must be quoted"
     )

@@ -265,6 +265,9 @@ class Layout:
     header_line: int  # 1-based physical line where the header row starts
     header: tuple[str, ...]  # the header cells as written
     decimal_comma: bool = False
+    #: Sampled data rows with more fields than the header (an unquoted delimiter in a text):
+    #: how many, of how many, and the first one's line and field count.
+    ragged: tuple[int, int, int, int] | None = None
 
 
 def _records(text: str, delimiter: str, limit: int, complete: bool) -> list[tuple[int, list[str]]]:
@@ -332,4 +335,6 @@ def sniff_layout(name: str, text: Text, complete: bool) -> Layout:
     records = parsed[delimiter]
     line, header = records[index]
     data = [cells for _, cells in records[index + 1 :]]
-    return Layout(delimiter, line, tuple(header), decimal_comma(data, delimiter))
+    wide = [(at, len(cells)) for at, cells in records[index + 1 :] if len(cells) > len(header)]
+    ragged = (len(wide), len(data), *wide[0]) if wide else None
+    return Layout(delimiter, line, tuple(header), decimal_comma(data, delimiter), ragged)
