@@ -110,7 +110,7 @@ def test_labels_load_and_errors(tmp_path: Path) -> None:
         'expected e.g. {"file.csv": [["2015-03-03 04:37", "2015-03-04 13:37"]]}'
     )
     path.write_text('{"a.csv": [["2015-03-03", "2015-03-04"]], "a.csv": []}')
-    with pytest.raises(InputError, match="'a.csv' appears twice") as twice:
+    with pytest.raises(InputError, match=r"'a\.csv' appears twice") as twice:
         load_labels(path)
     assert twice.value.hint == "put all windows of a key in one list"
     with pytest.raises(InputError, match="labels file not found"):
