@@ -343,3 +343,18 @@ def test_backtest_short_windows_and_too_much_work(tmp_path: Path) -> None:
         "work (3,181 million cells; at most 200 million, about a minute)",
         "Hint: use a longer --window or a shorter --baseline, or --by a column with fewer topics",
     ]
+
+
+def test_a_time_repeated_in_a_volume_series_counts_once(tmp_path: Path) -> None:
+    series = _series(tmp_path / "s.csv", 6, 5)
+    lines = series.read_text().splitlines()
+    series.write_text("\n".join([*lines, *lines[-3:]]) + "\n")  # the last bins exported twice
+    result = CliRunner().invoke(app, ["backtest", str(series), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"{series}: 3 duplicate rows (the same time again) counted once"
+        in (json.loads(result.stdout)["notes"])
+    )
+    scan = CliRunner().invoke(app, ["scan", str(series), "-f", "json"])
+    data = json.loads(scan.stdout)
+    assert (data["input"]["rows_duplicate"], data["topics"][0]["mentions"]) == (3, 60)  # not 75

@@ -189,7 +189,7 @@ def _report_input(summary: Any, quiet: bool) -> None:
     if summary.rows_duplicate:
         _err(
             f"Note: {summary.rows_duplicate:,} duplicate mentions (same id, URL, or author, time "
-            "and text in another file) were counted once."
+            "and text in another file; in a volume series, the same time) were counted once."
         )
     if summary.rows_after_evaluation:
         _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")

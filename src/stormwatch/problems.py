@@ -99,4 +99,7 @@ def problem_notes(source: Source, mentions: pl.LazyFrame) -> list[str]:
             notes.append(
                 f"{source.path}: {r['reason']}: {rows} {what} (first at line {line}: {value})"
             )
+    copies = mentions.filter(pl.col("_reject") == DUPLICATE).select(pl.len()).collect().item()
+    if copies:
+        notes.append(f"{source.path}: {copies:,} duplicate rows (the same time again) counted once")
     return notes

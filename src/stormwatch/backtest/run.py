@@ -21,7 +21,7 @@ from stormwatch.alerts.episodes import Episode, Policy, step_topic
 from stormwatch.backtest import nab
 from stormwatch.backtest.labels import Window
 from stormwatch.backtest.replay import US, Timeline, replay
-from stormwatch.pipeline.normalise import normalise
+from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
 from stormwatch.pipeline.velocity import SEASON_MIN_DAYS
 from stormwatch.problems import problem_notes
@@ -184,7 +184,7 @@ def backtest(
     notes = tally.notes
     for path in paths:
         for source in read_sources(path, options):
-            mentions = normalise(source, estimator=estimate)
+            mentions = normalise_all([source], estimator=estimate)
             notes += problem_notes(source, mentions)
             usable = mentions.filter(pl.col("_reject").is_null()).collect()
             if usable.height == 0:

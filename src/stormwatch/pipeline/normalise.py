@@ -182,14 +182,16 @@ def normalise_all(
         ],
         how="vertical_relaxed",
     )
-    return mark_duplicates(mentions) if len(sources) > 1 else mentions
+    # One file of mentions has no copies of its own; a volume series may repeat a time.
+    several = len(sources) > 1 or any(s.kind == "series" for s in sources)
+    return mark_duplicates(mentions) if several else mentions
 
 
 def mark_duplicates(mentions: pl.LazyFrame) -> pl.LazyFrame:
     """Mark the second and later copies of a mention (across several export files) with the
     reason "duplicate": within a topic, the same platform and id, else the same URL, else the
-    same author, time and text. The first copy, in file order, is kept. Rows that carry none of
-    these (a volume series) are never duplicates."""
+    same author, time and text; a row of a volume series (none of these) repeats one with the
+    same time. The first copy, in file order, is kept."""
     ok = pl.col("_reject").is_null()
     stamp = pl.col("timestamp").dt.epoch("us").cast(pl.String)
     sep = "\x1f"
@@ -214,6 +216,8 @@ def mark_duplicates(mentions: pl.LazyFrame) -> pl.LazyFrame:
                 separator=sep,
             )
         )
+        .when(ok)  # a volume series: one count per topic and time
+        .then(pl.concat_str(pl.lit("ts"), topic, stamp, separator=sep))
     )
     duplicate = key.is_not_null() & ~key.is_first_distinct()
     return mentions.with_columns(
