@@ -5,6 +5,7 @@ CLI (its CSV reads back with scan, its labels with backtest), and the detection 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,8 @@ from stormwatch.errors import StormwatchError
 from stormwatch.models import TopicResult
 from stormwatch.simulate import (
     COLUMNS,
+    MAX_DAYS,
+    MAX_MENTIONS,
     Campaign,
     Event,
     Firestorm,
@@ -30,6 +33,7 @@ from stormwatch.simulate import (
     SpamBurst,
     Topic,
     default_spec,
+    expected_mentions,
     labels_json,
     simulate,
 )
@@ -281,6 +285,129 @@ def test_cli_errors(tmp_path: Path) -> None:
     for bad in (*usage, ["--days", "0"], ["--storms", "-1"]):
         result = runner.invoke(app, ["simulate", *bad])
         assert result.exit_code == ExitCode.USAGE, bad
+
+
+def _last_line(args: list[str]) -> tuple[int, str]:
+    """Exit code and the last line on stderr of ``stormwatch simulate ARGS``."""
+    result = CliRunner().invoke(app, ["simulate", *args])
+    return result.exit_code, result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--days", "inf"], "Invalid value for --days: at most 3650 days, not inf"),
+        (["--days", "1e9"], "Invalid value for --days: at most 3650 days, not 1e+09"),
+        (["--days", "3650.5"], "Invalid value for --days: at most 3650 days, not 3650.5"),
+        (
+            ["--days", "nan"],
+            "Invalid value for '--days': Input should be greater than or equal to 1",
+        ),
+        *(
+            (
+                [f"--topics={count}"],
+                "Invalid value for --topics: expected a count from 1 to 200 or comma-separated "
+                f"names, not {count}",
+            )
+            for count in ("-3", "0", "201", "3000", "2.5", "99999999999999999999")
+        ),
+        (
+            ["--topics", ",".join(f"t{i}" for i in range(201))],
+            "Invalid value for --topics: at most 200 topics, not 201 names",
+        ),
+    ],
+)
+def test_cli_days_and_topics_out_of_range_are_usage_errors(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "x.csv"
+    assert _last_line([*args, "-o", str(out)]) == (ExitCode.USAGE, f"Error: {message}")
+    assert not out.exists()
+
+
+def test_cli_topics_count_with_a_plus_and_names_that_are_not_numbers(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    quick = ["--days", "1", "--storms", "0", "--no-decoys", "-o", str(out)]
+    for topics, brands in [("+2", {"Nordfrost", "Brightline"}), ("3M,-acme", {"3M", "-acme"})]:
+        result = CliRunner().invoke(app, ["simulate", "--topics", topics, *quick])
+        assert result.exit_code == ExitCode.OK, result.stderr
+        assert set(pl.read_csv(out)["brand"].unique()) == brands
+
+
+def test_cli_refuses_more_mentions_than_memory_holds_before_simulating(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    args = ["--days", "3650", "--topics", "200", "-o", str(out)]
+    result = CliRunner().invoke(app, ["simulate", *args])
+    assert (result.exit_code, result.stderr) == (
+        ExitCode.ERROR,
+        "Error: --days 3650 with 200 topics would make about 233.7 million mentions; simulate "
+        "makes at most 10 million\nHint: use --days 156 or fewer, or fewer --topics\n",
+    )
+    assert not out.exists()
+    spec = default_spec(days=156, topics=200, storms=0, decoys=False)
+    assert expected_mentions(spec) <= MAX_MENTIONS < expected_mentions(replace(spec, days=157))
+
+
+def test_library_rejects_days_no_timedelta_holds() -> None:
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    for days in (float("inf"), float("nan"), 1e9, MAX_DAYS + 1):
+        spec = SimSpec(start, days, (Topic("acme"),))
+        with pytest.raises(StormwatchError, match="days must be positive and at most 3650"):
+            simulate(spec, seed=0)
+
+
+def test_cli_output_files_never_overwrite_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    quick = ["simulate", "--days", "1", "--storms", "0", "--no-decoys", "--topics", "1"]
+    same = tmp_path / "same.csv"
+    for labels in (same, tmp_path / "sub" / ".." / "same.csv"):
+        result = runner.invoke(app, [*quick, "-o", str(same), "--labels", str(labels)])
+        assert result.exit_code == ExitCode.USAGE
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for --labels: {labels} is the --out file; the labels would "
+            "replace the CSV"
+        )
+    assert not same.exists()
+    same.write_text("kept\n", encoding="utf-8")
+    link = tmp_path / "link.json"
+    os.link(same, link)  # another name for the same file
+    result = runner.invoke(app, [*quick, "-o", str(same), "--labels", str(link)])
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for --labels: {link} is the --out file; the labels would "
+        "replace the CSV"
+    )
+    assert same.read_text(encoding="utf-8") == "kept\n"
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    for out in ("-", "sim.csv"):
+        result = runner.invoke(app, [*quick, "-o", out, "--labels", "-"])
+        assert result.exit_code == ExitCode.USAGE
+        assert result.stderr.splitlines()[-1] == (
+            "Error: Invalid value for --labels: name a JSON file; - (stdout) is only for --out"
+        )
+    assert list(cwd.iterdir()) == []  # no file named "-", no CSV
+
+
+def test_cli_a_directory_for_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    quick = ["--days", "1", "--storms", "0", "--no-decoys"]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert _last_line([*quick, "-o", str(folder)]) == (
+        ExitCode.USAGE,
+        f"Error: Invalid value for --out: {folder} is a directory; name the CSV file, "
+        f"e.g. {folder / 'sim.csv'}",
+    )
+    assert _last_line([*quick, "-o", str(tmp_path / "x.csv"), "--labels", str(folder)]) == (
+        ExitCode.USAGE,
+        f"Error: Invalid value for --labels: {folder} is a directory; name the JSON file, "
+        f"e.g. {folder / 'labels.json'}",
+    )
+    assert not (tmp_path / "x.csv").exists()
 
 
 # --- detection (issue 4): firestorms warn before their peak, decoys do not --------------------

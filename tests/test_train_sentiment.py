@@ -5,6 +5,7 @@ are clear errors."""
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import Counter
 from datetime import datetime, timedelta
@@ -222,6 +223,82 @@ def test_bad_training_data_is_an_error(write_csv: WriteCsv) -> None:
     result = invoke("-q", str(write_csv(unrated, name="none.csv")))
     assert result.stderr.startswith("Error: no labelled mentions: no row has both a text and")
     assert invoke(str(write_csv(rows)), "--folds", "1").exit_code == ExitCode.USAGE
+
+
+def test_unrecognised_labels_are_told_apart_from_missing_ones(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    rows = labelled_rows()
+    odd = [[*r[:4], f"{r[4]} odd", ("meh", "great")[i % 2]] for i, r in enumerate(rows[:9])]
+    unrated = [[*r[:4], f"{r[4]} unrated", "Not Rated"] for r in rows[:2]]
+    textless = [[*rows[0][:4], "", "great"]]  # no text: never trained on, whatever its label
+    # The first odd label on line 5 (header on 1): three usable rows before it.
+    path = write_csv([*rows[:3], *odd, *unrated, *textless, *rows[3:]])
+    result = invoke(str(path), "--out", str(tmp_path / "m.json"))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "Training on 294 labelled mentions (negative 98, neutral 98, positive 98); left out: "
+        f"9 rows with a sentiment label that is not recognised (first at line 5 of {path}: "
+        "'meh'), 3 rows without text or sentiment, 6 repeated texts"
+    )
+
+
+def test_a_multi_line_text_moves_the_line_of_the_first_unrecognised_label(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    rows = [[r[4], r[5]] for r in labelled_rows(120)]
+    path = write_csv([["two\nlines", "negative"], ["so-so", "  Meh "], *rows], ("text", "tone"))
+    result = invoke(str(path), "--folds", "3", "--out", str(tmp_path / "m.json"))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stderr.splitlines()[1] == (
+        "Training on 121 labelled mentions (negative 41, neutral 40, positive 40); left out: "
+        f"1 rows with a sentiment label that is not recognised (first at line 4 of {path}: "
+        "'  Meh ')"
+    )
+
+
+def test_no_usable_row_is_an_error_before_training(write_csv: WriteCsv) -> None:
+    odd = [[r[4], "meh" if i else "great"] for i, r in enumerate(labelled_rows(20))]
+    path = write_csv([*odd, ["", ""], ["no label", "n/a"]], ("text", "sentiment"))
+    result = invoke(str(path))
+    assert (result.exit_code, result.stderr) == (
+        ExitCode.ERROR,
+        f"Note: {path}: no timestamp column; text and sentiment read by header\n"
+        "Error: no labelled mentions: no row has both a text and a recognised sentiment; left "
+        f"out: 20 rows with a sentiment label that is not recognised (first at line 2 of {path}: "
+        "'great'), 2 rows without text or sentiment\n"
+        "Hint: the sentiment column needs labels like negative/neutral/positive, "
+        "negativ/positiv, or numbers by sign\n",
+    )
+
+
+def test_the_model_never_overwrites_an_input_or_a_directory(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    path = write_csv(labelled_rows())
+    before = path.read_bytes()
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[columns]\ntext = "text"\n', encoding="utf-8")
+    link = tmp_path / "link.csv"
+    os.link(path, link)  # the same file by another name
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for args, message in [
+        ([str(path), "-o", str(path)], f"{path} is one of the input files; the model would "),
+        ([str(path), "--out", str(link)], f"{link} is one of the input files ({path}); the mod"),
+        ([str(path), "--mapping", str(mapping), "-o", str(mapping)], f"{mapping} is the --mapp"),
+        ([str(path), "-o", str(folder)], f"{folder} is a directory; name the model file, e.g. "),
+    ]:
+        result = invoke(*args)
+        assert result.exit_code == ExitCode.USAGE, args
+        assert result.stderr.splitlines()[-1].startswith(
+            f"Error: Invalid value for --out: {message}"
+        )
+        assert "Training" not in result.stderr
+    assert result.stderr.splitlines()[-1].endswith(str(folder / "sentiment-model.json"))
+    assert path.read_bytes() == before
+    assert mapping.read_text(encoding="utf-8") == '[columns]\ntext = "text"\n'
+    assert list(folder.iterdir()) == []
 
 
 def _write(tmp_path: Path, content: str | bytes) -> Path:

@@ -57,23 +57,22 @@ def train_sentiment(
         stormwatch train-sentiment brandwatch-2025-*.csv --out model.json
     """
     from stormwatch.sentiment.model import default_model_path, save_model
-    from stormwatch.sentiment.train import read_labelled, train
+    from stormwatch.sentiment.train import read_labelled, require_labels, train
     from stormwatch.sources import ReadOptions
 
     if preset is not None:
         from stormwatch.sources.presets import get_preset
 
         option_value(get_preset, preset, "--preset")  # fails before any file is read
+    if out is not None:
+        _check_out(out, files, mapping)
     data = read_labelled(files, ReadOptions(preset=preset, mapping=mapping))
     say = (lambda _: None) if quiet else _err
     for note in data.notes:
         say(f"Note: {note}")
+    require_labels(data)
     counts = ", ".join(f"{c} {n:,}" for c, n in data.counts().items())
-    skipped = []
-    if data.unlabelled:
-        skipped.append(f"{data.unlabelled:,} rows without text or sentiment")
-    if data.duplicates:
-        skipped.append(f"{data.duplicates:,} repeated texts")
+    skipped = data.left_out()
     say(
         f"Training on {len(data.labels):,} labelled mentions ({counts})"
         + (f"; left out: {', '.join(skipped)}" if skipped else "")
@@ -91,3 +90,23 @@ def train_sentiment(
     path = save_model(result.model, out if out is not None else default_model_path(os.environ))
     sizes = " + ".join(f"{len(b['vocabulary']):,} {b['kind']}" for b in result.model["blocks"])
     say(f"Saved the model ({sizes} features) to {path}")
+
+
+def _check_out(out: Path, files: list[Path], mapping: Path | None) -> None:
+    """Usage errors, before any training, for a model path that is a directory or an input."""
+    if out.is_dir():
+        raise typer.BadParameter(
+            f"{out} is a directory; name the model file, e.g. {out / 'sentiment-model.json'}",
+            param_hint="--out",
+        )
+    for path in [*files, *([mapping] if mapping is not None else [])]:
+        try:
+            same = out.exists() and path.exists() and out.samefile(path)
+        except OSError:  # unreadable: reading it fails with its own error
+            same = False
+        if same:
+            what = "the --mapping file" if path is mapping else "one of the input files"
+            alias = "" if str(path) == str(out) else f" ({path})"  # a link, or another spelling
+            raise typer.BadParameter(
+                f"{out} is {what}{alias}; the model would overwrite it", param_hint="--out"
+            )

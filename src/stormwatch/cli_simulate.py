@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,18 +13,67 @@ import typer
 from stormwatch.cli import _err, app, guarded
 from stormwatch.errors import StormwatchError
 
+#: A value that reads as a number (``-3``, ``2.5``) is a count, never a topic's name.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
+
 
 def _topics(value: str) -> int | list[str]:
-    """``6`` -> six made-up brands; ``acme,globex`` -> those names."""
+    """``6`` -> six made-up brands; ``acme,globex`` -> those names; ``-3``, ``2.5``, ``201``
+    are usage errors."""
+    from stormwatch.simulate import MAX_TOPICS
+
     text = value.strip()
-    if text.isdigit():
-        if int(text) < 1:
-            raise typer.BadParameter("at least 1 topic", param_hint="--topics")
-        return int(text)
+    if _NUMBER.fullmatch(text):
+        digits = text.removeprefix("+")
+        count = int(digits) if digits.isdecimal() and len(digits) < 10 else 0
+        if not 1 <= count <= MAX_TOPICS:
+            raise typer.BadParameter(
+                f"expected a count from 1 to {MAX_TOPICS} or comma-separated names, not {text}",
+                param_hint="--topics",
+            )
+        return count
     names = [n.strip() for n in text.split(",")]
     if not all(names):
         raise typer.BadParameter("a count or comma-separated names", param_hint="--topics")
+    if len(names) > MAX_TOPICS:
+        raise typer.BadParameter(
+            f"at most {MAX_TOPICS} topics, not {len(names)} names", param_hint="--topics"
+        )
     return names
+
+
+def _outputs(out: str, labels: Path | None) -> None:
+    """Usage errors for files that cannot be written: a directory, or labels on the CSV."""
+    target = None if out == "-" else Path(out)
+    if target is not None and target.is_dir():
+        raise typer.BadParameter(
+            f"{out} is a directory; name the CSV file, e.g. {target / 'sim.csv'}",
+            param_hint="--out",
+        )
+    if labels is None:
+        return
+    if str(labels) == "-":  # Path("-") would be a file named "-": only --out means stdout
+        raise typer.BadParameter(
+            "name a JSON file; - (stdout) is only for --out", param_hint="--labels"
+        )
+    if labels.is_dir():
+        raise typer.BadParameter(
+            f"{labels} is a directory; name the JSON file, e.g. {labels / 'labels.json'}",
+            param_hint="--labels",
+        )
+    if target is not None and _same_file(target, labels):
+        raise typer.BadParameter(
+            f"{labels} is the --out file; the labels would replace the CSV",
+            param_hint="--labels",
+        )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """One file by two names: the same path, or (both existing) a link to it."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except (OSError, RuntimeError):  # a symlink loop: writing it fails with its own error
+        return False
 
 
 @app.command()
@@ -31,12 +81,16 @@ def _topics(value: str) -> int | list[str]:
 def simulate(
     ctx: typer.Context,
     days: Annotated[
-        float, typer.Option("--days", min=1.0, help="Length of the export in days.")
+        float,
+        typer.Option(
+            "--days", min=1.0, help="Length of the export in days, at most 3650 (ten years)."
+        ),
     ] = 21.0,
     topics: Annotated[
         str,
         typer.Option(
-            "--topics", help="Number of topics (made-up brands), or comma-separated names."
+            "--topics",
+            help="Number of topics (made-up brands, 1-200), or comma-separated names.",
         ),
     ] = "6",
     seed: Annotated[
@@ -59,7 +113,8 @@ def simulate(
         Path | None,
         typer.Option(
             "--labels",
-            help="Write the firestorm windows as JSON, as backtest --labels reads them.",
+            help="Write the firestorm windows to this JSON file (not stdout), as backtest "
+            "--labels reads them.",
             show_default=False,
         ),
     ] = None,
@@ -72,7 +127,14 @@ def simulate(
 
         stormwatch simulate --days 28 --storms 2 --out sim.csv --labels sim-labels.json
     """
-    from stormwatch.simulate import CSV_DATETIME, default_spec, labels_json
+    from stormwatch.simulate import (
+        CSV_DATETIME,
+        MAX_DAYS,
+        MAX_MENTIONS,
+        default_spec,
+        expected_mentions,
+        labels_json,
+    )
     from stormwatch.simulate import simulate as run_simulation
     from stormwatch.timestamps import parse_moment
 
@@ -80,9 +142,21 @@ def simulate(
         first = parse_moment(start, "UTC")
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--start") from None
+    if days > MAX_DAYS:  # inf too; NaN and 0 fail typer's min
+        raise typer.BadParameter(f"at most {MAX_DAYS} days, not {days:g}", param_hint="--days")
+    count = _topics(topics)
+    _outputs(out, labels)
     spec = default_spec(
-        days=days, topics=_topics(topics), storms=storms, decoys=decoys, start=first, seed=seed
+        days=days, topics=count, storms=storms, decoys=decoys, start=first, seed=seed
     )
+    volume = expected_mentions(spec)
+    if volume > MAX_MENTIONS:  # each is held in memory until written: fail before, not after
+        raise StormwatchError(
+            f"--days {days:g} with {len(spec.topics)} topics would make about "
+            f"{volume / 1e6:,.1f} million mentions; simulate makes at most "
+            f"{MAX_MENTIONS // 1_000_000} million",
+            hint=f"use --days {int(MAX_MENTIONS * days // volume)} or fewer, or fewer --topics",
+        )
     frame, windows = run_simulation(spec, seed=seed)
     csv = frame.write_csv(datetime_format=CSV_DATETIME)
     if out == "-":
@@ -114,7 +188,16 @@ def _iso(moment: datetime) -> str:
 def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
-    except OSError as exc:
+    except IsADirectoryError:  # checked before simulating; a directory made since
+        raise StormwatchError(
+            f"cannot write {path}: it is a directory", hint="name a file, not a directory"
+        ) from None
+    except FileNotFoundError as exc:
         raise StormwatchError(
             f"cannot write {path}: {exc.strerror or exc}", hint="check the directory exists"
+        ) from None
+    except OSError as exc:
+        raise StormwatchError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint="check the path and that you may write there",
         ) from None

@@ -35,6 +35,11 @@ from stormwatch.simulate_text import AMPLIFIERS, BRANDS, PRODUCTS
 DEFAULT_START = datetime(2026, 1, 5, tzinfo=UTC)
 WARMUP_DAYS = 8  # the default schedule leaves a full 7-day baseline before the first event
 CSV_DATETIME = "%Y-%m-%dT%H:%M:%SZ"
+#: Upper bounds of the CLI (``--days``, ``--topics``) and of the mentions one run may make:
+#: generation holds everything in memory, about 700 bytes a mention (10 million: ~7 GB, ~35 s).
+MAX_DAYS = 3650
+MAX_TOPICS = 200
+MAX_MENTIONS = 10_000_000
 COLUMNS = (
     "id",
     "timestamp",
@@ -295,6 +300,12 @@ def _topic_names(topics: int | Sequence[str]) -> list[str]:
     return names
 
 
+def expected_mentions(spec: SimSpec) -> float:
+    """About how many background mentions ``spec`` makes: its topics' mean hourly rates over
+    its hours (the events add some more)."""
+    return sum(t.rate for t in spec.topics) * 24 * spec.days
+
+
 def labels(spec: SimSpec) -> Labels:
     """The firestorm windows per topic, clipped to the simulated range, in onset order."""
     windows: Labels = {}
@@ -342,8 +353,8 @@ def validate(spec: SimSpec) -> None:
     """Raise StormwatchError naming the first impossible setting."""
     if spec.start.tzinfo is None:
         raise StormwatchError("the start must carry a timezone")
-    if not spec.days > 0:
-        raise StormwatchError(f"days must be positive, not {spec.days:g}")
+    if not 0 < spec.days <= MAX_DAYS:  # also NaN and inf, which no timedelta holds
+        raise StormwatchError(f"days must be positive and at most {MAX_DAYS}, not {spec.days:g}")
     if not spec.topics:
         raise StormwatchError("no topics to simulate")
     names = [t.name for t in spec.topics]

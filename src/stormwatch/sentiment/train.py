@@ -10,7 +10,7 @@ vectorisers refitted inside every fold. scikit-learn is imported only here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import polars as pl
 
 from stormwatch.__about__ import __version__
 from stormwatch.errors import SchemaError, StormwatchError
-from stormwatch.schema import SENTIMENTS, match_columns, sentiment_expr
+from stormwatch.schema import SENTIMENTS, match_columns, sentiment_expr, unreadable_sentiment
 from stormwatch.sentiment.features import analyze, per_text
 from stormwatch.sentiment.model import FORMAT, VERSION
 from stormwatch.sources import ReadOptions
@@ -52,12 +52,30 @@ class Labelled:
 
     texts: list[str]
     labels: list[str]
-    unlabelled: int = 0  # rows without text or a recognised sentiment
+    unlabelled: int = 0  # rows without text, or without sentiment (empty, "Not Rated", …)
     duplicates: int = 0  # the same text again (the first label kept)
     notes: tuple[str, ...] = ()
+    unrecognised: int = 0  # rows with a text and a sentiment label that is none we know
+    #: The first of them: file, line, raw label.
+    first_unrecognised: tuple[str, int, str] | None = None
 
     def counts(self) -> dict[str, int]:
         return {c: self.labels.count(c) for c in SENTIMENTS if c in self.labels}
+
+    def left_out(self) -> list[str]:
+        """What was not trained on, and why, one phrase per reason (none when nothing was)."""
+        parts = []
+        if self.unrecognised:
+            part = f"{self.unrecognised:,} rows with a sentiment label that is not recognised"
+            if self.first_unrecognised is not None:
+                file, line, raw = self.first_unrecognised
+                part += f" (first at line {line} of {file}: {raw!r})"
+            parts.append(part)
+        if self.unlabelled:
+            parts.append(f"{self.unlabelled:,} rows without text or sentiment")
+        if self.duplicates:
+            parts.append(f"{self.duplicates:,} repeated texts")
+        return parts
 
 
 @dataclass(frozen=True)
@@ -71,8 +89,14 @@ class Trained:
     folds: int = 0
 
 
-def _table_frame(table: Any, options: ReadOptions) -> tuple[pl.DataFrame, str | None]:
-    """One table's ``text`` and raw ``sentiment`` columns (String), and a note."""
+#: Record line -> the physical line a person finds it on.
+Locate = Callable[[int], int]
+
+
+def _table_frame(table: Any, options: ReadOptions) -> tuple[pl.DataFrame, Locate, str | None]:
+    """One table's ``text``, ``sentiment`` (normalised), ``raw`` (the label as written) and
+    ``_line`` (record line) columns, the function giving a record line's physical line, and a
+    note."""
     from stormwatch.pipeline.normalise import normalise
     from stormwatch.sources.interpret import interpret
 
@@ -86,15 +110,24 @@ def _table_frame(table: Any, options: ReadOptions) -> tuple[pl.DataFrame, str | 
         for name, hint in (("text", TEXT_HINT), ("sentiment", SENTIMENT_HINT)):
             if name not in columns:
                 raise SchemaError(table.name, name, table.header, hint=hint) from None
+        raw = pl.col(columns["sentiment"]).cast(pl.String)
         frame = table.frame.select(
             pl.col(columns["text"]).alias("text"),
-            sentiment_expr(pl.col(columns["sentiment"])).alias("sentiment"),
+            sentiment_expr(raw).alias("sentiment"),
+            raw.alias("raw"),
+            (pl.col("_row").cast(pl.Int64) + table.header_line + 1).alias("_line"),
         ).collect()
-        return frame, f"{table.name}: no timestamp column; text and sentiment read by header"
+        note = f"{table.name}: no timestamp column; text and sentiment read by header"
+        return frame, table.physical_line, note
     for name, hint in (("text", TEXT_HINT), ("sentiment", SENTIMENT_HINT)):
         if name not in source.columns:
             raise SchemaError(table.name, name, table.header, hint=hint)
-    return normalise(source).select("text", "sentiment").collect(), None
+    # No estimator: a model must learn from the labels people gave, never from guesses.
+    mentions = normalise(source, estimator=None)
+    frame = mentions.select(
+        "text", "sentiment", pl.col("_raw_sentiment").alias("raw"), "_line"
+    ).collect()
+    return frame, source.physical_line, None
 
 
 def read_labelled(paths: Sequence[str | Path], options: ReadOptions | None = None) -> Labelled:
@@ -105,34 +138,57 @@ def read_labelled(paths: Sequence[str | Path], options: ReadOptions | None = Non
     options = options or ReadOptions()
     frames: list[pl.DataFrame] = []
     notes: list[str] = []
+    first: tuple[str, int, str] | None = None
     for path in paths:
         for table in open_tables(path):
-            frame, note = _table_frame(table, options)
-            frames.append(frame)
+            frame, locate, note = _table_frame(table, options)
+            frame = frame.with_columns(pl.col("text").str.strip_chars()).with_columns(
+                # A row with text whose label we cannot read: told apart from an unrated one.
+                (
+                    (pl.col("text").str.len_chars() > 0)
+                    & unreadable_sentiment(pl.col("raw"), pl.col("sentiment"))
+                ).alias("unrecognised")
+            )
+            frames.append(frame.select("text", "sentiment", "unrecognised"))
+            if first is None:
+                wrong = frame.filter("unrecognised").head(1)
+                if wrong.height:
+                    first = (table.name, locate(wrong["_line"][0]), wrong["raw"][0])
             if note:
                 notes.append(note)
-    rows = pl.concat(frames).with_columns(pl.col("text").str.strip_chars())
+    rows = pl.concat(frames)
     usable = rows.filter(pl.col("text").str.len_chars() > 0, pl.col("sentiment").is_not_null())
     distinct = usable.unique("text", keep="first", maintain_order=True)
+    unrecognised = int(rows["unrecognised"].sum())
     return Labelled(
         texts=distinct["text"].to_list(),
         labels=distinct["sentiment"].to_list(),
-        unlabelled=rows.height - usable.height,
+        unlabelled=rows.height - usable.height - unrecognised,
         duplicates=usable.height - distinct.height,
         notes=tuple(notes),
+        unrecognised=unrecognised,
+        first_unrecognised=first,
+    )
+
+
+def require_labels(data: Labelled) -> None:
+    """Raise TrainingDataError when no row has both a text and a recognised sentiment."""
+    if data.labels:
+        return
+    left_out = data.left_out()
+    raise TrainingDataError(
+        "no labelled mentions: no row has both a text and a recognised sentiment"
+        + (f"; left out: {', '.join(left_out)}" if left_out else ""),
+        hint="the sentiment column needs labels like negative/neutral/positive, "
+        "negativ/positiv, or numbers by sign",
     )
 
 
 def check_classes(data: Labelled, folds: int) -> None:
     """Raise TrainingDataError unless there are two classes with enough rows each."""
+    require_labels(data)
     counts = data.counts()
     need = max(MIN_PER_CLASS, folds)
-    if not counts:
-        raise TrainingDataError(
-            "no labelled mentions: no row has both a text and a recognised sentiment",
-            hint="the sentiment column needs labels like negative/neutral/positive, "
-            "negativ/positiv, or numbers by sign",
-        )
     if len(counts) == 1:
         (label, n), *_ = counts.items()
         raise TrainingDataError(
