@@ -26,6 +26,7 @@ SCHEMA = {
     **CANONICAL,
     "_reject": pl.String,
     "_unread": pl.String,
+    "_unread_any": pl.Boolean,
 }
 RAW = [f"_raw_{n}" for n in RAW_VALUES]
 
@@ -40,7 +41,9 @@ def normalised(tmp_path: Path, text: str, **kwargs: object) -> tuple[Path, pl.Da
 def expected(path: Path, rows: list[dict[str, object]]) -> pl.DataFrame:
     """Full normalised rows; columns not given are null (``count`` is 1: one mention a row)."""
     return pl.DataFrame(
-        [{"_file": str(path), "count": 1, **row} for row in rows], schema=SCHEMA, orient="row"
+        [{"_file": str(path), "count": 1, "_unread_any": False, **row} for row in rows],
+        schema=SCHEMA,
+        orient="row",
     ).select(list(SCHEMA))
 
 
@@ -256,6 +259,7 @@ def test_unreadable_values_are_left_empty_and_named(tmp_path: Path) -> None:
         ("s", "Acme", 10, 3, None, None, "unreadable sentiment"),
         ("all", "Acme", None, None, None, None, "unreadable follower count"),  # the first
     ]
+    assert frame["_unread_any"].to_list() == [False, True, True, True, True]
     assert frame.filter(pl.col("author") == "all").select(RAW).row(0) == (
         "abc",
         "many",

@@ -165,7 +165,7 @@ def summary_of(rows: list[tuple[object, ...]], windows: int = 3) -> pl.DataFrame
         pl.lit("f.csv").alias("_file"),
         pl.int_range(2, len(rows) + 2).cast(pl.Int64).alias("_line"),
         pl.lit(None, pl.String).alias("_reject"),
-        pl.lit(None, pl.String).alias("_unread"),
+        pl.lit(False).alias("_unread_any"),
     )
     return summarise(assign_windows(counted(frame), NOW, H, windows)).collect()
 
@@ -224,7 +224,7 @@ def test_authors_are_counted_across_files_once() -> None:
         pl.Series("_file", ["a.csv", "b.csv", "a.csv", "b.csv"]),
         pl.lit(2, pl.Int64).alias("_line"),
         pl.lit(None, pl.String).alias("_reject"),
-        pl.lit(None, pl.String).alias("_unread"),
+        pl.lit(False).alias("_unread_any"),
     )
     summary = summarise(assign_windows(counted(frame), NOW, H, 3)).collect()
     # @a in both files in window 0, @c in both files in window 1: one author each
@@ -242,7 +242,7 @@ def test_count_windows_without_authors_counts_zero_authors() -> None:
                 pl.lit("f").alias("_file"),
                 pl.lit(2, pl.Int64).alias("_line"),
                 pl.lit(None, pl.String).alias("_reject"),
-                pl.lit(None, pl.String).alias("_unread"),
+                pl.lit(False).alias("_unread_any"),
             ),
             NOW,
             H,

@@ -288,25 +288,51 @@ def _by_sign(number: pl.Expr) -> pl.Expr:
     )
 
 
-def sentiment_expr(raw: pl.Expr) -> pl.Expr:
-    """Normalise sentiment labels (en/de/es) and numbers (by sign) to negative/neutral/positive.
+#: ``sentiment_marked``'s value for a cell that is neither a label nor a way of saying none.
+UNREAD_MARK = "?"
 
-    One hash lookup per row for the known spellings; the rest are tidied (see ``_tidy``:
-    `` Negative ``, ``-0,5``) and looked up again or read as a number by its sign (``0.35``);
-    anything else ("Not Rated", "Unknown", empty, unreadable) becomes null.
-    """
-    label = raw.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String)
+
+def _label(raw: pl.Expr) -> pl.Expr:
+    """The label of each spelling: exact, else tidied (see ``_tidy``: `` Negative ``,
+    ``-0,5``) and looked up again or read as a number by its sign (``0.35``); null for "not
+    rated" (``UNRATED``), ``UNREAD_MARK`` for anything else."""
     tidy = _tidy(raw)
-    tidied = tidy.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String)
-    # Exact spellings, nearly every value, skip the text path (as for counts in normalise).
-    return (
-        pl.when(label.is_not_null())
-        .then(label)
-        .otherwise(pl.coalesce(tidied, _by_sign(tidy.cast(pl.Float64, strict=False))))
+    label = pl.coalesce(
+        raw.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String),
+        tidy.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String),
+        _by_sign(tidy.cast(pl.Float64, strict=False)),
     )
+    unread = label.is_null() & raw.is_not_null() & ~tidy.is_in(list(UNRATED))
+    return pl.when(unread).then(pl.lit(UNREAD_MARK)).otherwise(label)
 
 
-def unreadable_sentiment(raw: pl.Expr, read: pl.Expr) -> pl.Expr:
-    """True where ``raw`` holds a value that is neither read (``read`` is null) nor one of the
-    spellings of "not rated" (``UNRATED``)."""
-    return raw.is_not_null() & read.is_null() & ~_tidy(raw).is_in(list(UNRATED))
+def _label_batch(batch: pl.Series) -> pl.Series:
+    """``_label`` of a batch: one lookup when every value is an exact spelling (nearly
+    always), else worked out once per distinct spelling (a sentiment column holds a
+    handful), so no string work runs on every row."""
+    exact = batch.replace_strict(SENTIMENT_LABELS, default=None, return_dtype=pl.String)
+    if exact.null_count() == batch.null_count():
+        return exact
+    spellings = batch.unique().drop_nulls()
+    labels = pl.DataFrame({"raw": spellings}, schema={"raw": pl.String}).select(
+        _label(pl.col("raw"))
+    )
+    return batch.replace_strict(spellings, labels.to_series(), default=None, return_dtype=pl.String)
+
+
+def sentiment_marked(raw: pl.Expr) -> pl.Expr:
+    """negative/neutral/positive, null for no sentiment, ``UNREAD_MARK`` for an unreadable
+    value (see ``_label``)."""
+    return raw.map_batches(_label_batch, return_dtype=pl.String, is_elementwise=True)
+
+
+def sentiment_expr(raw: pl.Expr) -> pl.Expr:
+    """Normalise sentiment labels (en/de/es) and numbers (by sign) to negative/neutral/positive;
+    anything else ("Not Rated", "Unknown", empty, unreadable) becomes null."""
+    marked = sentiment_marked(raw)
+    return pl.when(marked == UNREAD_MARK).then(None).otherwise(marked)
+
+
+def unreadable_sentiment(raw: pl.Expr) -> pl.Expr:
+    """True where ``raw`` holds a value that is neither a label nor a spelling of "not rated"."""
+    return sentiment_marked(raw) == UNREAD_MARK

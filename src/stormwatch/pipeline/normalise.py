@@ -7,7 +7,7 @@ from datetime import datetime
 
 import polars as pl
 
-from stormwatch.schema import CANONICAL, sentiment_expr, unreadable_sentiment
+from stormwatch.schema import CANONICAL, UNREAD_MARK, sentiment_marked
 from stormwatch.sentiment.fill import BUILT_IN, Estimator, estimates
 from stormwatch.sources import Source
 from stormwatch.timestamps import parse_expr
@@ -61,8 +61,9 @@ def normalise(
     """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``,
     ``_reject`` (null for usable rows, else the reason, one of ``REASONS``), ``_unread`` (null,
     or which value of a usable row could not be read and was left empty, one of
-    ``UNREADABLE``'s reasons) and the raw text of the values (``_raw_<name>`` for
-    ``RAW_VALUES``, null where the file has no such column). Absent columns are typed nulls.
+    ``UNREADABLE``'s reasons; ``_unread_any``: whether there is one) and the raw text of the
+    values (``_raw_<name>`` for ``RAW_VALUES``, null where the file has no such column).
+    Absent columns are typed nulls.
 
     Built in steps on purpose: the columns that decide whether a row is usable (timestamp,
     counts, topic) come first, the rest after, so a filter on time or ``_reject`` is pushed
@@ -109,7 +110,12 @@ def normalise(
         )
         if "count" in present
         else pl.lit(1, pl.Int64).alias("count"),
-        *(pl.col(n) for n in ("author", "sentiment") if n in present),  # typed below
+        *(pl.col(n) for n in ("author",) if n in present),
+        *(
+            [sentiment_marked(pl.col("sentiment")).alias("_sentiment")]
+            if "sentiment" in present
+            else []
+        ),
         *(column(n) for n in ("text", "url", "platform", "language", "id")),
     )
     raw_count = pl.col("_raw_count") if "count" in present else pl.lit(None, pl.String)
@@ -130,7 +136,11 @@ def normalise(
         .then(pl.lit(REASONS[6]))
         .otherwise(None)
     )
-    sentiment = column("sentiment", sentiment_expr)
+    sentiment = (
+        pl.when(pl.col("_sentiment") == UNREAD_MARK).then(None).otherwise(pl.col("_sentiment"))
+        if "sentiment" in present
+        else pl.lit(None, pl.String)
+    ).alias("sentiment")
     if estimator is not None and estimates(source, empty_sentiment):
         text = pl.col("text")
         if horizon is not None:
@@ -138,19 +148,22 @@ def normalise(
             text = pl.when((ts > horizon[0]) & (ts <= horizon[1])).then(text)
         sentiment = estimator.expr(text, pl.col("language")).alias("sentiment")
     unread: pl.Expr = pl.lit(None, pl.String)
+    unread_any: pl.Expr = pl.lit(False)
     for name in ("sentiment", "engagement", "followers"):  # the last set wins: the first named
         if name in present:
             raw = pl.col(f"_raw_{name}")
             failed = (
-                unreadable_sentiment(raw, pl.col(name))
+                pl.col("_sentiment") == UNREAD_MARK
                 if name == "sentiment"
                 else raw.is_not_null() & pl.col(name).is_null()
             )
             unread = pl.when(failed).then(pl.lit(UNREADABLE[name])).otherwise(unread)
+            unread_any = unread_any | failed
     absent = [pl.lit(None, pl.String).alias(f"_raw_{n}") for n in RAW_VALUES if n not in present]
     return (
         first.with_columns(reject.alias("_reject"), column("author"), sentiment, *absent)
-        .with_columns(unread.alias("_unread"))
+        # The summary pass counts the cheap flag; the names cost a pass only when it is set.
+        .with_columns(unread.alias("_unread"), unread_any.alias("_unread_any"))
         .select(
             "_file",
             "_line",
@@ -158,6 +171,7 @@ def normalise(
             *CANONICAL,
             "_reject",
             "_unread",
+            "_unread_any",
             *(f"_raw_{n}" for n in RAW_VALUES),
         )
     )

@@ -93,7 +93,7 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("engagement").filter(NEGATIVE).sum().cast(pl.Int64).alias("engagement_negative"),
         pl.col("engagement").sum().cast(pl.Int64).alias("engagement"),
         pl.col("engagement").is_not_null().sum().cast(pl.Int64).alias("with_engagement"),
-        pl.col("_unread").is_not_null().sum().cast(pl.Int64).alias("unread"),
+        pl.col("_unread_any").sum().cast(pl.Int64).alias("unread"),
         pl.col("_line").min().alias("line"),
         pl.col("timestamp").min().alias("start"),
         pl.col("timestamp").max().alias("end"),

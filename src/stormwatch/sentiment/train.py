@@ -144,10 +144,9 @@ def read_labelled(paths: Sequence[str | Path], options: ReadOptions | None = Non
             frame, locate, note = _table_frame(table, options)
             frame = frame.with_columns(pl.col("text").str.strip_chars()).with_columns(
                 # A row with text whose label we cannot read: told apart from an unrated one.
-                (
-                    (pl.col("text").str.len_chars() > 0)
-                    & unreadable_sentiment(pl.col("raw"), pl.col("sentiment"))
-                ).alias("unrecognised")
+                ((pl.col("text").str.len_chars() > 0) & unreadable_sentiment(pl.col("raw"))).alias(
+                    "unrecognised"
+                )
             )
             frames.append(frame.select("text", "sentiment", "unrecognised"))
             if first is None:
