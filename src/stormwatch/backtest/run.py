@@ -192,7 +192,7 @@ def backtest(
                 continue
             timeline = replay(usable, settings)
             file = _file_name(path, source.path, clashing)
-            notes += _history_notes(file, usable, timeline, settings)
+            notes += _history_notes(file, usable, settings)
             several = len(timeline.topics) > 1
             if labels is not None and several and file in labels:
                 notes.append(
@@ -221,12 +221,13 @@ def _hours(delta: timedelta) -> str:
     return f"{delta / timedelta(hours=1):.4g} h"
 
 
-def _history_notes(
-    file: str, usable: pl.DataFrame, timeline: Timeline, settings: Settings
-) -> list[str]:
+def _history_notes(file: str, usable: pl.DataFrame, settings: Settings) -> list[str]:
     """What the replay of one file could not do: too little history for any baseline, or for
     the time-of-day index; an all-zero series."""
-    span = timedelta(microseconds=int(timeline.times[-1] - timeline.times[0]))
+    first, last = usable.select(
+        pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last")
+    ).row(0)
+    span: timedelta = last - first  # the data's span, not the replay grid's
     notes = []
     if int(usable["count"].sum()) == 0:
         notes.append(f"{file}: every count is 0: nothing to detect")
