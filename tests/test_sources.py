@@ -450,3 +450,17 @@ def test_rows_with_more_fields_than_the_header_are_noted(tmp_path: Path) -> None
     )
     tidy = put(tmp_path, "timestamp,author\n2026-11-23T10:00:00Z,a\n", name="tidy.csv")
     assert read_source(tidy).notes == ()
+
+
+def test_a_date_column_and_a_time_column_are_joined(tmp_path: Path) -> None:
+    path = put(
+        tmp_path,
+        "Datum,Uhrzeit,author\n2026-02-01,10:07,a\n2026-02-01,23:59,b\n2026-02-02,08:30:15,c\n",
+    )
+    source = read_source(path)
+    assert source.notes == (f"{path}: the timestamp is Datum + Uhrzeit joined",)
+    stamps = normalise(source).collect()["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    assert stamps.to_list() == ["2026-02-01 10:07:00", "2026-02-01 23:59:00", "2026-02-02 08:30:15"]
+    # a date column that already holds the time keeps it; the other column stays apart
+    full = put(tmp_path, "date,time,author\n2026-02-01 10:07,later,a\n", name="full.csv")
+    assert read_source(full).columns["timestamp"] == "date"

@@ -11,12 +11,17 @@ from typing import Literal
 import polars as pl
 
 from stormwatch.errors import InputError
-from stormwatch.schema import default_topic_column, find_column, match_columns
+from stormwatch.schema import (
+    default_topic_column,
+    find_column,
+    match_columns,
+    normalise_header,
+)
 from stormwatch.sources import ReadOptions, Source
 from stormwatch.sources.hints import no_timestamp_error, unreadable_timestamp_error
 from stormwatch.sources.mapping import ColumnMapping, bind_mapping, load_mapping
 from stormwatch.sources.presets import Preset, detect_preset, get_preset
-from stormwatch.sources.presets.rules import Bound, Header
+from stormwatch.sources.presets.rules import Bound, Header, Join
 from stormwatch.sources.table import RawTable
 from stormwatch.timestamps import TimestampFormat, cover, detect_formats, parse_expr
 
@@ -82,12 +87,54 @@ def _columns(
         taken = {h for b in mapped.values() if b is not None for h in b.headers}
         names = [h for h in header.names if h not in taken]
         columns = {c: _plain(h) for c, h in match_columns(names).items()}
+        joined = _date_and_time(table, header, columns, taken)
+        if joined is not None:
+            columns["timestamp"] = joined
     for canonical, mapped_bound in mapped.items():
         if mapped_bound is None:
             columns.pop(canonical, None)
         else:
             columns[canonical] = mapped_bound
     return columns
+
+
+#: Header names (normalised) of a time-of-day column next to a date column.
+TIME_OF_DAY_HEADERS = ("time", "uhrzeit", "zeit", "hrs", "hora", "hour", "stunde")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[AaPp]\.?[Mm]\.?)?")
+
+
+def _date_and_time(
+    table: RawTable, header: Header, columns: dict[str, Bound], taken: set[str]
+) -> Bound | None:
+    """A generic export with the date in one column and the time of day in another
+    (``date`` 2026-02-01, ``time`` 10:07): both joined, or every mention would fall at
+    midnight. Only when the sampled dates carry no time and the sampled times are clocks."""
+    ts = columns.get("timestamp")
+    if ts is None or not ts.is_plain:
+        return None
+    date = ts.headers[0]
+    used = taken | {h for b in columns.values() for h in b.headers}
+    time = next(
+        (
+            h
+            for h in header.names
+            if normalise_header(h) in TIME_OF_DAY_HEADERS and h not in used and h != date
+        ),
+        None,
+    )
+    if time is None:
+        return None
+    try:
+        sample = table.frame.head(SAMPLE_ROWS).select(pl.col(date), pl.col(time)).collect()
+    except pl.exceptions.PolarsError:
+        return None
+    dates = [v.strip() for v in sample[date].to_list() if v and v.strip()]
+    times = [v.strip() for v in sample[time].to_list() if v and v.strip()]
+    if not dates or not times or any(":" in d for d in dates):
+        return None
+    if not all(_CLOCK.fullmatch(t) for t in times):
+        return None
+    return Join(date, time).bind(header)
 
 
 def _topic(
@@ -182,6 +229,8 @@ def _notes(
     if preset is not None and forced and not preset.matches(header):
         anchors = ", ".join(repr(a) for a in preset.signatures[0] if a not in header)
         notes.append(f"{name}: --preset {preset.name}, but the file lacks {anchors}")
+    if preset is None and len(columns["timestamp"].headers) > 1:
+        notes.append(f"{name}: the timestamp is {columns['timestamp'].label} joined")
     if kind == "series":
         notes.append(
             f"{name}: a mention-volume series ({columns['count'].label} per "
