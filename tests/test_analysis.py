@@ -64,6 +64,21 @@ def test_at_ignores_everything_after_it(write_csv: WriteCsv) -> None:
     assert report.input.rows_used == report.input.rows_read - report.input.rows_after_evaluation
 
 
+def test_notebook_shortcuts_one_path_text_moment_and_text_durations(
+    write_csv: WriteCsv,
+) -> None:
+    path = write_csv(storm_rows())
+    moment = T0 + timedelta(hours=50)
+    expected = sw.analyse([path], sw.Settings(window=timedelta(hours=2)), now=moment)
+    got = sw.analyse(str(path), sw.Settings(window="2h"), now=moment.isoformat())
+    assert got == expected
+    assert sw.analyse(path, now=moment) == sw.analyse([path], now=moment)
+    with pytest.raises(sw.ConfigError, match="window: 'soon' is not a duration"):
+        sw.Settings(window="soon")
+    with pytest.raises(sw.ConfigError, match="now: 'tomorrow' is not a timestamp"):
+        sw.analyse(path, now="tomorrow")
+
+
 def test_naive_at_is_utc(write_csv: WriteCsv) -> None:
     path = write_csv(storm_rows())
     aware = sw.analyse([path], now=T0 + timedelta(hours=50))

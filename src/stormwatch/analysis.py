@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from stormwatch.errors import InputError
+from stormwatch.errors import ConfigError, InputError
 from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.context import context_data, hot_columns
@@ -46,10 +46,13 @@ from stormwatch.themes import Term
 Input = str | Path | Source
 
 
-def load_sources(inputs: Iterable[Input], options: ReadOptions | None = None) -> list[Source]:
-    """Open every input (paths are read with :func:`read_sources`)."""
+def load_sources(
+    inputs: Input | Iterable[Input], options: ReadOptions | None = None
+) -> list[Source]:
+    """Open every input (paths are read with :func:`read_sources`); one path is a list of
+    one, not a string of one-letter paths."""
     sources: list[Source] = []
-    for item in inputs:
+    for item in [inputs] if isinstance(inputs, str | Path | Source) else inputs:
         if isinstance(item, Source):
             sources.append(item)
         else:
@@ -82,19 +85,20 @@ def _newest(frame: pl.DataFrame) -> datetime | None:
 
 
 def analyse(
-    inputs: Iterable[Input],
+    inputs: Input | Iterable[Input],
     settings: Settings | None = None,
     *,
-    now: datetime | None = None,
+    now: datetime | str | None = None,
     options: ReadOptions | None = None,
     brand_handles: Sequence[str] = (),
 ) -> Report:
     """Score every topic in ``inputs`` at the moment ``now`` (default: the newest mention).
 
     Args:
-        inputs: export file paths or already opened :class:`Source` objects.
+        inputs: an export file path, or several, or already opened :class:`Source` objects.
         settings: windows, weights, thresholds, language; defaults when omitted.
-        now: the evaluation moment (naive = UTC); mentions after it are ignored.
+        now: the evaluation moment (naive = UTC), or a text as ``--at`` takes it
+            (``"2011-09-27T08:00Z"``); mentions after it are ignored.
         options: how to read the files (timezone, preset, mapping, day-first); the topic
             column comes from ``settings.by``.
         brand_handles: the brand's own accounts (``@`` optional, any case): their posts count
@@ -108,6 +112,13 @@ def analyse(
     sources = load_sources(inputs, options)
     if not sources:
         raise InputError("(no input)", "no input files given", hint="name at least one export")
+    if isinstance(now, str):  # as --at reads it, in the timezone of the options
+        from stormwatch.timestamps import parse_moment
+
+        try:
+            now = parse_moment(now, options.timezone)
+        except ValueError as exc:
+            raise ConfigError(str(exc), key="now") from None
     given = _as_aware(now)
     n = settings.baseline_windows
     handles = normalise_handles(brand_handles)

@@ -100,7 +100,8 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the analysis needs besides the data and the evaluation moment."""
+    """Everything the analysis needs besides the data and the evaluation moment. Durations
+    are timedeltas; a text such as ``"2h"`` is read as ``--window`` reads it."""
 
     window: timedelta = timedelta(hours=1)
     baseline: timedelta = timedelta(days=7)
@@ -120,6 +121,17 @@ class Settings:
     sentiment_model: Path | None = None
 
     def __post_init__(self) -> None:
+        for name in ("window", "baseline", "record"):  # "2h" as well as timedelta(hours=2)
+            value = getattr(self, name)
+            if isinstance(value, str):
+                try:
+                    object.__setattr__(self, name, parse_duration(value))
+                except ValueError as exc:
+                    raise ConfigError(str(exc), key=name) from None
+            elif not isinstance(value, timedelta):
+                raise ConfigError(
+                    f"expected a duration, not {value!r}", key=name, hint='e.g. "1h" or "7d"'
+                )
         if self.baseline < 2 * self.window:
             raise ConfigError(
                 f"baseline ({format_duration(self.baseline)}) must be at least two windows "

@@ -166,7 +166,7 @@ def _file_name(path: str, source: str, clashing: set[str]) -> str:
 
 
 def backtest(
-    inputs: Iterable[str | Path],
+    inputs: str | Path | Iterable[str | Path],
     settings: Settings | None = None,
     *,
     policy: Policy | None = None,
@@ -178,7 +178,7 @@ def backtest(
     tally = _Tally(labels, policy or Policy("backtest", thresholds=settings.thresholds))
     options = replace(options or ReadOptions(), by=settings.by)
     estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)
-    paths = [str(p) for p in inputs]
+    paths = [str(inputs)] if isinstance(inputs, str | Path) else [str(p) for p in inputs]
     names = [Path(p).name for p in paths]
     clashing = {n for n in names if names.count(n) > 1}
     notes = tally.notes
