@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 import typer.main
 
 from conftest import ROOT
@@ -59,3 +61,43 @@ def test_config_keys_are_documented() -> None:
         for key in keys:
             assert env_var(section, key) in README or section != "scan", key
             assert re.search(rf"^{key} = ", README, flags=re.M), key
+
+
+def _same_where_given(documented: object, actual: object, path: str = "") -> None:
+    """Every number and text of the README example equals the real output; "…" (a key or a
+    value) and lists (abbreviated) are left out."""
+    if isinstance(documented, dict):
+        assert isinstance(actual, dict), path
+        for key, value in documented.items():
+            if key != "…":
+                assert key in actual, f"{path}.{key}"
+                _same_where_given(value, actual[key], f"{path}.{key}")
+    elif not isinstance(documented, list) and documented != "…":
+        assert documented == actual, path
+
+
+def test_the_json_example_is_the_sample_s_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import stormwatch as sw
+    from stormwatch.render import report_dict
+
+    block = README.split("### JSON", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    documented = json.loads(block)
+    monkeypatch.chdir(ROOT)  # the example names the sample by its path in the repository
+    actual = report_dict(sw.analyse(documented["input"]["files"]))
+    _same_where_given({**documented, "topics": documented["topics"][0]}, {
+        **actual, "topics": actual["topics"][0]})  # fmt: skip
+
+
+def test_the_simulated_storms_example_says_what_scan_shows(tmp_path: Path) -> None:
+    import stormwatch as sw
+    from stormwatch.simulate import CSV_DATETIME, default_spec, simulate
+
+    line = next(x for x in README.splitlines() if x.startswith("stormwatch scan sim.csv --at"))
+    at, topic, level = re.findall(r"--at (\S+)\s+# (\w+) at (\w+)", line)[0]
+    path = tmp_path / "sim.csv"
+    frame, _ = simulate(default_spec(seed=0), seed=0)  # the command's defaults
+    frame.write_csv(path, datetime_format=CSV_DATETIME)
+    report = sw.analyse(path, now=at)
+    assert (report.topics[0].topic, report.topics[0].level) == (topic, level)

@@ -145,7 +145,7 @@ class Firestorm(Event):
 
     @property
     def window(self) -> tuple[datetime, datetime]:
-        """The labelled window: onset to ``label_after`` hours after the peak."""
+        """The labelled window: onset to ``label_after`` hours after the peak hold ends."""
         return self.onset, self.peak_end + timedelta(hours=self.label_after)
 
 
