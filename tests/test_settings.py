@@ -458,3 +458,15 @@ def test_read_config_file_returns_converted_values(tmp_path: Path) -> None:
         "scan": {"window": timedelta(minutes=45), "by": "Query"},
         "levels": {"watch": 5.0},
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0.5s", "'0.5s' is not a whole number of seconds"),
+        ("99999999999w", "'99999999999w' is longer than 100 years"),  # not an OverflowError
+    ],
+)
+def test_parse_duration_rejects_fractions_of_seconds_and_centuries(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        parse_duration(text)

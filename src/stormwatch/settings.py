@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +24,7 @@ LANGS: tuple[Lang, ...] = ("en", "de")
 SIGNALS: tuple[str, ...] = ("velocity", "influence", "negativity", "spread")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$", re.IGNORECASE)
+_MAX_SECONDS = 100 * 366 * 86400  # beyond any export; timedelta itself overflows later
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -35,13 +35,17 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(
             f"{text!r} is not a duration; expected a number and a unit, e.g. 1h, 30m, 7d"
         )
-    # Exact decimal arithmetic: 1.1h is 3960 s, which floats make 3960.0000000000005.
-    seconds = Fraction(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-    if seconds.denominator != 1:
+    # Exact arithmetic on the decimal digits: 1.1h is 3960 s (floats make 3960.0000000000005).
+    whole, _, decimals = match.group(1).partition(".")
+    scaled = int(whole + decimals) * _UNIT_SECONDS[match.group(2).lower()]
+    seconds, rest = divmod(scaled, 10 ** len(decimals))
+    if rest:
         raise ValueError(f"{text!r} is not a whole number of seconds")
     if seconds <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
-    return timedelta(seconds=int(seconds))
+    if seconds > _MAX_SECONDS:
+        raise ValueError(f"{text!r} is longer than 100 years")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:
