@@ -464,3 +464,11 @@ def test_a_date_column_and_a_time_column_are_joined(tmp_path: Path) -> None:
     # a date column that already holds the time keeps it; the other column stays apart
     full = put(tmp_path, "date,time,author\n2026-02-01 10:07,later,a\n", name="full.csv")
     assert read_source(full).columns["timestamp"] == "date"
+
+
+def test_the_timestamp_hint_does_not_suggest_another_column_s_own_name(tmp_path: Path) -> None:
+    path = put(tmp_path, "date_x,brand,sentiment,text\nfoo,a,negative,x\n")
+    err = read_error(path, preset="meltwater")
+    assert err.hint is not None
+    assert 'timestamp = "date_x"' in err.hint
+    assert "sentiment" not in err.hint

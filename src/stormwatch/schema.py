@@ -187,7 +187,9 @@ def closest_headers(header: Sequence[str], canonical: str, limit: int = 3) -> li
     """Headers that look most like ``canonical``'s aliases (for error hints)."""
     import difflib
 
-    keys = {normalise_header(h): h for h in header}
+    # A header that is another column's own name (``sentiment``) is not a candidate.
+    others = {a for c, aliases in ALIASES.items() if c != canonical for a in aliases}
+    keys = {normalise_header(h): h for h in header if normalise_header(h) not in others}
     scores: dict[str, float] = {}
     for alias in ALIASES.get(canonical, (canonical,)):
         for key, original in keys.items():
