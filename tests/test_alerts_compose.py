@@ -46,7 +46,7 @@ def report(topic: str = "acme") -> Report:
         ("open", "warning", None, "en", "[stormwatch] WARNING acme 87"),
         ("escalate", "storm", "warning", "en", "[stormwatch] STORM acme 87 (was warning 61)"),
         ("resolve", "calm", "storm", "en", "[stormwatch] ALL CLEAR acme 87 (was storm 61)"),
-        ("escalate", "storm", "watch", "de", "[stormwatch] STURM acme 87 (vorher beobachten 61)"),
+        ("escalate", "storm", "watch", "de", "[stormwatch] STURM acme 87 (vorher Beobachtung 61)"),
         ("resolve", "calm", "storm", "de", "[stormwatch] ENTWARNUNG acme 87 (vorher Sturm 61)"),
     ],
 )

@@ -131,3 +131,17 @@ def test_table_shows_user_text_literally() -> None:
     assert "STORM" in text
     assert "▁▁▁█" in text
     assert "2. Answer fast: @critic is angry" in text
+
+
+def test_german_markdown_title_and_levels_read_german() -> None:
+    import stormwatch as sw
+    from conftest import SAMPLE
+    from stormwatch.render import to_markdown
+
+    report = sw.analyse(SAMPLE, sw.Settings(lang="de"))
+    lines = to_markdown(report).splitlines()
+    assert lines[0] == (
+        "## stormwatch — 4 Themen, Stand 21.11.2011 11:59 UTC (Zeitfenster 1h, Basis 7d)"
+    )
+    assert "| 1 | Siemens | 91.2 | Sturm |" in lines[4]
+    assert "| ruhig |" in lines[5]

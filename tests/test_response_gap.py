@@ -157,7 +157,7 @@ def test_evening_is_local_to_the_report_timezone(write_csv: WriteCsv) -> None:
     steps = {r.step: r.why for r in utc.recommendations}
     assert steps[10] == (
         "No reply from your own accounts for 2.5 h since the criticism began (Fri 2026-11-06 "
-        "17:30 UTC): be present and answer where it burns"
+        "17:30 UTC): answer where the fire is"
     )
     berlin = analyse(path, "@acme", timezone="Europe/Berlin", now=now)
     assert berlin.context is not None

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "steps": "Recommended next steps",
         "themes": "themes",
         "title": "stormwatch — {count} at {at} (window {window}, baseline {baseline})",
+        "at": "%Y-%m-%d %H:%M UTC",
         "one": "{n} topic",
         "many": "{n} topics",
         "velocity": "volume {ratio}",
@@ -57,7 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
         "critic": "Top-Kritiker",
         "steps": "Empfohlene nächste Schritte",
         "themes": "Themen",
-        "title": "stormwatch — {count} am {at} (Fenster {window}, Basis {baseline})",
+        "title": "stormwatch — {count}, Stand {at} (Zeitfenster {window}, Basis {baseline})",
+        "at": "%d.%m.%Y %H:%M UTC",
         "one": "{n} Thema",
         "many": "{n} Themen",
         "velocity": "Volumen {ratio}",
@@ -260,7 +262,7 @@ def _title(report: Report, labels: dict[str, str]) -> str:
     n = len(report.topics)
     return labels["title"].format(
         count=labels["one" if n == 1 else "many"].format(n=n),
-        at=report.evaluated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        at=report.evaluated_at.strftime(labels["at"]),
         window=report.window,
         baseline=report.baseline,
     )

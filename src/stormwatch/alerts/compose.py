@@ -36,7 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
         "why": "Why",
         "critics": "Top critics",
         "themes": "Themes",
-        "critic": "{author}: {followers} followers, {negative} negative of {mentions} posts",
+        "critic": "{author}: {followers} followers, {negative} of {mentions} mentions negative",
         "mentions": "Top mentions in the last {window}",
         "steps": "Recommended next steps",
         "topics": "Ranking",
@@ -52,7 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "why": "Warum",
         "critics": "Wichtigste Kritiker",
         "themes": "Themen",
-        "critic": "{author}: {followers} Follower, {negative} negativ von {mentions} Beiträgen",
+        "critic": "{author}: {followers} Follower, {negative} von {mentions} Erwähnungen negativ",
         "mentions": "Wichtigste Erwähnungen der letzten {window}",
         "steps": "Empfohlene nächste Schritte",
         "topics": "Rangliste",
@@ -145,13 +145,19 @@ def _critic_line(a: AuthorStat, lang: Lang) -> str:
     )
 
 
+SENTIMENT_NAMES: dict[str, dict[str, str]] = {
+    "en": {},
+    "de": {"negative": "negativ", "positive": "positiv", "neutral": "neutral"},
+}
+
+
 def _mention_head(m: Mention, lang: Lang) -> str:
     who = clean(m.author or "?", 60)
     if m.followers is not None:
         who += f" ({format_int(m.followers, lang)})"
     parts = [who, m.timestamp.strftime("%H:%M UTC")]
     if m.sentiment:
-        parts.append(m.sentiment)
+        parts.append(SENTIMENT_NAMES[lang].get(m.sentiment, m.sentiment))
     return ", ".join(parts)
 
 

@@ -60,23 +60,23 @@ TEXT: dict[str, dict[str, str]] = {
     "de": {
         "newcomers_none": "keine kritischen Autoren im aktuellen Fenster",
         "newcomers_history": "{authors} kritische Autoren; zu wenig Vorlauf, um Neue zu erkennen",
-        "newcomers_high": "{newcomers} von {authors} kritischen Autoren ({share}) sind neu beim "
-        "Thema: die Kritik reicht über das übliche Umfeld hinaus, wie bei Shitstorms",
-        "newcomers_low": "{newcomers} von {authors} kritischen Autoren ({share}) sind neu beim "
-        "Thema: überwiegend die üblichen Stimmen",
+        "newcomers_high": "{newcomers} von {authors} kritischen Autoren ({share}) äußern sich "
+        "erstmals zum Thema: Die Kritik reicht über das übliche Umfeld hinaus, wie bei Shitstorms",
+        "newcomers_low": "{newcomers} von {authors} kritischen Autoren ({share}) äußern sich "
+        "erstmals zum Thema: überwiegend die üblichen Stimmen",
         "concentration_none": "keine Erwähnungen mit Autor im aktuellen Fenster",
         "concentration_high": "{author} schrieb {share} der {mentions} Erwähnungen ({posts} "
         "Beiträge): ein einzelner hartnäckiger Autor, kein breiter Sturm",
         "concentration_low": "der aktivste Autor, {author}, schrieb {share} der {mentions} "
         "Erwähnungen: keine Kampagne eines Einzelnen",
         "media_none": "keine Plattform in den Daten: ob Medien berichten, ist nicht erkennbar",
-        "media": "Nachrichten und Blogs tragen jetzt {share} der Erwähnungen, in der Basis "
-        "{baseline}; jetzt {platforms} Plattformen, in der Basis {platforms_baseline}{new}",
+        "media": "{share} der Erwähnungen stammen jetzt von Nachrichtenseiten und Blogs, in der "
+        "Basis {baseline}; jetzt {platforms} Plattformen, in der Basis {platforms_baseline}{new}",
         "media_new": "; neu: {names}",
         "media_up": ": die Medien greifen es auf",
         "media_flat": ": keine Medienresonanz",
-        "reshares_none": "keine Weiterleitungen erkannt (Texte, die mit „RT @“ beginnen)",
-        "reshares": "{now} Weiterleitungen im aktuellen Fenster, üblich sind {median} je Fenster",
+        "reshares_none": "keine Shares erkannt (Texte, die mit „RT @“ beginnen)",
+        "reshares": "{now} Shares im aktuellen Fenster, üblich sind {median} je Fenster",
         "reshares_fast": ": die Kritik wird schnell weitergereicht",
         "reshares_flat": ": nicht schneller als üblich",
         "quiet": "ruhig: keine kritischen Erwähnungen im aktuellen Fenster",
@@ -85,17 +85,17 @@ TEXT: dict[str, dict[str, str]] = {
         "amplification": "Verstärkung: {authors} kritische Autoren, mehr als üblich, in sozialen "
         "Netzwerken",
         "steady": "gleichbleibend: {authors} kritische Autoren, nicht mehr als üblich",
-        "media pick-up": "Medien greifen auf: Nachrichten und Blogs tragen {share} der "
-        "Erwähnungen (üblich {baseline})",
+        "media pick-up": "Medienresonanz: {share} der Erwähnungen stammen von Nachrichtenseiten "
+        "und Blogs (üblich {baseline})",
         "stage_none": "unbekannt: die Daten haben keine Autorenspalte",
         "gap_unknown": "unbekannt: keine Marken-Accounts angegeben (scan --brand-handle oder "
-        "brand_handles in einem Watch)",
+        "brand_handles in einem [[watch]]-Abschnitt)",
         "gap_quiet": "nichts zu beantworten: keine kritischen Erwähnungen im aktuellen Fenster",
-        "gap_open": "seit {hours} h offen: keine Antwort der eigenen Accounts, seit die Kritik "
-        "begann ({start}){off}",
+        "gap_open": "seit {hours} h offen: keine Antwort der eigenen Accounts seit Beginn der "
+        "Kritik ({start}){off}",
         "gap_replied": "geschlossen: die Marke antwortete {hours} h nach Beginn der Kritik "
         "({start})",
-        "off_weekend": ", an einem Wochenende",
+        "off_weekend": ", am Wochenende",
         "off_evening": ", am Abend",
         "off_both": ", an einem Wochenendabend",
     },
@@ -108,7 +108,7 @@ STAGE_NAMES = {
         "single complaint": "Einzelbeschwerde",
         "amplification": "Verstärkung",
         "steady": "gleichbleibend",
-        "media pick-up": "Medien greifen auf",
+        "media pick-up": "Medienresonanz",
     },
 }
 

@@ -19,7 +19,7 @@ With the topic's context indicators (``pipeline/context.py``), at watch and abov
 | 3 write for the onlookers | stage "media pick-up" | the news/blog share now vs usual |
 | 3 write for the onlookers | stage "amplification" and newcomer share >= 0.5 | the newcomers |
 | 3 write for the onlookers | otherwise: >= 10 reshares, >= 3x the baseline median | reshares |
-| 10 be present where it burns | response gap open >= 1 h | hours since the start; evening/weekend |
+| 10 be where the fire is | response gap open >= 1 h | hours since the start; evening/weekend |
 | 11 step back | concentration >= 0.5 with >= 5 posts | one persistent author, not a storm |
 
 When one author is that concentrated, step 3 needs the spread (distinct authors), not just the
