@@ -23,6 +23,7 @@ EXAMPLE_COLUMN = {
 }
 
 Collect = Callable[[Sequence[Source], pl.LazyFrame], pl.DataFrame]
+Kind = Literal["_reject", "_unread"]
 SCHEMA = {"_file": pl.String, "reason": pl.String, "count": pl.Int64, "line": pl.Int64}
 
 
@@ -39,7 +40,7 @@ def problems(
     sources: Sequence[Source],
     mentions: pl.LazyFrame,
     collect: Collect,
-    kind: Literal["_reject", "_unread"],
+    kind: Kind,
     summary: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Per file and reason (``kind``: rows set aside, or values left empty): ``count``, the
@@ -90,8 +91,12 @@ def problem_notes(source: Source, mentions: pl.LazyFrame) -> list[str]:
         return query.collect()
 
     notes = []
-    for kind, what in (("_reject", "left out"), ("_unread", "used, the value left empty")):
-        found = problems([source], mentions, collect, kind)  # type: ignore[arg-type]
+    kinds: tuple[tuple[Kind, str], ...] = (
+        ("_reject", "left out"),
+        ("_unread", "used, the value left empty"),
+    )
+    for kind, what in kinds:
+        found = problems([source], mentions, collect, kind)
         for r in found.iter_rows(named=True):
             value = "empty" if r["example"] is None else repr(r["example"])
             rows = "1 row" if r["count"] == 1 else f"{r['count']:,} rows"

@@ -129,8 +129,7 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     # Complete windows of history before each step's current window (as scan counts them).
     covered = np.clip((times - start) // width - 1, 0, n)
     topics = tuple(sorted(frame["topic"].unique().to_list()))
-    recent = min(vel.velocity_params(settings)[1], n)
-    _check_work(len(topics), times.size, max(n, QUARTERS * recent + 1))
+    _check_work(len(topics), times.size, _widest(settings, n))
     has_sentiment = bool(frame["sentiment"].is_not_null().any())
     has_followers = bool(frame["followers"].is_not_null().any())
     proxy = not has_followers  # engagement stands in for reach (see pipeline.signals)
@@ -192,6 +191,17 @@ def _default_stride(width: int) -> int:
     return width // 12 if width % 12 == 0 else width // QUARTERS
 
 
+def _record_windows(settings: Settings, n: int) -> int:
+    """Velocity's record windows, at most the ``n`` the data covers (the rest are never
+    covered either)."""
+    return min(vel.velocity_params(settings)[1], n)
+
+
+def _widest(settings: Settings, n: int) -> int:
+    """The widest matrix a step needs: ``n`` baseline windows or the quarter-step record."""
+    return max(n, QUARTERS * _record_windows(settings, n) + 1)
+
+
 def _check_work(topics: int, steps: int, windows: int) -> None:
     """Refuse a replay of more than ``MAX_CELLS`` topic x step x window cells (``windows``:
     the widest matrix a step needs, baseline or quarter-step record; the default replay of a
@@ -238,12 +248,12 @@ def _score(
     medians = np.zeros(shape)
     neg_base = np.zeros(shape)
     rated_base = np.zeros(shape)
-    per_day, recent, ratio = vel.velocity_params(settings)
-    recent = min(recent, n)  # record windows before the data are never covered either
+    per_day, _, ratio = vel.velocity_params(settings)
+    recent = _record_windows(settings, n)
     blocks = (n + 1) // vel.LONG - 1  # baseline blocks of LONG windows, as scan has them
     covered_long = vel.long_covered(covered)
     # Steps in chunks, so memory stays bounded whatever the window, baseline and span.
-    chunk = max(1, CHUNK_CELLS // max(n, QUARTERS * recent + 1))
+    chunk = max(1, CHUNK_CELLS // _widest(settings, n))
     for t in range(len(topics)):
         c, a, c_long = series["c"][t], series["a"][t], series["c_long"][t]
         for first_row in range(0, steps, chunk):
