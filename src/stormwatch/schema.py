@@ -328,11 +328,15 @@ def sentiment_marked(raw: pl.Expr) -> pl.Expr:
     return raw.map_batches(_label_batch, return_dtype=pl.String, is_elementwise=True)
 
 
+def unmarked(marked: pl.Expr) -> pl.Expr:
+    """``sentiment_marked``'s labels with the unreadable mark as null."""
+    return pl.when(marked == UNREAD_MARK).then(None).otherwise(marked)
+
+
 def sentiment_expr(raw: pl.Expr) -> pl.Expr:
     """Normalise sentiment labels (en/de/es) and numbers (by sign) to negative/neutral/positive;
     anything else ("Not Rated", "Unknown", empty, unreadable) becomes null."""
-    marked = sentiment_marked(raw)
-    return pl.when(marked == UNREAD_MARK).then(None).otherwise(marked)
+    return unmarked(sentiment_marked(raw))
 
 
 def unreadable_sentiment(raw: pl.Expr) -> pl.Expr:

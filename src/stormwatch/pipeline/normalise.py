@@ -7,7 +7,7 @@ from datetime import datetime
 
 import polars as pl
 
-from stormwatch.schema import CANONICAL, UNREAD_MARK, sentiment_marked
+from stormwatch.schema import CANONICAL, UNREAD_MARK, sentiment_marked, unmarked
 from stormwatch.sentiment.fill import BUILT_IN, Estimator, estimates
 from stormwatch.sources import Source
 from stormwatch.timestamps import parse_expr
@@ -110,7 +110,7 @@ def normalise(
         )
         if "count" in present
         else pl.lit(1, pl.Int64).alias("count"),
-        *(pl.col(n) for n in ("author",) if n in present),
+        *([pl.col("author")] if "author" in present else []),
         *(
             [sentiment_marked(pl.col("sentiment")).alias("_sentiment")]
             if "sentiment" in present
@@ -137,9 +137,7 @@ def normalise(
         .otherwise(None)
     )
     sentiment = (
-        pl.when(pl.col("_sentiment") == UNREAD_MARK).then(None).otherwise(pl.col("_sentiment"))
-        if "sentiment" in present
-        else pl.lit(None, pl.String)
+        unmarked(pl.col("_sentiment")) if "sentiment" in present else pl.lit(None, pl.String)
     ).alias("sentiment")
     if estimator is not None and estimates(source, empty_sentiment):
         text = pl.col("text")
