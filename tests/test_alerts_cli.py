@@ -177,7 +177,7 @@ def test_rows_left_out_are_warned_of_unless_quiet(tmp_path: Path) -> None:
         quiet = alert("--config", str(config), "--at", CALM, "--quiet")
     assert (loud.exit_code, loud.stdout) == (0, "")
     assert loud.stderr.splitlines() == [
-        f"Warning: watch 'brands': 1 of {len(lines) - 1:,} rows could not be used and were "
+        f"Warning: watch 'brands': 1 of {len(lines) - 1:,} rows could not be used and was "
         "left out:",
         f"  bad timestamp: 1 in {export} (first at line 6: 'yesterday')",
     ]

@@ -197,7 +197,7 @@ def test_rejected_rows_are_summarised_on_stderr(write_csv: WriteCsv) -> None:
     result = invoke("scan", str(path))
     assert result.exit_code == 0
     assert result.stderr.splitlines()[:2] == [
-        "Warning: 1 of 272 rows could not be used and were left out:",
+        "Warning: 1 of 272 rows could not be used and was left out:",
         f"  bad timestamp: 1 in {path} (first at line 6: '31.02.2026 10:00')",
     ]
     assert json.loads(result.stdout)["input"]["rejected_by_reason"] == {"bad timestamp": 1}

@@ -162,15 +162,16 @@ def problem_lines(summary: Any) -> list[str]:
     reason with its count, file, first line and raw value."""
     lines = []
     for total, items, what in (
-        (summary.rows_rejected, summary.rejects, "could not be used and were left out"),
+        (summary.rows_rejected, summary.rejects, "could not be used and {were} left out"),
         (
             summary.rows_with_unreadable_values,
             summary.unreadable,
-            "were used with a value that could not be read and was left empty",
+            "{were} used with a value that could not be read and was left empty",
         ),
     ):
         if total:
-            lines.append(f"Warning: {total:,} of {summary.rows_read:,} rows {what}:")
+            verb = what.format(were="was" if total == 1 else "were")
+            lines.append(f"Warning: {total:,} of {summary.rows_read:,} rows {verb}:")
         for r in items:
             value = "empty" if r.example is None else repr(r.example)
             lines.append(
