@@ -79,7 +79,7 @@ def test_describe_signal() -> None:
     sigs = make_report().topics[0].signals
     assert render.describe_signal(sigs["velocity"], "en") == "volume 20× (+40)"
     assert render.describe_signal(sigs["influence"], "en") == "reach 1.5M (+20)"
-    assert render.describe_signal(sigs["influence"], "de") == "Reichweite 1,5M (+20)"
+    assert render.describe_signal(sigs["influence"], "de") == "Reichweite 1,5 Mio. (+20)"
     assert render.describe_signal(sigs["negativity"], "de") == "negativ 80 % (+16)"
     assert render.describe_signal(sigs["spread"], "en") == "38 authors (+12)"
 
@@ -143,5 +143,5 @@ def test_german_markdown_title_and_levels_read_german() -> None:
     assert lines[0] == (
         "## stormwatch — 4 Themen, Stand 21.11.2011 11:59 UTC (Zeitfenster 1h, Basis 7d)"
     )
-    assert "| 1 | Siemens | 91.2 | Sturm |" in lines[4]
+    assert "| 1 | Siemens | 91,2 | Sturm |" in lines[4]  # a German decimal comma
     assert "| ruhig |" in lines[5]

@@ -12,7 +12,7 @@ from typing import Any
 
 from stormwatch.__about__ import __version__
 from stormwatch.models import Rejects, Report, SignalResult, TopicResult
-from stormwatch.pipeline.recommend import format_int, format_share
+from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
 from stormwatch.render_context import (
     CSV_COLUMNS,
     compact,
@@ -84,13 +84,13 @@ def sparkline(counts: tuple[int, ...] | list[int]) -> str:
 
 
 def _compact(value: float, lang: Lang) -> str:
+    """``1300000`` -> ``1.3M`` (en) or ``1,3 Mio.`` (de); ``109000`` -> ``109k`` / ``109 Tsd.``."""
+    millions, thousands = ("M", "k") if lang == "en" else (" Mio.", " Tsd.")
     if value >= 1_000_000:
-        text = f"{value / 1_000_000:.1f}M"
-    elif value >= 10_000:
-        text = f"{value / 1000:.0f}k"
-    else:
-        return format_int(value, lang)
-    return text.replace(".", ",") if lang == "de" else text
+        return format_decimal(value / 1_000_000, lang) + millions
+    if value >= 10_000:
+        return format_decimal(value / 1000, lang, 0) + thousands
+    return format_int(value, lang)
 
 
 def describe_signal(sig: SignalResult, lang: Lang) -> str:
@@ -99,7 +99,8 @@ def describe_signal(sig: SignalResult, lang: Lang) -> str:
     d = sig.detail
     if sig.name == "velocity":
         ratio = d.get("now", 0.0) / max(d.get("expected", d.get("median", 0.0)), 1.0)
-        text = labels["velocity"].format(ratio=f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×")
+        shown = format_decimal(ratio, lang, 0 if ratio >= 10 else 1)
+        text = labels["velocity"].format(ratio=f"{shown}×")
     elif sig.name == "influence":
         label = "engagement" if d.get("engagement_proxy") else "influence"
         text = labels[label].format(reach=_compact(d.get("reach", 0.0), lang))
@@ -292,7 +293,8 @@ def to_markdown(report: Report) -> str:
         drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
         critic = _critic_text(t, lang)
         lines.append(
-            f"| {t.rank} | {_md(t.topic)} | {t.score:.1f} | {level_names[t.level]} | {drivers} "
+            f"| {t.rank} | {_md(t.topic)} | {format_decimal(t.score, lang)} | "
+            f"{level_names[t.level]} | {drivers} "
             f"| {_md(critic)} "
             f"| {_md(compact(t.context, lang, sep=' · '))} |"
         )

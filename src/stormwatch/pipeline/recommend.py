@@ -47,6 +47,12 @@ def format_int(value: float, lang: Lang) -> str:
     return text.replace(",", ".") if lang == "de" else text
 
 
+def format_decimal(value: float, lang: Lang, digits: int = 1) -> str:
+    """``7.65`` -> ``7.7`` (en) or ``7,7`` (de)."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
 def format_share(value: float, lang: Lang) -> str:
     """``0.64`` -> ``64%`` (en) or ``64 %`` (de)."""
     return f"{round(value * 100)} %" if lang == "de" else f"{round(value * 100)}%"
