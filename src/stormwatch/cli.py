@@ -196,10 +196,12 @@ def _report_input(summary: Any, quiet: bool) -> None:
         _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """One file by two names: the same path, or (both existing) a link to it. For outputs
+    that must not overwrite an input (``--rejects``, ``--out``, ``--labels``)."""
     try:
-        return a.exists() and b.exists() and a.samefile(b)
-    except OSError:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except (OSError, RuntimeError):  # unreadable, or a symlink loop: its own error follows
         return False
 
 
@@ -381,7 +383,7 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
-    if rejects is not None and any(_same_file(rejects, f) for f in files):
+    if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
         raise typer.BadParameter(
             f"{rejects} is one of the input files; it would be overwritten",
             param_hint="--rejects",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli import _err, app, guarded, option_value
+from stormwatch.cli import _err, app, guarded, option_value, same_file
 
 
 @app.command("train-sentiment")
@@ -100,11 +100,7 @@ def _check_out(out: Path, files: list[Path], mapping: Path | None) -> None:
             param_hint="--out",
         )
     for path in [*files, *([mapping] if mapping is not None else [])]:
-        try:
-            same = out.exists() and path.exists() and out.samefile(path)
-        except OSError:  # unreadable: reading it fails with its own error
-            same = False
-        if same:
+        if path.exists() and same_file(out, path):  # a missing input fails on its own
             what = "the --mapping file" if path is mapping else "one of the input files"
             alias = "" if str(path) == str(out) else f" ({path})"  # a link, or another spelling
             raise typer.BadParameter(

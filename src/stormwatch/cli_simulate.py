@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli import _err, app, guarded
+from stormwatch.cli import _err, app, guarded, same_file
 from stormwatch.errors import StormwatchError
 
 #: A value that reads as a number (``-3``, ``2.5``) is a count, never a topic's name.
@@ -61,19 +61,11 @@ def _outputs(out: str, labels: Path | None) -> None:
             f"{labels} is a directory; name the JSON file, e.g. {labels / 'labels.json'}",
             param_hint="--labels",
         )
-    if target is not None and _same_file(target, labels):
+    if target is not None and same_file(target, labels):
         raise typer.BadParameter(
             f"{labels} is the --out file; the labels would replace the CSV",
             param_hint="--labels",
         )
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """One file by two names: the same path, or (both existing) a link to it."""
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except (OSError, RuntimeError):  # a symlink loop: writing it fails with its own error
-        return False
 
 
 @app.command()
