@@ -267,16 +267,21 @@ UNRATED = frozenset(
 )
 
 
+def excel_text(raw: pl.Expr) -> pl.Expr:
+    """A cell as typed: without surrounding spaces and Excel's leading apostrophe (its text
+    guard, ``'1234``)."""
+    return raw.str.strip_chars().str.strip_chars_start("'")
+
+
+def number_text(raw: pl.Expr) -> pl.Expr:
+    """``excel_text`` with the Unicode minus (``−3``) as a plain one, ready to cast."""
+    return excel_text(raw).str.replace("\u2212", "-", literal=True)
+
+
 def _tidy(raw: pl.Expr) -> pl.Expr:
-    """A label as people type it: stripped, lower case, Excel's leading apostrophe removed,
-    the Unicode minus and a decimal comma (``-0,5`` in a German file) made plain."""
-    return (
-        raw.str.strip_chars()
-        .str.strip_chars_start("'")
-        .str.to_lowercase()
-        .str.replace("\u2212", "-", literal=True)
-        .str.replace(",", ".", literal=True)
-    )
+    """A label as people type it (``number_text``), lower case, a decimal comma (``-0,5`` in a
+    German file) made a point."""
+    return number_text(raw).str.to_lowercase().str.replace(",", ".", literal=True)
 
 
 def _by_sign(number: pl.Expr) -> pl.Expr:

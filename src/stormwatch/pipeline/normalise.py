@@ -7,7 +7,7 @@ from datetime import datetime
 
 import polars as pl
 
-from stormwatch.schema import CANONICAL, UNREAD_MARK, sentiment_marked, unmarked
+from stormwatch.schema import CANONICAL, UNREAD_MARK, number_text, sentiment_marked, unmarked
 from stormwatch.sentiment.fill import BUILT_IN, Estimator, estimates
 from stormwatch.sources import Source
 from stormwatch.timestamps import parse_expr
@@ -37,7 +37,7 @@ DUPLICATE = "duplicate"
 def _integer(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
     """Counts written as "1234", "1234.0", " 1234 " or "'1234" (Excel's text guard), with a
     Unicode minus or not; in German files "1.234" is 1234 and "1,5" is 1.5."""
-    text = raw.str.strip_chars().str.strip_chars_start("'").str.replace("\u2212", "-", literal=True)
+    text = number_text(raw)
     if decimal_comma:
         text = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
     whole = raw.cast(pl.Int64, strict=False)

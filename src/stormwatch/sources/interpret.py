@@ -21,7 +21,7 @@ from stormwatch.sources import ReadOptions, Source
 from stormwatch.sources.hints import no_timestamp_error, unreadable_timestamp_error
 from stormwatch.sources.mapping import ColumnMapping, bind_mapping, load_mapping
 from stormwatch.sources.presets import Preset, detect_preset, get_preset
-from stormwatch.sources.presets.rules import Bound, Header, Join
+from stormwatch.sources.presets.rules import CLOCK, Bound, Header, Join
 from stormwatch.sources.table import RawTable
 from stormwatch.timestamps import TimestampFormat, cover, detect_formats, parse_expr
 
@@ -100,7 +100,7 @@ def _columns(
 
 #: Header names (normalised) of a time-of-day column next to a date column.
 TIME_OF_DAY_HEADERS = ("time", "uhrzeit", "zeit", "hrs", "hora", "hour", "stunde")
-_CLOCK = re.compile(r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[AaPp]\.?[Mm]\.?)?")
+_CLOCK = re.compile(CLOCK)
 
 
 def _date_and_time(

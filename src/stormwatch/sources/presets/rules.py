@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from stormwatch.schema import normalise_header
+from stormwatch.schema import excel_text, normalise_header
 
 
 class Header:
@@ -83,7 +83,7 @@ def _coalesce(exprs: Sequence[pl.Expr]) -> pl.Expr:
 def number(expr: pl.Expr) -> pl.Expr:
     """A count written ``1234``, ``'1234`` (Excel's text guard), ``1,234`` or ``1.234``
     (thousands separators) or ``1234.0`` (a spreadsheet number) -> Float64; else null."""
-    text = expr.str.strip_chars().str.strip_chars_start("'")
+    text = excel_text(expr)
     grouped = text.str.contains(r"^-?\d{1,3}([,.]\d{3})+$")
     text = pl.when(grouped).then(text.str.replace_all(r"[,.]", "")).otherwise(text)
     return text.cast(pl.Float64, strict=False)
@@ -133,7 +133,7 @@ LANGUAGE_CODES: Mapping[str, str] = {
 #: Named clean-ups a :class:`Col` may apply (the name shows in ``stormwatch formats``).
 CLEANERS: Mapping[str, Callable[[pl.Expr], pl.Expr]] = {
     "lower-case": lambda e: e.str.strip_chars().str.to_lowercase(),
-    "without leading '": lambda e: e.str.strip_chars().str.strip_chars_start("'"),
+    "without leading '": excel_text,
     "without thousands separators": lambda e: _integer_text(number(e)),
     "timezone abbreviation -> offset": tz_abbreviation_to_offset,
     "language name -> ISO code": lambda e: e.replace(dict(LANGUAGE_CODES)),
@@ -195,10 +195,11 @@ def _date_part(expr: pl.Expr) -> pl.Expr:
 def _time_part(expr: pl.Expr) -> pl.Expr:
     """A time cell; one read with a date in front (``1899-12-31 15:03:00``) keeps the time."""
     text = expr.str.strip_chars()
-    return pl.coalesce(text.str.extract(_TIME_OF_DAY, 1), text)
+    return pl.coalesce(text.str.extract(f"({CLOCK})$", 1), text)
 
 
-_TIME_OF_DAY = r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?)$"
+#: A time of day: ``15:03``, ``15:03:07.5``, ``3:03 PM``.
+CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
 
 
 @dataclass(frozen=True)
