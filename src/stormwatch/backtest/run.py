@@ -184,9 +184,10 @@ def backtest(
     notes = tally.notes
     for path in paths:
         for source in read_sources(path, options):
-            mentions = normalise_all([source], estimator=estimate)
-            notes += problem_notes(source, mentions)
-            usable = mentions.filter(pl.col("_reject").is_null()).collect()
+            # Read once: the notes on what was left out and the replay share the rows.
+            mentions = normalise_all([source], estimator=estimate).collect()
+            notes += problem_notes(source, mentions.lazy())
+            usable = mentions.filter(pl.col("_reject").is_null())
             if usable.height == 0:
                 notes.append(f"{source.path}: no usable mentions, skipped")
                 continue
