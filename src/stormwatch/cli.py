@@ -157,9 +157,10 @@ def _moment(value: str | None, timezone: str) -> datetime | None:
         raise typer.BadParameter(str(exc), param_hint="--at") from None
 
 
-def problem_lines(summary: Any) -> list[str]:
+def problem_lines(summary: Any, whose: str = "") -> list[str]:
     """The warnings about an ``InputSummary``'s rows left out and values left empty, each
-    reason with its count, file, first line and raw value."""
+    reason with its count, file, first line and raw value; ``whose`` (e.g. ``watch 'a': ``)
+    goes in front of the count."""
     lines = []
     for total, items, what in (
         (summary.rows_rejected, summary.rejects, "could not be used and {were} left out"),
@@ -171,7 +172,7 @@ def problem_lines(summary: Any) -> list[str]:
     ):
         if total:
             verb = what.format(were="was" if total == 1 else "were")
-            lines.append(f"Warning: {total:,} of {summary.rows_read:,} rows {verb}:")
+            lines.append(f"Warning: {whose}{total:,} of {summary.rows_read:,} rows {verb}:")
         for r in items:
             value = "empty" if r.example is None else repr(r.example)
             lines.append(

@@ -53,8 +53,8 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
         _summary(result)
     if not quiet:  # rows left out and values left empty, as scan reports them
         for name, report in result.reports.items():
-            for line in problem_lines(report.input):
-                _err(line.replace("Warning: ", f"Warning: watch {name!r}: ", 1))
+            for line in problem_lines(report.input, f"watch {name!r}: "):
+                _err(line)
     if dry_run:
         typer.echo("dry run: nothing sent, no state changed")
         for text in result.preview:
