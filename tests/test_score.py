@@ -55,7 +55,8 @@ def test_all_signals_with_default_weights() -> None:
                 "level": pl.String},
         orient="row",
     )  # fmt: skip
-    assert_frame_equal(got.drop("total_now"), expected)
+    assert_frame_equal(got.drop("total_now", "held"), expected)
+    assert got["held"].to_list() == [False, False, False]  # no sentiment: never held
 
 
 def test_points_are_renormalised_over_the_available_signals() -> None:
@@ -151,4 +152,26 @@ def test_custom_thresholds() -> None:
 def test_no_topics() -> None:
     got = score_topics(signals([]), Weights(), SIGNALS, Thresholds())
     assert got.height == 0
-    assert got.columns == ["rank", *SIGNAL_SCHEMA, "total_now", *POINTS_SCHEMA, "score", "level"]
+    assert got.columns == ["rank", *SIGNAL_SCHEMA, "total_now", *POINTS_SCHEMA, "score", "level", "held"]
+
+
+def test_a_storm_needs_criticism() -> None:
+    """With sentiment, a row without critical evidence (negativity 0 and the negative count's
+    z below 2) is held just below warning; critical evidence of either kind lets it rise."""
+    frame = signals(
+        [
+            ("news wave", 29, 1.0, 0.0, 0.0, 1.0),  # velocity and spread only: 55 points
+            ("complaint", 29, 1.0, 0.0, 0.3, 1.0),  # negative share above its baseline
+            ("more negatives", 29, 1.0, 0.0, 0.0, 1.0),  # as many more negative mentions
+        ]
+    ).with_columns(pl.Series("negative_z", [1.9, 0.0, 2.0]))
+    got = score_topics(frame, Weights(), SIGNALS, Thresholds(), has_sentiment=True)
+    rows = {r["topic"]: (r["score"], r["level"], r["held"]) for r in got.iter_rows(named=True)}
+    assert rows == {
+        "news wave": (49.9, "watch", True),
+        "complaint": (61.0, "warning", False),
+        "more negatives": (55.0, "warning", False),
+    }
+    # the same rows without sentiment are not held
+    plain = score_topics(frame, Weights(), SIGNALS, Thresholds())
+    assert plain.filter(pl.col("topic") == "news wave")["score"].item() == 55.0

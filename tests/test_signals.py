@@ -169,7 +169,10 @@ def test_robust_z_and_negativity_by_hand() -> None:
         "mentions_expected", "season_index", "daily_index", "weekly_index", "tail_p", "record",
         "record_ratio", "mentions_long", "z_long", "acceleration", "doubling_hours",
     )  # fmt: skip
-    assert_frame_equal(got.drop("total_now", "total_median", *explained), expected, abs_tol=1e-12)
+    dropped = got.drop("total_now", "total_median", "negative_z", *explained)
+    assert_frame_equal(dropped, expected, abs_tol=1e-12)
+    # the negative count's robust z (critical evidence, pipeline.score): c has none at all
+    assert got.filter(pl.col("topic") == "c")["negative_z"].item() == 0.0
     # the hand-worked values, spelled out
     assert got["velocity"].to_list() == pytest.approx([0.8125, 0.125, 0.4244908], abs=1e-7)
     assert got["spread"].to_list() == pytest.approx([0.3273503, 0.125, 0.4244908], abs=1e-7)

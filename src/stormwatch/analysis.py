@@ -217,7 +217,9 @@ def _report(
         has_sentiment=totals["has_sentiment"],
         has_authors=totals["has_authors"],
     )
-    scored = score_topics(signals, settings.weights, available, settings.thresholds)
+    scored = score_topics(
+        signals, settings.weights, available, settings.thresholds, totals["has_sentiment"]
+    )
     # Context and themes only for the topics at watch or above: a calm export is read once.
     hot = scored.filter(pl.col("level") != "calm")["topic"].to_list()
     rows = _hot_rows(sources, marked, end, settings, hot) if hot else None

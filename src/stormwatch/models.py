@@ -103,6 +103,9 @@ class TopicResult:
     notes: tuple[str, ...] = ()
     themes: tuple[Term, ...] = ()  # what sets the current window apart (watch and above)
     context: Context | None = None  # spread, media pick-up, response gap (pipeline/context.py)
+    #: The score was held just below warning: the data has sentiment and shows no more
+    #: criticism than usual (a storm needs criticism, see pipeline/score.py).
+    held: bool = False
 
     @property
     def drivers(self) -> list[SignalResult]:

@@ -175,6 +175,7 @@ def _topic_dict(t: TopicResult) -> dict[str, Any]:
         "topic": t.topic,
         "score": t.score,
         "level": t.level,
+        "held_below_warning": t.held,
         "mentions": t.mentions,
         "baseline_median": t.baseline,
         "signals": {n: t.signals[n].value for n in SIGNALS},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
@@ -82,14 +83,15 @@ class Thresholds:
     #: having left it (alerts and backtest): no flapping between levels around a bound.
     hysteresis: float = 5.0
 
+    @property
+    def bounds(self) -> tuple[float, float, float]:
+        """The lower bounds of watch, warning and storm, ascending."""
+        return (self.watch, self.warning, self.storm)
+
     def level(self, score: float) -> Level:
-        if score >= self.storm:
-            return "storm"
-        if score >= self.warning:
-            return "warning"
-        if score >= self.watch:
-            return "watch"
-        return "calm"
+        """The level a score falls in: the number of bounds at or below it (the rule that
+        ``pipeline.score.level_index`` applies to arrays)."""
+        return LEVELS[bisect_right(self.bounds, score)]
 
     def held_level(self, previous: Level, score: float) -> Level:
         """The level of a topic that was at ``previous``: it rises as soon as the score reaches

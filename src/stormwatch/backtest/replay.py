@@ -24,7 +24,7 @@ from stormwatch.errors import ConfigError
 from stormwatch.pipeline import signals as sig
 from stormwatch.pipeline import velocity as vel
 from stormwatch.pipeline.robust import nanmedian_rows, robust_z, strength_from_z
-from stormwatch.pipeline.score import available_signals, point_factors
+from stormwatch.pipeline.score import availability, score_rows, uncritical
 from stormwatch.pipeline.window import QUARTERS
 from stormwatch.settings import LEVELS, SIGNALS, Settings
 
@@ -98,14 +98,41 @@ def _lagged(
     return np.where(k[None, :] <= covered[rows][:, None], out, np.nan)
 
 
+@dataclass
+class _Series:
+    """One topic's per-step series (each of shape (steps,)); the reach behind critical
+    mentions in the variants scan may pick at a step (critical = negative or every mention,
+    reach = followers or engagement), filled where the input can need them."""
+
+    total: np.ndarray
+    critical: np.ndarray  # the critical (not positive) stream, per window
+    critical_long: np.ndarray  # the same over LONG windows
+    authors: np.ndarray  # distinct authors of the critical stream
+    negative: np.ndarray
+    rated: np.ndarray
+    reach: dict[tuple[bool, bool], np.ndarray]  # (by sentiment, proxy) -> reach now
+    usual: dict[tuple[bool, bool], np.ndarray]  # (by sentiment, proxy) -> reach per window
+
+
+@dataclass(frozen=True)
+class _Presence:
+    """Per step, what the data inside the horizon (the window and its baseline, across all
+    topics) carries: exactly what scan decides over its horizon (``analysis._totals``)."""
+
+    sentiment: np.ndarray
+    followers: np.ndarray
+    engagement: np.ndarray
+    authors: np.ndarray
+
+
 def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = None) -> Timeline:
     """Score every topic at every step from the first to the last mention.
 
     ``mentions``: normalised, usable mentions (``timestamp``, ``topic``, ``count``, ``author``,
-    ``followers``, ``sentiment``). ``step`` defaults to a twelfth of the window (a quarter
-    where a twelfth is not a whole microsecond) and must divide a quarter of it (velocity's
-    record is taken at quarter-window steps). Raises ConfigError when the replay would be
-    too much work (``MAX_CELLS``).
+    ``followers``, ``engagement``, ``sentiment``). ``step`` defaults to a twelfth of the
+    window (a quarter where a twelfth is not a whole microsecond) and must divide a quarter
+    of it (velocity's record is taken at quarter-window steps). Raises ConfigError when the
+    replay would be too much work (``MAX_CELLS``).
     """
     width = settings.window // timedelta(microseconds=1)
     stride = step // timedelta(microseconds=1) if step else _default_stride(width)
@@ -130,59 +157,80 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     covered = np.clip((times - start) // width - 1, 0, n)
     topics = tuple(sorted(frame["topic"].unique().to_list()))
     _check_work(len(topics), times.size, _widest(settings, n))
-    has_sentiment = bool(frame["sentiment"].is_not_null().any())
-    has_followers = bool(frame["followers"].is_not_null().any())
-    proxy = not has_followers  # engagement stands in for reach (see pipeline.signals)
-    has_authors = bool((frame["_who"] >= 0).any())
+    presence = _presence(frame, times, (settings.baseline_windows + 1) * width)
+    # The reach variants scan may use at some step (by sentiment or not, followers or
+    # engagement): computed only where some step needs them.
+    variants = [
+        (by_sentiment, proxy)
+        for by_sentiment in (True, False)
+        if (presence.sentiment == by_sentiment).any()
+        for proxy in (True, False)
+        if (presence.followers != proxy).any()
+    ]
+    series = [
+        _topic_series(frame.filter(pl.col("topic") == t), times, width, variants) for t in topics
+    ]
+    return _score(topics, times, series, covered, presence, lag, n, settings)
 
-    per_topic: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("total", "c", "c_long", "a", "neg", "rated", "reach", "usual")
-    }
-    for topic in topics:
-        part = frame.filter(pl.col("topic") == topic)
-        ts = part["_us"].to_numpy()
-        count = part["count"].to_numpy().astype(float)
-        negative = (part["sentiment"] == "negative").fill_null(False).to_numpy()
-        rated = part["sentiment"].is_not_null().to_numpy()
-        who = part["_who"].to_numpy()
-        followers = part["followers"].fill_null(0).to_numpy().astype(float)
-        per_topic["total"].append(_in_window(ts, count, times, width))
-        # Velocity and spread follow the critical (not positive) stream when there is
-        # sentiment, as in scan (pipeline.signals.window_signals).
-        scored = ~(part["sentiment"] == "positive").fill_null(False).to_numpy()
-        if not has_sentiment:
-            scored = np.ones(ts.size, dtype=bool)
-        per_topic["c"].append(_in_window(ts[scored], count[scored], times, width))
-        per_topic["c_long"].append(_in_window(ts[scored], count[scored], times, width * vel.LONG))
-        per_topic["a"].append(
-            _distinct(ts[scored], who[scored], np.ones(int(scored.sum())), times, width)
+
+def _presence(frame: pl.DataFrame, times: np.ndarray, horizon: int) -> _Presence:
+    """Whether any mention in ``(t - horizon, t]`` is rated, has followers, engagement or
+    an author, for every step ``t``."""
+    ts = frame["_us"].to_numpy()
+
+    def any_in(flags: pl.Series) -> np.ndarray:
+        result: np.ndarray = (
+            _in_window(ts, flags.fill_null(False).to_numpy().astype(float), times, horizon) > 0
         )
-        per_topic["neg"].append(_in_window(ts, negative.astype(float), times, width))
-        per_topic["rated"].append(_in_window(ts, rated.astype(float), times, width))
-        critical = negative if has_sentiment else np.ones(ts.size, dtype=bool)
-        # The reach behind critical mentions per window, for the topic's usual reach.
-        behind = part["engagement" if proxy else "followers"].fill_null(0).to_numpy()
-        usual = _in_window(ts[critical], behind[critical].astype(float), times, width)
-        per_topic["usual"].append(usual)
-        if proxy:  # the engagement of critical mentions is that same sum
-            per_topic["reach"].append(usual)
-        else:
-            biggest = _author_max(who, followers)
-            per_topic["reach"].append(
-                _distinct(ts[critical], who[critical], biggest[critical], times, width)
-            )
-    return _score(
-        topics,
-        times,
-        per_topic,
-        covered,
-        lag,
-        n,
-        settings,
-        has_reach=has_followers or bool(frame["engagement"].is_not_null().any()),
-        proxy=proxy,
-        has_sentiment=has_sentiment,
-        has_authors=has_authors,
+        return result
+
+    return _Presence(
+        sentiment=any_in(frame["sentiment"].is_not_null()),
+        followers=any_in(frame["followers"].is_not_null()),
+        engagement=any_in(frame["engagement"].is_not_null()),
+        authors=any_in(frame["_who"] >= 0),
+    )
+
+
+def _topic_series(
+    part: pl.DataFrame, times: np.ndarray, width: int, variants: list[tuple[bool, bool]]
+) -> _Series:
+    """The per-step counts of one topic's mentions (``part``, sorted by time)."""
+    ts = part["_us"].to_numpy()
+    count = part["count"].to_numpy().astype(float)
+    negative = (part["sentiment"] == "negative").fill_null(False).to_numpy()
+    # Velocity and spread follow the critical (not positive) stream, as scan does: every
+    # mention where nothing is rated.
+    scored = ~(part["sentiment"] == "positive").fill_null(False).to_numpy()
+    who = part["_who"].to_numpy()
+    followers = part["followers"].fill_null(0).to_numpy().astype(float)
+    engagement = part["engagement"].fill_null(0).to_numpy().astype(float)
+    biggest = _author_max(who, followers)
+    reach: dict[tuple[bool, bool], np.ndarray] = {}
+    usual: dict[tuple[bool, bool], np.ndarray] = {}
+    for by_sentiment, proxy in variants:
+        critical = negative if by_sentiment else np.ones(ts.size, dtype=bool)
+        behind = engagement if proxy else followers
+        per_window = _in_window(ts[critical], behind[critical], times, width)
+        usual[by_sentiment, proxy] = per_window
+        # The engagement of critical mentions is that same sum; followers count once per
+        # distinct critical author.
+        reach[by_sentiment, proxy] = (
+            per_window
+            if proxy
+            else _distinct(ts[critical], who[critical], biggest[critical], times, width)
+        )
+    return _Series(
+        total=_in_window(ts, count, times, width),
+        critical=_in_window(ts[scored], count[scored], times, width),
+        critical_long=_in_window(ts[scored], count[scored], times, width * vel.LONG),
+        authors=_distinct(ts[scored], who[scored], np.ones(int(scored.sum())), times, width),
+        negative=_in_window(ts, negative.astype(float), times, width),
+        rated=_in_window(
+            ts, part["sentiment"].is_not_null().to_numpy().astype(float), times, width
+        ),
+        reach=reach,
+        usual=usual,
     )
 
 
@@ -230,39 +278,37 @@ def _author_max(who: np.ndarray, followers: np.ndarray) -> np.ndarray:
 def _score(
     topics: tuple[str, ...],
     times: np.ndarray,
-    series: dict[str, list[np.ndarray]],
+    series: list[_Series],
     covered: np.ndarray,
+    presence: _Presence,
     lag: int,
     n: int,
     settings: Settings,
-    *,
-    has_reach: bool,
-    proxy: bool,
-    has_sentiment: bool,
-    has_authors: bool,
 ) -> Timeline:
-    """Signals, points, score and level per topic and step."""
+    """Signals, points, score and level per topic and step, with scan's own functions."""
     steps = times.size
     shape = (len(topics), steps)
     strength = {name: np.zeros(shape) for name in SIGNALS}
     medians = np.zeros(shape)
     neg_base = np.zeros(shape)
     rated_base = np.zeros(shape)
+    negative_z = np.zeros(shape)
     per_day, _, ratio = vel.velocity_params(settings)
     recent = _record_windows(settings, n)
     blocks = (n + 1) // vel.LONG - 1  # baseline blocks of LONG windows, as scan has them
     covered_long = vel.long_covered(covered)
+    proxy = ~presence.followers  # engagement stands in for reach (see pipeline.signals)
     # Steps in chunks, so memory stays bounded whatever the window, baseline and span.
     chunk = max(1, CHUNK_CELLS // _widest(settings, n))
-    for t in range(len(topics)):
-        c, a, c_long = series["c"][t], series["a"][t], series["c_long"][t]
+    for t, s in enumerate(series):
+        c = s.critical
         for first_row in range(0, steps, chunk):
             rows = slice(first_row, first_row + chunk)
             speed, _ = vel.two_scales(
                 c[rows],
                 _lagged(c, lag, n, covered, rows=rows),
-                c_long[rows],
-                _lagged(c_long, lag * vel.LONG, blocks, covered_long, rows=rows),
+                s.critical_long[rows],
+                _lagged(s.critical_long, lag * vel.LONG, blocks, covered_long, rows=rows),
                 per_day,
                 recent,
                 ratio,
@@ -270,56 +316,81 @@ def _score(
             )
             medians[t, rows] = np.nan_to_num(speed["median"])
             strength["velocity"][t, rows] = speed["strength"]
-            spread_z = robust_z(a[rows], _lagged(a, lag, n, covered, rows=rows))[1]
+            spread_z = robust_z(s.authors[rows], _lagged(s.authors, lag, n, covered, rows=rows))[1]
             strength["spread"][t, rows] = strength_from_z(spread_z)
-            nb, rb = sig.capped_baseline(
-                _lagged(series["neg"][t], lag, n, covered, rows=rows),
-                _lagged(series["rated"][t], lag, n, covered, rows=rows),
-            )
+            negative_b = _lagged(s.negative, lag, n, covered, rows=rows)
+            negative_z[t, rows] = robust_z(s.negative[rows], negative_b)[1]
+            nb, rb = sig.capped_baseline(negative_b, _lagged(s.rated, lag, n, covered, rows=rows))
             neg_base[t, rows], rated_base[t, rows] = nb, rb
-            usual = nanmedian_rows(_lagged(series["usual"][t], lag, n, covered, rows=rows))
-            strength["influence"][t, rows] = sig.reach_strength(
-                series["reach"][t][rows], proxy, usual
+            by_sentiment = presence.sentiment[rows]
+            strength["influence"][t, rows] = _influence(
+                s, rows, by_sentiment, proxy[rows], lag, n, covered
             )
     # The negativity prior is pooled over all topics at each step, as scan does.
     pooled_rated = rated_base.sum(axis=0)
     prior = np.where(
         pooled_rated > 0, neg_base.sum(axis=0) / np.maximum(pooled_rated, 1e-12), sig.NEG_PRIOR
     )
-    for t in range(len(topics)):
-        strength["negativity"][t] = sig.negativity(
-            series["neg"][t], series["rated"][t], neg_base[t], rated_base[t], prior
-        )[2]
-        if has_sentiment:
-            strength["influence"][t] *= sig.critical_gate(strength["negativity"][t])
+    available = availability(
+        covered,
+        has_reach=presence.followers | presence.engagement,
+        has_sentiment=presence.sentiment,
+        has_authors=presence.authors,
+    )
     points: dict[str, np.ndarray] = {name: np.zeros(shape) for name in SIGNALS}
-    used: set[str] = set()
-    # Which signals count depends on the history available at each step.
-    for history in np.unique(covered):
-        cols = covered == history
-        available = available_signals(
-            int(history),
-            has_followers=has_reach,
-            has_sentiment=has_sentiment,
-            has_authors=has_authors,
+    score = np.zeros(shape)
+    level = np.zeros(shape, dtype=np.int64)
+    for t, s in enumerate(series):
+        strength["negativity"][t] = sig.negativity(
+            s.negative, s.rated, neg_base[t], rated_base[t], prior
+        )[2]
+        gate = sig.critical_gate(strength["negativity"][t])
+        strength["influence"][t] *= np.where(presence.sentiment, gate, 1.0)
+        flag = uncritical(presence.sentiment, strength["negativity"][t], negative_z[t])
+        scored = score_rows(
+            {name: strength[name][t] for name in SIGNALS},
+            available,
+            settings.weights,
+            settings.thresholds,
+            flag,
         )
-        used.update(available)
-        for name, factor in point_factors(settings.weights, available).items():
-            points[name][:, cols] = strength[name][:, cols] * factor
-    score = np.round(np.sum(list(points.values()), axis=0), 1)
-    th = settings.thresholds
-    level = np.select([score >= th.storm, score >= th.warning, score >= th.watch], [3, 2, 1], 0)
+        for name in SIGNALS:
+            points[name][t] = scored.points[name]
+        score[t], level[t] = scored.score, scored.level
+    used = {name for name in SIGNALS if available[name].any()}
     return Timeline(
         topics=topics,
         times=times,
-        mentions=np.array(series["total"]),
+        mentions=np.array([s.total for s in series]),
         baseline=medians,
         strengths=strength,
         points=points,
         score=score,
         level=level,
-        available=tuple(n for n in SIGNALS if n in used),
+        available=tuple(name for name in SIGNALS if name in used),
     )
+
+
+def _influence(
+    s: _Series,
+    rows: slice,
+    by_sentiment: np.ndarray,
+    proxy: np.ndarray,
+    lag: int,
+    n: int,
+    covered: np.ndarray,
+) -> np.ndarray:
+    """Influence strength for the steps ``rows`` of one topic, each step with the variant
+    scan would use there (critical = negative where the horizon has sentiment; engagement
+    where it has no follower counts), before the negativity gate."""
+    result = np.zeros(by_sentiment.size)
+    for key, reach in s.reach.items():
+        pick = (by_sentiment == key[0]) & (proxy == key[1])
+        if not pick.any():
+            continue
+        usual = nanmedian_rows(_lagged(s.usual[key], lag, n, covered, rows=rows))
+        result = np.where(pick, sig.reach_strength(reach[rows], key[1], usual), result)
+    return result
 
 
 __all__ = ["LEVELS", "Timeline", "replay"]

@@ -147,6 +147,7 @@ def topic_results(
             top_critic=critic[0] if critic else None,
             sparkline=tuple(int(x) for x in spark.get(r["topic"], [])),
             context=indicators.get(r["topic"]),
+            held=bool(r["held"]),
         )
         results.append(replace(topic, recommendations=recommend(topic, checklist, window)))
     return tuple(results)

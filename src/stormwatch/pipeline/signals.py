@@ -76,12 +76,12 @@ def negativity(
 
 
 def reach_strength(
-    reach: np.ndarray, proxy: bool = False, usual: np.ndarray | float = 0.0
+    reach: np.ndarray, proxy: bool | np.ndarray = False, usual: np.ndarray | float = 0.0
 ) -> np.ndarray:
     """``clip((log10(1 + R) - f) / 2.5, 0, 1)``, ``f = max(4, log10(1 + usual))`` for
     followers, ``max(2, …)`` for engagement."""
-    floor = ENGAGEMENT_LOG_FLOOR if proxy else REACH_LOG_FLOOR
-    floor = np.maximum(floor, np.log10(1.0 + np.nan_to_num(usual)))
+    base = np.where(proxy, ENGAGEMENT_LOG_FLOOR, REACH_LOG_FLOOR)
+    floor = np.maximum(base, np.log10(1.0 + np.nan_to_num(usual)))
     # Counts are never negative (normalise rejects such rows); the guard keeps log10 finite.
     log_reach = np.log10(1.0 + np.maximum(reach, 0.0))
     result: np.ndarray = np.clip((log_reach - floor) / REACH_LOG_SPAN, 0.0, 1.0)
@@ -145,6 +145,7 @@ def window_signals(
         settings.window.total_seconds() / 3600,
     )
     authors_median, authors_z = robust_z(authors_now, authors_base)
+    negative_z = robust_z(negative_now, negative_b)[1]  # critical evidence (pipeline.score)
     negative_base, rated_base = capped_baseline(negative_b, rated_b)
     rated_sum = float(rated_base.sum())
     prior = float(negative_base.sum()) / rated_sum if rated_sum else NEG_PRIOR
@@ -184,6 +185,7 @@ def window_signals(
                 "neg_share_base": p0,
                 "neg_share_now": share_now,
                 "negativity": neg_strength,
+                "negative_z": negative_z,
                 "velocity": speed["strength"],
                 "spread": strength_from_z(authors_z),
             }
@@ -216,6 +218,7 @@ def window_signals(
             "neg_share_base",
             "neg_share_now",
             "negativity",
+            "negative_z",
             "velocity",
             "spread",
         )
