@@ -358,3 +358,28 @@ def test_a_time_repeated_in_a_volume_series_counts_once(tmp_path: Path) -> None:
     scan = CliRunner().invoke(app, ["scan", str(series), "-f", "json"])
     data = json.loads(scan.stdout)
     assert (data["input"]["rows_duplicate"], data["topics"][0]["mentions"]) == (3, 60)  # not 75
+
+
+def test_backtest_scores_file_is_the_replay_and_ends_at_scan(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    path = write_csv(storm_rows())
+    out = tmp_path / "scores.csv"
+    result = CliRunner().invoke(app, ["backtest", str(path), "--scores", str(out), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    scores = pl.read_csv(out)
+    assert scores.columns == [
+        "time", "stream", "topic", "score", "level",
+        "velocity_points", "influence_points", "negativity_points", "spread_points",
+    ]  # fmt: skip
+    last = scores.filter(pl.col("time") == scores["time"].max())
+    report = sw.analyse([path])  # scan at the newest mention: the replay's last step
+    assert sorted(last.select("topic", "score", "level").rows()) == sorted(
+        (t.topic, t.score, t.level) for t in report.topics
+    )
+    # the points (each rounded to 0.1) add up to the score
+    total = scores.select(pl.sum_horizontal(pl.col("^.*_points$")).round(1) - pl.col("score"))
+    assert total.to_series().abs().max() < 0.21
+    refused = CliRunner().invoke(app, ["backtest", str(path), "--scores", str(path)])
+    assert refused.exit_code == 2
+    assert "must not be one of the input files" in refused.output

@@ -62,7 +62,9 @@ def write(path: Path, rows: list[dict[str, object]]) -> None:
         writer.writerows(rows)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=exports(), probes=st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3))
 def test_scan_equals_the_replay_at_random_moments(
     tmp_path: Path, rows: list[dict[str, object]], probes: list[float]

@@ -152,7 +152,15 @@ def test_custom_thresholds() -> None:
 def test_no_topics() -> None:
     got = score_topics(signals([]), Weights(), SIGNALS, Thresholds())
     assert got.height == 0
-    assert got.columns == ["rank", *SIGNAL_SCHEMA, "total_now", *POINTS_SCHEMA, "score", "level", "held"]
+    assert got.columns == [
+        "rank",
+        *SIGNAL_SCHEMA,
+        "total_now",
+        *POINTS_SCHEMA,
+        "score",
+        "level",
+        "held",
+    ]
 
 
 def test_a_storm_needs_criticism() -> None:

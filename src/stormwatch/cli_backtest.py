@@ -19,6 +19,7 @@ from stormwatch.cli import (
     default_lang,
     guarded,
     option_value,
+    same_file,
 )
 from stormwatch.settings import LEVELS, Settings, format_duration, load_settings
 
@@ -78,6 +79,15 @@ def backtest(
     config: Annotated[
         Path | None, typer.Option("--config", help="TOML settings file, as for scan.")
     ] = None,
+    scores: Annotated[
+        Path | None,
+        typer.Option(
+            "--scores",
+            help="Write the replay's series to this CSV file: one row per step and stream "
+            "(time, stream, topic, score, level, each signal's points).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Replay exports step by step (each decision uses only data up to that step), list the
     alerts an episode-based cron job would have sent and, with --labels, score them.
@@ -120,9 +130,25 @@ def backtest(
         thresholds=settings.thresholds,
     )
     windows = load_labels(labels, timezone) if labels is not None else None
+    if scores is not None and any(
+        same_file(scores, f) for f in [*files, *([labels] if labels else [])]
+    ):
+        raise typer.BadParameter("must not be one of the input files", param_hint="--scores")
     result = run_backtest(
-        files, settings, policy=policy, labels=windows, options=ReadOptions(timezone=timezone)
+        files,
+        settings,
+        policy=policy,
+        labels=windows,
+        options=ReadOptions(timezone=timezone),
+        scores=scores is not None,
     )
+    if scores is not None and result.scores is not None:
+        try:
+            scores.write_text(render.scores_csv(result.scores), encoding="utf-8")
+        except OSError as exc:
+            raise typer.BadParameter(
+                f"cannot write it: {exc.strerror}", param_hint="--scores"
+            ) from None
     for note in result.notes:
         _err(f"Note: {note}")
     if fmt == "json":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+import polars as pl
+
 from stormwatch.backtest.run import Backtest
 
 
@@ -49,6 +51,7 @@ def to_dict(result: Backtest) -> dict[str, Any]:
             "windows_hit": m.hit,
             "windows_missed": m.windows - m.hit,
             "first_alert_before_peak": m.before_peak,
+            "first_alert_before_step_peak": m.before_fine_peak,
             "first_alert_before_peak_share": round(m.before_peak / m.windows, 3)
             if m.windows
             else None,
@@ -72,6 +75,7 @@ def to_dict(result: Backtest) -> dict[str, Any]:
                     "start": _iso(o.window.start),
                     "end": _iso(o.window.end),
                     "peak": _iso(o.peak),
+                    "step_peak": _iso(o.fine_peak) if o.fine_peak else None,
                     "first_alert": _iso(o.first_alert) if o.first_alert else None,
                     "hours_before_peak": round(o.lead_hours, 2)
                     if o.lead_hours is not None
@@ -116,6 +120,7 @@ def to_table(result: Backtest) -> Any:
         rows = [
             ("windows hit", f"{m.hit} of {m.windows}"),
             ("first alert before the volume peak", f"{m.before_peak} of {m.windows}"),
+            ("… before the busiest step", f"{m.before_fine_peak} of {m.windows}"),
             ("median hours before the peak", _or_na(d["hours_before_peak_median"])),
             ("false-alarm episodes", str(m.false_alarm_episodes)),
             ("false alarms per stream-week", f"{m.false_alarms_per_week:.2f}"),
@@ -154,3 +159,15 @@ def _windows_table(result: Backtest) -> Any:
             f"{lead:.1f}" if lead is not None else "",
         )
     return table
+
+
+def scores_csv(scores: pl.DataFrame) -> str:
+    """The replay's series as CSV (``backtest --scores``): ISO times in UTC, stream and topic
+    names protected against spreadsheet formulas (``render.csv_safe``)."""
+    from stormwatch.render import csv_safe
+
+    safe = [  # a few distinct names: each is protected once, not per row
+        pl.col(c).replace_strict({v: str(csv_safe(v)) for v in scores[c].unique()}).alias(c)
+        for c in ("stream", "topic")
+    ]
+    return scores.with_columns(pl.col("time").dt.strftime("%Y-%m-%dT%H:%M:%SZ"), *safe).write_csv()

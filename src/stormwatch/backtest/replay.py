@@ -40,6 +40,7 @@ class Timeline:
     topics: tuple[str, ...]
     times: np.ndarray  # (steps,) int64 microseconds since the epoch, UTC
     mentions: np.ndarray
+    step_mentions: np.ndarray  # mentions in (t - step, t]: the finest peak of a burst
     baseline: np.ndarray  # median mentions per window in the baseline
     strengths: dict[str, np.ndarray]
     points: dict[str, np.ndarray]
@@ -105,6 +106,7 @@ class _Series:
     reach = followers or engagement), filled where the input can need them."""
 
     total: np.ndarray
+    per_step: np.ndarray  # all mentions in (t - step, t]
     critical: np.ndarray  # the critical (not positive) stream, per window
     critical_long: np.ndarray  # the same over LONG windows
     authors: np.ndarray  # distinct authors of the critical stream
@@ -168,7 +170,8 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         if (presence.followers != proxy).any()
     ]
     series = [
-        _topic_series(frame.filter(pl.col("topic") == t), times, width, variants) for t in topics
+        _topic_series(frame.filter(pl.col("topic") == t), times, width, stride, variants)
+        for t in topics
     ]
     return _score(topics, times, series, covered, presence, lag, n, settings)
 
@@ -193,7 +196,11 @@ def _presence(frame: pl.DataFrame, times: np.ndarray, horizon: int) -> _Presence
 
 
 def _topic_series(
-    part: pl.DataFrame, times: np.ndarray, width: int, variants: list[tuple[bool, bool]]
+    part: pl.DataFrame,
+    times: np.ndarray,
+    width: int,
+    stride: int,
+    variants: list[tuple[bool, bool]],
 ) -> _Series:
     """The per-step counts of one topic's mentions (``part``, sorted by time)."""
     ts = part["_us"].to_numpy()
@@ -222,6 +229,7 @@ def _topic_series(
         )
     return _Series(
         total=_in_window(ts, count, times, width),
+        per_step=_in_window(ts, count, times, stride),
         critical=_in_window(ts[scored], count[scored], times, width),
         critical_long=_in_window(ts[scored], count[scored], times, width * vel.LONG),
         authors=_distinct(ts[scored], who[scored], np.ones(int(scored.sum())), times, width),
@@ -362,6 +370,7 @@ def _score(
         topics=topics,
         times=times,
         mentions=np.array([s.total for s in series]),
+        step_mentions=np.array([s.per_step for s in series]),
         baseline=medians,
         strengths=strength,
         points=points,

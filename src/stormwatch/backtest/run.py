@@ -26,7 +26,7 @@ from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
 from stormwatch.pipeline.velocity import SEASON_MIN_DAYS
 from stormwatch.problems import problem_notes
 from stormwatch.sentiment.fill import estimator
-from stormwatch.settings import LEVELS, Settings
+from stormwatch.settings import LEVELS, SIGNALS, Settings
 from stormwatch.sources import ReadOptions, read_sources
 
 FALSE_ALARM_GAP = timedelta(hours=1)  # alerts closer than this are one false-alarm episode
@@ -47,8 +47,9 @@ class WindowOutcome:
     stream: str
     topic: str
     window: Window
-    peak: datetime
+    peak: datetime  # the busiest window (--window) inside the labelled window
     first_alert: datetime | None
+    fine_peak: datetime | None = None  # the busiest replay step (5 minutes for 1h windows)
 
     @property
     def lead_hours(self) -> float | None:
@@ -57,12 +58,20 @@ class WindowOutcome:
             return None
         return (self.peak - self.first_alert).total_seconds() / 3600
 
+    @property
+    def fine_lead_hours(self) -> float | None:
+        """Hours between the first alert and the busiest step (negative: after it)."""
+        if self.first_alert is None or self.fine_peak is None:
+            return None
+        return (self.fine_peak - self.first_alert).total_seconds() / 3600
+
 
 @dataclass(frozen=True)
 class Metrics:
     windows: int
     hit: int
     before_peak: int
+    before_fine_peak: int  # first alert before the busiest step (5-minute peak)
     lead_hours: tuple[float, ...]
     false_alarm_episodes: int
     stream_weeks: float
@@ -93,6 +102,9 @@ class Backtest:
     outcomes: tuple[WindowOutcome, ...] = ()
     metrics: Metrics | None = None
     notes: tuple[str, ...] = ()
+    #: With ``scores=True``: the replay's series, one row per step and stream (``time``,
+    #: ``stream``, ``topic``, ``score``, ``level`` and each signal's points).
+    scores: pl.DataFrame | None = None
 
 
 def _moment(us: int) -> datetime:
@@ -128,6 +140,7 @@ class _Tally:
     fa_times: list[list[datetime]] = field(default_factory=list)
     used_keys: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    series: list[pl.DataFrame] | None = None  # the replay's scores, when asked for
 
     def add(self, timeline: Timeline, row: int, name: str, file: str, source: str) -> None:
         """Topic ``row`` of ``timeline`` as the stream ``name``: its alerts and, with labels
@@ -139,6 +152,8 @@ class _Tally:
         self.streams.append(
             Stream(name, source, topic, start, end, int(times.size), timeline.available)
         )
+        if self.series is not None:
+            self.series.append(_series(timeline, row, name))
         if self.labels is None:
             return
         key = file if file in self.labels else topic if topic in self.labels else None
@@ -172,10 +187,14 @@ def backtest(
     policy: Policy | None = None,
     labels: Mapping[str, Sequence[Window]] | None = None,
     options: ReadOptions | None = None,
+    scores: bool = False,
 ) -> Backtest:
-    """Replay every input file and return its alerts (and metrics when ``labels`` is given)."""
+    """Replay every input file and return its alerts (and metrics when ``labels`` is given;
+    the score series of every stream with ``scores``)."""
     settings = settings or Settings()
     tally = _Tally(labels, policy or Policy("backtest", thresholds=settings.thresholds))
+    if scores:
+        tally.series = []
     options = replace(options or ReadOptions(), by=settings.by)
     estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)
     paths = [str(inputs)] if isinstance(inputs, str | Path) else [str(p) for p in inputs]
@@ -213,8 +232,40 @@ def backtest(
         ]
         metrics = _metrics(tally.streams, tally.outcomes, tally.scores, tally.fa_times)
     alerts = sorted(tally.alerts, key=lambda a: (a.time, a.stream, a.topic))
+    series = None
+    if tally.series is not None:
+        series = pl.concat(tally.series) if tally.series else _series_schema().clear()
     return Backtest(
-        tuple(alerts), tuple(tally.streams), tuple(tally.outcomes), metrics, tuple(notes)
+        tuple(alerts), tuple(tally.streams), tuple(tally.outcomes), metrics, tuple(notes), series
+    )
+
+
+def _series_schema() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "time": pl.Datetime("us", "UTC"),
+            "stream": pl.String,
+            "topic": pl.String,
+            "score": pl.Float64,
+            "level": pl.String,
+            **{f"{name}_points": pl.Float64 for name in SIGNALS},
+        }
+    )
+
+
+def _series(timeline: Timeline, row: int, name: str) -> pl.DataFrame:
+    """One stream's replay: a row per step (the score and level before episode rules)."""
+    steps = timeline.times.size
+    return pl.DataFrame(
+        {
+            "time": pl.Series(timeline.times).cast(pl.Datetime("us", "UTC")),
+            "stream": [name] * steps,
+            "topic": [timeline.topics[row]] * steps,
+            "score": timeline.score[row],
+            "level": np.array(LEVELS)[timeline.level[row]],
+            **{f"{n}_points": np.round(timeline.points[n][row], 1) for n in SIGNALS},
+        },
+        schema=_series_schema().schema,
     )
 
 
@@ -275,9 +326,10 @@ def _windows(
             )
         bounds.append((lo, hi))
         peak = lo + int(np.argmax(timeline.mentions[row, lo : hi + 1]))
+        fine = lo + int(np.argmax(timeline.step_mentions[row, lo : hi + 1]))
         first = next((a.time for j, a in found if lo <= j <= hi), None)
-        peak_at = _moment(int(times[peak]))
-        outcomes.append(WindowOutcome(name, timeline.topics[row], w, peak_at, first))
+        peak_at, fine_at = _moment(int(times[peak])), _moment(int(times[fine]))
+        outcomes.append(WindowOutcome(name, timeline.topics[row], w, peak_at, first, fine_at))
     return outcomes, bounds
 
 
@@ -302,6 +354,9 @@ def _metrics(
         windows=len(outcomes),
         hit=sum(1 for o in outcomes if o.first_alert is not None),
         before_peak=sum(1 for lead in leads if lead > 0),
+        before_fine_peak=sum(
+            1 for o in outcomes if o.fine_lead_hours is not None and o.fine_lead_hours > 0
+        ),
         lead_hours=leads,
         false_alarm_episodes=sum(_false_alarm_episodes(t) for t in fa_times),
         stream_weeks=weeks,
