@@ -45,7 +45,10 @@ def test_storm_ranks_first_with_exact_signals(write_csv: WriteCsv) -> None:
     assert neg.detail["share_baseline"] == round(p0, 3)
     assert neg.value == round((p - p0) / (1 - p0), 3)
     assert acme.score == 95.2
-    assert acme.top_critic == sw.AuthorStat("@megafan", 2_000_000, 1, 1)
+    # the storm's critic over the last 24 h: both storm hours, the first at 70 h 1 min
+    first = T0 + timedelta(hours=70, minutes=1)
+    assert acme.top_critic == sw.AuthorStat("@megafan", 2_000_000, 2, 2, first, current=True)
+    assert acme.critics[0] == acme.top_critic
     assert [r.step for r in acme.recommendations] == [1, 2, 3, 4, 5, 8, 9]
     assert "@megafan" in acme.recommendations[1].why
     assert (globex.level, globex.score, globex.recommendations) == ("calm", 0.0, ())

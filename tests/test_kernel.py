@@ -20,7 +20,8 @@ from stormwatch.settings import LEVELS
 from stormwatch.sources import read_source
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
-SETTINGS = sw.Settings(window="1h", baseline="12h", record="6h")
+# sentiment estimated from texts is an input stage of its own (sentiment/fill.py), not the kernel
+SETTINGS = sw.Settings(window="1h", baseline="12h", record="6h", estimate_sentiment=False)
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
@@ -36,18 +37,19 @@ def exports(draw: st.DrawFn) -> list[dict[str, object]]:
     minutes += [burst_at - (i % 50) for i in range(burst)]
     rated_from = draw(st.integers(0, 36 * 60))
     rated_before = draw(st.booleans())  # sentiment until rated_from instead of from it
-    followers_from = draw(st.integers(0, 36 * 60))
+    with_followers = draw(st.sets(st.integers(0, 12)))  # authors whose export has a count
     rows = []
     for i, minute in enumerate(sorted(minutes)):
         rated = (minute < rated_from) if rated_before else (minute >= rated_from)
-        author = f"user{draw(st.integers(0, 12))}"
+        number = draw(st.integers(0, 12))
+        author = f"user{number}"
         rows.append(
             {
                 "timestamp": (T0 + timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "brand": topics[i % len(topics)],
                 "author": author,
-                # one follower count per author: the replay takes an author's largest
-                "followers": str(1000 * int(author[4:]) ** 3) if minute >= followers_from else "",
+                # one follower count per author (the replay takes an author's largest so far)
+                "followers": str(1000 * number**3) if number in with_followers else "",
                 "sentiment": SENTIMENTS[draw(st.integers(0, 2))] if rated else "",
                 "text": f"post {i}",
             }

@@ -20,6 +20,7 @@ from stormwatch.errors import ConfigError, InputError
 from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.context import context_data, hot_columns
+from stormwatch.pipeline.critics import storm_critics
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
 from stormwatch.pipeline.response import BRAND, mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
@@ -224,10 +225,22 @@ def _report(
     hot = scored.filter(pl.col("level") != "calm")["topic"].to_list()
     rows = _hot_rows(sources, marked, end, settings, hot) if hot else None
     context = None
+    critics = None
     if rows is not None:
         context = context_data(rows, hot, end, inputs_summary.timezone, brand_known)
+        critics = storm_critics(
+            rows, hot, settings.window, totals["has_sentiment"], settings.top_authors
+        )
     topics = topic_results(
-        scored, grid, authors, settings, available, totals["has_sentiment"], context, covered
+        scored,
+        grid,
+        authors,
+        settings,
+        available,
+        totals["has_sentiment"],
+        context,
+        covered,
+        critics,
     )
     themes = _themes(rows, hot) if rows is not None else {}
     return Report(

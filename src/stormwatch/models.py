@@ -28,6 +28,10 @@ class AuthorStat:
     followers: int | None
     mentions: int
     negative: int = 0
+    #: For the critics of a storm (``TopicResult.critics``): their first critical mention in
+    #: the span, and whether they posted critically in the current window.
+    first_seen: datetime | None = None
+    current: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,9 @@ class TopicResult:
     #: The score was held just below warning: the data has sentiment and shows no more
     #: criticism than usual (a storm needs criticism, see pipeline/score.py).
     held: bool = False
+    #: The loudest critics of the last ``CRITIC_SPAN`` (24 h; topics at watch or above), by
+    #: reach: the storm's critics, not only the current window's (pipeline/critics.py).
+    critics: tuple[AuthorStat, ...] = ()
 
     @property
     def drivers(self) -> list[SignalResult]:

@@ -184,6 +184,16 @@ def _topic_dict(t: TopicResult) -> dict[str, Any]:
         "signal_details": {n: dict(t.signals[n].detail) for n in SIGNALS},
         "top_authors": [_author(a) for a in t.top_authors],
         "top_critic": _author(t.top_critic),
+        "critics": [
+            {
+                **(_author(a) or {}),
+                "first_seen": a.first_seen.isoformat().replace("+00:00", "Z")
+                if a.first_seen
+                else None,
+                "in_current_window": a.current,
+            }
+            for a in t.critics
+        ],
         "sparkline": list(t.sparkline),
         "themes": [
             {

@@ -9,7 +9,8 @@ mention by that author comes after ``t``, so mention ``i`` counts for the steps
 windows earlier (``k = 1..n``), so the signal functions of ``pipeline.signals`` apply to a
 steps x windows matrix exactly as ``scan`` applies them to topics x windows. At a step ``t``
 the result equals ``stormwatch scan --at t`` up to one detail: influence uses each critical
-author's largest follower count in the whole input instead of within the window.
+author's largest follower count up to ``t`` instead of within the window (the same where an
+author's count does not change).
 """
 
 from __future__ import annotations
@@ -212,7 +213,13 @@ def _topic_series(
     who = part["_who"].to_numpy()
     followers = part["followers"].fill_null(0).to_numpy().astype(float)
     engagement = part["engagement"].fill_null(0).to_numpy().astype(float)
-    biggest = _author_max(who, followers)
+    # Each author's largest follower count so far (causal: never one seen later).
+    biggest = (
+        part.select(pl.col("followers").fill_null(0).cum_max().over("_who"))
+        .to_series()
+        .to_numpy()
+        .astype(float)
+    )
     reach: dict[tuple[bool, bool], np.ndarray] = {}
     usual: dict[tuple[bool, bool], np.ndarray] = {}
     for by_sentiment, proxy in variants:
@@ -271,16 +278,6 @@ def _check_work(topics: int, steps: int, windows: int) -> None:
             hint="use a longer --window or a shorter --baseline, or --by a column with fewer "
             "topics",
         )
-
-
-def _author_max(who: np.ndarray, followers: np.ndarray) -> np.ndarray:
-    """Each entry's author's largest follower count in the input."""
-    if who.size == 0:
-        return followers
-    codes = np.where(who >= 0, who, 0)
-    biggest = np.zeros(int(codes.max()) + 1)
-    np.maximum.at(biggest, codes, followers)
-    return np.where(who >= 0, biggest[codes], followers)
 
 
 def _score(

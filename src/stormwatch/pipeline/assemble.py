@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import polars as pl
@@ -98,10 +98,13 @@ def topic_results(
     has_sentiment: bool,
     context: ContextData | None = None,
     covered: int = 0,
+    storm_critics: Mapping[str, tuple[AuthorStat, ...]] | None = None,
 ) -> tuple[TopicResult, ...]:
     """One TopicResult per scored row, in rank order, with its recommendations; ``context``
     (the pass over the topics at watch or above) adds their context indicators, ``covered``
-    being the number of complete baseline windows; calm topics have none."""
+    being the number of complete baseline windows; calm topics have none. ``storm_critics``
+    (the same topics' critics of the last 24 h, ``pipeline.critics``) names their top critic;
+    the others' is the current window's."""
     indicators: dict[str, Context] = {}
     if context is not None:
         frame = context_frame(context, scored, covered)
@@ -134,7 +137,8 @@ def topic_results(
     results: list[TopicResult] = []
     for r in scored.iter_rows(named=True):
         signals = _signal_results(r, available)
-        critic = critics.get(r["topic"], ())
+        storm = (storm_critics or {}).get(r["topic"], ())
+        critic = storm or critics.get(r["topic"], ())
         topic = TopicResult(
             rank=int(r["rank"]),
             topic=r["topic"],
@@ -148,6 +152,7 @@ def topic_results(
             sparkline=tuple(int(x) for x in spark.get(r["topic"], [])),
             context=indicators.get(r["topic"]),
             held=bool(r["held"]),
+            critics=storm,
         )
         results.append(replace(topic, recommendations=recommend(topic, checklist, window)))
     return tuple(results)

@@ -51,7 +51,7 @@ from stormwatch.pipeline.response import (
     response_gaps,
 )
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
-from stormwatch.pipeline.window import CRITICAL
+from stormwatch.pipeline.window import CRITICAL, NEGATIVE
 from stormwatch.settings import Lang
 
 #: A platform value that names news, blog, press or broadcast media (lower-cased first).
@@ -94,8 +94,9 @@ def hot_columns() -> list[pl.Expr]:
     """The columns the pass over the topics at watch or above keeps per mention (on mentions
     marked by ``response.mark_brand`` and placed in windows)."""
     return [
-        pl.col("topic", "window", "timestamp", "count", "author", BRAND),
+        pl.col("topic", "window", "timestamp", "count", "author", "followers", BRAND),
         (CRITICAL & (pl.col("count") > 0)).alias("critical"),
+        (NEGATIVE & (pl.col("count") > 0)).alias("negative"),
         _platform().alias("platform"),
         pl.col("text").str.contains(RESHARE_PATTERN).fill_null(False).alias("reshare"),
     ]
