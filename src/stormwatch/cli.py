@@ -51,7 +51,11 @@ app = typer.Typer(
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    """Every line for stderr: messages quote file names, headers and cells, which may hold
+    terminal escapes."""
+    from stormwatch.untrusted import clean_lines
+
+    typer.echo(clean_lines(message), err=True)
 
 
 def guarded(fn: F) -> F:

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 
 def _summary(result: RunResult) -> None:
-    from stormwatch.alerts.compose import clean, format_moment
+    from stormwatch.alerts.compose import format_moment
+    from stormwatch.untrusted import clean
 
     for name, report in result.reports.items():
         lang: Lang = "de" if report.lang == "de" else "en"
@@ -42,7 +43,7 @@ def _summary(result: RunResult) -> None:
             f"{format_moment(report.evaluated_at, lang)}; top: {', '.join(hot) or '-'}"
         )
         for note in (*report.input.notes, *report.notes):
-            typer.echo(f"  note: {note}")
+            typer.echo(f"  note: {clean(note)}")
     if not (result.queued or result.sent or result.deferred):
         typer.echo("nothing to send")
 

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from stormwatch.__about__ import __version__
-from stormwatch.alerts.compose import Content, clean
+from stormwatch.alerts.compose import Content
 from stormwatch.alerts.errors import DeliveryError
+from stormwatch.untrusted import clean
 
 MAX_DELAY = 30.0  # seconds; a cron run must not hang on one endpoint
 

@@ -9,6 +9,7 @@ Lines, ``physical_line`` skips blank lines to the line in the file).
 from __future__ import annotations
 
 import functools
+import glob
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -66,7 +67,7 @@ def _flatten(column: pl.Expr, dtype: PolarsDataType, prefix: str) -> Iterator[tu
 def open_parquet(path: Path, name: str | None = None) -> RawTable:
     """Scan a Parquet file lazily, every column as text."""
     name = name or str(path)
-    scan = pl.scan_parquet(path)
+    scan = pl.scan_parquet(path, glob=False)  # a name with [ or * is not a pattern
     try:  # both come from the file's metadata
         schema = scan.collect_schema()
         rows = scan.select(pl.len()).collect().item()
@@ -239,7 +240,10 @@ def open_jsonl(path: Path, name: str | None = None, sample: Sample | None = None
     if not schema:
         raise InputError(name, "no records with fields", hint="export the mentions again")
     source = transcode(path, text, ".jsonl") if text.needs_transcoding or text.bom else path
-    scan = pl.scan_ndjson(source, schema={key: _dtype(node) for key, node in schema.items()})
+    # scan_ndjson always expands patterns: a name with [ or * must be escaped to stay a name
+    scan = pl.scan_ndjson(
+        glob.escape(str(source)), schema={key: _dtype(node) for key, node in schema.items()}
+    )
     safe = {key: f"c{i}" for i, key in enumerate(schema)}  # pl.col() reads "*" as a pattern
     scan = scan.rename(safe)
     paths = list(_leaves(schema))

@@ -111,6 +111,7 @@ def _scan(path: Path, layout: Layout) -> pl.LazyFrame:
     return pl.scan_csv(
         path,
         separator=layout.delimiter,
+        glob=False,  # a file name with [ or * is a name, not a pattern
         skip_lines=layout.header_line - 1,
         infer_schema=False,
         encoding="utf8-lossy",
