@@ -1,0 +1,40 @@
+"""Inputs that used to hang, crash or exhaust memory: each is now a clear ``Error:`` with a
+``Hint:`` and exit code 1, in a child process with a timeout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alerts_helpers import write_config
+from cli_process import run_cli
+
+
+def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    result = run_cli(tmp_path, "scan", str(fifo), timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {fifo}: is a named pipe (FIFO), not a regular file\n"
+        "Hint: save the export to a file first and pass that file\n"
+    )
+
+
+def test_a_fifo_among_a_watch_s_inputs_is_an_error_of_that_watch(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    os.mkfifo(exports / "live.csv")
+    config = write_config(tmp_path, [exports / "*.csv"], smtp_port=25)
+    result = run_cli(tmp_path, "alert", "--config", str(config), timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: watch 'brands': {exports / 'live.csv'}: is a named pipe (FIFO), not a regular "
+        "file\nHint: save the export to a file first and pass that file\n"
+    )
+
+
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "scan", "/dev/zero", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: /dev/zero: is a device, not a regular file\n")
