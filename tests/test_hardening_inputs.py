@@ -38,3 +38,20 @@ def test_a_device_is_refused(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "scan", "/dev/zero", timeout=60)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: /dev/zero: is a device, not a regular file\n")
+
+
+def test_a_line_of_millions_of_columns_is_refused_at_once(tmp_path: Path) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(b"c," * 5_000_000 + b"c\n")  # 10 MB, one line
+    result = run_cli(tmp_path, "scan", str(wide), timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {wide}, line 1: the header row has at least 131,073 columns; stormwatch reads "
+        "at most 5,000\n"
+        "Hint: this is not a mentions export (or it is damaged): export the mentions again\n"
+    )
+    small = tmp_path / "small.csv"
+    small.write_text(",".join(f"c{i}" for i in range(5001)) + "\n", encoding="utf-8")
+    assert run_cli(tmp_path, "scan", str(small)).stderr.startswith(
+        f"Error: {small}, line 1: the header row has 5,001 columns; stormwatch reads at most"
+    )

@@ -28,6 +28,9 @@ TAIL_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
 #: Data rows after the header looked at for number formats.
 DATA_SAMPLE_ROWS = 200
+#: Columns a header row may have. Exports have tens to a few hundred; a line of millions of
+#: fields (a damaged or hostile file) made polars panic or take gigabytes.
+MAX_COLUMNS = 5000
 
 Kind = Literal["delimited", "jsonl", "excel", "zip", "parquet"]
 
@@ -334,6 +337,15 @@ def sniff_layout(name: str, text: Text, complete: bool) -> Layout:
     delimiter, index = choice
     records = parsed[delimiter]
     line, header = records[index]
+    if len(header) > MAX_COLUMNS:
+        cut = not complete and index == len(records) - 1  # the sample ended inside the header
+        count = f"at least {len(header):,}" if cut else f"{len(header):,}"
+        raise InputError(
+            name,
+            f"the header row has {count} columns; stormwatch reads at most {MAX_COLUMNS:,}",
+            line=line,
+            hint="this is not a mentions export (or it is damaged): export the mentions again",
+        )
     data = [cells for _, cells in records[index + 1 :]]
     wide = [(at, len(cells)) for at, cells in records[index + 1 :] if len(cells) > len(header)]
     ragged = (len(wide), len(data), *wide[0]) if wide else None
