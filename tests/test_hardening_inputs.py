@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
+
+import pytest
 
 from alerts_helpers import write_config
 from cli_process import run_cli
+from stormwatch.errors import InputError
 
 
 def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
@@ -55,3 +59,61 @@ def test_a_line_of_millions_of_columns_is_refused_at_once(tmp_path: Path) -> Non
     assert run_cli(tmp_path, "scan", str(small)).stderr.startswith(
         f"Error: {small}, line 1: the header row has 5,001 columns; stormwatch reads at most"
     )
+
+
+def _zeros(archive: zipfile.ZipFile, member: str, megabytes: int, prefix: bytes = b"") -> None:
+    with archive.open(member, "w") as fh:
+        fh.write(prefix)
+        block = b"0" * (1 << 20)
+        for _ in range(megabytes):
+            fh.write(block)
+
+
+def _scratch_bytes(tmp_path: Path) -> int:
+    return sum(f.stat().st_size for f in (tmp_path / "tmpdir").rglob("*") if f.is_file())
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(tmp_path: Path) -> None:
+    bomb = tmp_path / "export.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        _zeros(archive, "mentions.csv", 300, b"timestamp,text\n")
+    result = run_cli(tmp_path, "scan", str(bomb), timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {bomb}: 'mentions.csv' in the archive would inflate 1,029-fold, to 300.0 MB; "
+        "stormwatch refuses more than 250-fold (a zip bomb?)\n"
+        "Hint: this is not a plain export (or it is damaged); if it is genuine, unpack it and "
+        "pass the files inside, or save the mentions sheet as CSV\n"
+    )
+    assert _scratch_bytes(tmp_path) == 0
+
+
+def test_an_xlsx_whose_sheet_inflates_to_gigabytes_is_refused(tmp_path: Path) -> None:
+    book = tmp_path / "export.xlsx"
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        _zeros(archive, "xl/worksheets/sheet1.xml", 200)
+    result = run_cli(tmp_path, "scan", str(book), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"Error: {book}: 'xl/worksheets/sheet1.xml' in the workbook would inflate "
+    )
+    assert _scratch_bytes(tmp_path) == 0
+
+
+def test_the_total_inflated_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlsxwriter
+
+    from stormwatch.sources import archive, open_tables
+
+    book = tmp_path / "export.xlsx"
+    workbook = xlsxwriter.Workbook(book)
+    sheet = workbook.add_worksheet("Mentions")
+    sheet.write_row(0, 0, ["Date", "Text"])
+    sheet.write_row(1, 0, ["2026-11-01 10:00", "hi"])
+    workbook.close()
+    monkeypatch.setitem(archive.MAX_INFLATED, "excel", 1000)
+    with pytest.raises(InputError) as caught:
+        open_tables(book)
+    assert caught.value.message.startswith(f"{book}: the workbook would inflate to ")
+    assert caught.value.message.endswith(" MB; stormwatch reads at most 0.0 MB")

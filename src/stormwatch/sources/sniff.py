@@ -79,10 +79,20 @@ def read_sample(path: Path, name: str) -> Sample:
 
 
 def _zip_kind(path: Path, name: str) -> Kind:
+    """A workbook or an archive of tables, by its members; a zip bomb is refused here, before
+    either reader inflates anything."""
+    from stormwatch.sources.archive import check_inflation
+
     try:
         with zipfile.ZipFile(path) as archive:
-            members = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:60] if "mimetype" in members else b""
+            members = {i.filename: i for i in archive.infolist()}
+            mimetype = b""
+            if "mimetype" in members and members["mimetype"].file_size < 1024:
+                mimetype = archive.read("mimetype")[:60]
+            kind: Kind = "zip"
+            if "xl/workbook.xml" in members or b"opendocument.spreadsheet" in mimetype:
+                kind = "excel"
+            check_inflation(archive, name, kind)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
         what = "XLSX workbook" if name.lower().endswith((".xlsx", ".xlsm")) else "ZIP archive"
         raise InputError(
@@ -90,9 +100,7 @@ def _zip_kind(path: Path, name: str) -> Kind:
             f"not a valid {what} ({exc})",
             hint="the file is damaged or was not downloaded completely; download it again",
         ) from None
-    if "xl/workbook.xml" in members or b"opendocument.spreadsheet" in mimetype:
-        return "excel"
-    return "zip"
+    return kind
 
 
 def container_kind(path: Path, name: str, head: bytes) -> Kind:
