@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -117,3 +118,16 @@ def test_the_total_inflated_size_is_capped(tmp_path: Path, monkeypatch: pytest.M
         open_tables(book)
     assert caught.value.message.startswith(f"{book}: the workbook would inflate to ")
     assert caught.value.message.endswith(" MB; stormwatch reads at most 0.0 MB")
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_deeply_nested_json_lines_name_the_line(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "dump.jsonl"
+    good = json.dumps({"date": "2026-11-01T10:00:00Z", "text": "hi", "user": {"name": "a"}})
+    deep = '{"date": "2026-11-01T11:00:00Z", "x": ' + "[" * depth + "]" * depth + "}"
+    path.write_text(f"{good}\n{deep}\n", encoding="utf-8")
+    result = run_cli(tmp_path, "scan", str(path), timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {path}, line 2: the record nests objects or arrays more than 32 levels deep"
+    )

@@ -112,15 +112,38 @@ class _BadLine(ValueError):
     """A line that is not a JSON object."""
 
 
+#: Levels of objects and arrays a record may nest. Real records nest 3 or 4; a deeper one
+#: blew Python's recursion limit (or made a struct schema polars chokes on).
+MAX_DEPTH = 32
+_DEEP = f"the record nests objects or arrays more than {MAX_DEPTH} levels deep"
+
+
 def _parse(line: str) -> dict[str, Any]:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
         raise _BadLine(f"not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _BadLine(_DEEP) from None
+    if _too_deep(value):
+        raise _BadLine(_DEEP)
     if not isinstance(value, dict):
         kind = "an array" if isinstance(value, list) else "a single value"
         raise _BadLine(f"a JSON line must be an object, this is {kind}")
     return value
+
+
+def _too_deep(value: Any) -> bool:
+    """Deeper than :data:`MAX_DEPTH`, found without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _merge(schema: dict[str, Any], record: dict[str, Any]) -> None:
