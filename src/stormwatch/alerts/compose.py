@@ -79,7 +79,11 @@ def _safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = clean(url, 500)
-    return url if urlsplit(url).scheme in ("http", "https") and " " not in url else None
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # e.g. "http://[" in an export: no link
+        return None
+    return url if scheme in ("http", "https") and " " not in url else None
 
 
 def format_moment(moment: datetime, lang: Lang) -> str:

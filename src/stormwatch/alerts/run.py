@@ -98,7 +98,12 @@ def resolve_secrets(config: AlertConfig, env: Mapping[str, str]) -> Secrets:
         if hook.url_env:
             url = need(hook.url_env, f"webhook[{i}].url_env")
             if problem := check_webhook_url(url):
-                raise ConfigError(f"the URL in {hook.url_env} {problem}", path=config.path)
+                raise ConfigError(
+                    f"the URL in {hook.url_env} {problem}",
+                    path=config.path,
+                    hint=f"set {hook.url_env} to the https:// URL the chat tool gave for the "
+                    "webhook, without quotes or spaces",
+                )
             urls[hook.name] = url
         if hook.token_env:
             tokens[hook.name] = need(hook.token_env, f"webhook[{i}].token_env")
