@@ -18,12 +18,13 @@ def cli_env(tmp: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]
     return {**os.environ, "TMPDIR": str(scratch), **(extra or {})}
 
 
-def _limits(address_space: int | None) -> Callable[[], None] | None:
-    if address_space is None:
+def _limits(limits: Mapping[int, int]) -> Callable[[], None] | None:
+    if not limits:
         return None
 
     def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        for which, value in limits.items():
+            resource.setrlimit(which, (value, value))
 
     return apply
 
@@ -32,16 +33,17 @@ def run_cli(
     tmp: Path,
     *args: str,
     timeout: float = 120,
-    address_space: int | None = None,
+    limits: Mapping[int, int] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``stormwatch ARGS`` in a child process; a hang fails the test instead of blocking it."""
+    """``stormwatch ARGS`` in a child process; a hang fails the test instead of blocking it.
+    ``limits``: resource limits of the child, e.g. ``{resource.RLIMIT_FSIZE: 4096}``."""
     return subprocess.run(
         [sys.executable, "-m", "stormwatch", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         env=cli_env(tmp, env),
-        preexec_fn=_limits(address_space),
+        preexec_fn=_limits(limits or {}),
         check=False,
     )

@@ -3,17 +3,19 @@ disk, a lost or replaced state file, a deleted lock file, a webhook slower than 
 
 from __future__ import annotations
 
+import resource
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from alerts_helpers import write_config
+from alerts_helpers import smtp_server, write_config
+from cli_process import run_cli
 from conftest import SAMPLE
 from stormwatch.alerts.compose import _safe_url
 from stormwatch.cli import ExitCode, app
 
-STORM = "2011-09-27T14:00Z"
+WARNING, STORM = "2011-09-27T08:00Z", "2011-09-27T14:00Z"
 
 
 def alert(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -45,3 +47,38 @@ def test_a_malformed_webhook_url_in_the_environment(tmp_path: Path, url: str, pr
 def test_a_malformed_mention_url_gives_no_link() -> None:
     assert _safe_url("http://[oops") is None
     assert _safe_url("https://example.org/a") == "https://example.org/a"
+
+
+def test_a_full_disk_still_sends_the_escalation_and_the_next_run_retries(tmp_path: Path) -> None:
+    with smtp_server() as smtp:
+        config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, extra="chart = false")
+        assert run_cli(tmp_path, "alert", "--config", str(config), "--at", WARNING).returncode == 0
+        state = tmp_path / "state.db"
+        before = state.read_bytes()
+        # the state file and its journal may not grow: as on a full disk
+        full = run_cli(
+            tmp_path,
+            "alert",
+            "--config",
+            str(config),
+            "--at",
+            STORM,
+            limits={resource.RLIMIT_FSIZE: 4096},
+        )
+        assert full.returncode == ExitCode.ERROR, full.stderr
+        lines = full.stderr.splitlines()
+        assert lines[0] == (
+            f"Error: watch 'brands': {state}: cannot write the state file (disk I/O error)"
+        )
+        assert lines[1] == (
+            "Hint: free space where the state file lies (or make it writable); this run's "
+            "messages are sent without being recorded, and the next run that can write "
+            "records them"
+        )
+        assert full.stdout.startswith("sent: [stormwatch] STORM")
+        assert state.read_bytes() == before
+        again = run_cli(tmp_path, "alert", "--config", str(config), "--at", STORM)
+        assert again.returncode == 0, again.stderr
+        ids = [m.message["Message-ID"] for m in smtp.received]
+    assert len(ids) == 3  # warning; storm (not recorded); the same storm, recorded
+    assert ids[1] == ids[2]

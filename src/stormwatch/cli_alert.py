@@ -75,7 +75,7 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
     for warning in result.warnings:
         _err(f"Warning: {warning}")
     for name, exc in result.errors:
-        _err(f"Error: watch {name!r}: {exc.message}")
+        _err(f"Error: watch {name!r}: {exc.message}" if name else f"Error: {exc.message}")
         if exc.hint:
             _err(f"Hint: {exc.hint}")
     if result.errors:

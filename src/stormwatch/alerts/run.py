@@ -24,7 +24,7 @@ from stormwatch.alerts import chart
 from stormwatch.alerts.compose import compose
 from stormwatch.alerts.config import AlertConfig, WatchConfig, WebhookConfig, check_webhook_url
 from stormwatch.alerts.episodes import Notice, Policy, step
-from stormwatch.alerts.errors import DeliveryError
+from stormwatch.alerts.errors import DeliveryError, StateError
 from stormwatch.alerts.mail import Mailer, SmtpFactory, build_email, connect_smtp, message_id
 from stormwatch.alerts.mail import tls_context as mail_tls_context
 from stormwatch.alerts.mentions import Mention, top_mentions
@@ -37,6 +37,11 @@ from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
 
 CHART_SPAN = timedelta(days=7)
+_UNRECORDED = (
+    "this run's messages are sent without being recorded, and the next run that can write "
+    "records them"
+)
+_RESENT = "a message sent but not marked as sent is sent again by the next run, with the same id"
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,10 @@ class RunResult:
     sent: list[Delivery] = field(default_factory=list)
     deferred: list[Delivery] = field(default_factory=list)
     dropped: list[Delivery] = field(default_factory=list)
+    #: where it happened (a watch's name, or "" for the run), and what
     errors: list[tuple[str, StormwatchError]] = field(default_factory=list)
+    #: messages the state file refused to record (a full disk): sent all the same, once
+    unrecorded: list[OutboxItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preview: list[str] = field(default_factory=list)  # --dry-run: what would be sent
 
@@ -254,7 +262,15 @@ def _process_watch(
         result.queued += notices
         result.preview += _preview(items)
         return
-    result.queued += store.record(watch.name, episodes, notices, items)
+    try:
+        result.queued += store.record(watch.name, episodes, notices, items)
+    except StateError as exc:
+        # Nothing of this run is stored, so the next run that can write finds the same
+        # changes again; until then the alert must not wait for free space.
+        result.queued += notices
+        result.unrecorded += items
+        exc.hint = f"{exc.hint}; {_UNRECORDED}"
+        raise
 
 
 def _describe_destination(config: AlertConfig, destination: str) -> str:
@@ -274,21 +290,25 @@ def deliver(
     sleep: Callable[[float], None],
 ) -> None:
     """Try every outbox item once (webhooks with their own retries); remove what was
-    accepted, keep the rest with the reason."""
+    accepted, keep the rest with the reason. Messages the state file refused to record go
+    first. A state file that cannot be written stops the delivery (a message sent but not
+    removed is sent again by the next run, with the same Message-ID / Idempotency-Key)."""
     hooks: dict[str, WebhookConfig] = {h.name: h for h in config.webhooks}
     mailer = None
     if config.email is not None:
         context = mail_tls_context(config.email)
         mailer = Mailer(config.email, secrets.password, smtp_factory, context)
     try:
-        for item in store.outbox():
+        for item in [*result.unrecorded, *store.outbox()]:
+            recorded = item.id is not None
             where = _describe_destination(config, item.destination)
             name = item.destination.removeprefix("webhook:")
             gone = (item.destination == "email" and mailer is None) or (
                 item.destination.startswith("webhook:") and name not in hooks
             )
             if gone:  # the user removed the destination from the config
-                store.delivered(item.id)
+                if recorded:
+                    store.delivered(item.id)
                 result.dropped.append(Delivery(item.summary, item.destination, "not configured"))
                 continue
             refused: tuple[str, ...] = ()
@@ -308,13 +328,18 @@ def deliver(
                         sleep=sleep,
                     )
             except DeliveryError as exc:
-                store.failed(item.id, exc.message, now)
+                if recorded:
+                    store.failed(item.id, exc.message, now)
                 result.deferred.append(
                     Delivery(item.summary, where, exc.message, item.attempts + 1)
                 )
             else:
-                store.delivered(item.id)
+                if recorded:
+                    store.delivered(item.id)
                 result.sent.append(Delivery(item.summary, where, None, item.attempts + 1, refused))
+    except StateError as exc:
+        exc.hint = f"{exc.hint}; {_RESENT}"
+        result.errors.append(("", exc))
     finally:
         if mailer is not None:
             mailer.close()
@@ -381,5 +406,5 @@ def _run_watches(
     for watch in config.watches:
         try:
             _process_watch(config, watch, store, now, at, result, dry_run)
-        except (InputError, ConfigError) as exc:  # one broken export must not silence the rest
-            result.errors.append((watch.name, exc))
+        except (InputError, ConfigError, StateError) as exc:  # one broken export must not
+            result.errors.append((watch.name, exc))  # silence the rest

@@ -35,6 +35,7 @@ _HINT = (
     "stormwatch never overwrites a state file; move it away (it may hold undelivered "
     "messages) or set [state] path to a new file"
 )
+WRITE_HINT = "free space where the state file lies (or make it writable)"
 
 _SCHEMA = """
 CREATE TABLE episodes (
@@ -108,28 +109,40 @@ class StateStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing. A write the file refuses (read-only, disk full) is a StateError."""
+        """All or nothing. A write the file refuses (read-only, disk full, I/O error) is a
+        StateError with SQLite's reason: after such an error SQLite may have rolled back on its
+        own, and a second ROLLBACK ("no transaction is active") must not hide the cause."""
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            raise StateError(self.path, f"cannot write the state file ({exc})") from None
+        except sqlite3.OperationalError as exc:  # an IntegrityError is a bug: it propagates
+            raise StateError(
+                self.path, f"cannot write the state file ({exc})", hint=WRITE_HINT
+            ) from None
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StateError(self.path, f"cannot read the state file ({exc})") from None
 
     def close(self) -> None:
         self._conn.close()
 
     def episodes(self, watch: str) -> dict[str, Episode]:
         """The open episodes of ``watch``, by topic."""
-        rows = self._conn.execute(
+        rows = self._read(
             "SELECT topic, id, opened_at, notified_level, notified_score, level, score, "
             "last_message_at, calm_since FROM episodes WHERE watch = ? ORDER BY topic",
             (watch,),
-        ).fetchall()
+        )
         result: dict[str, Episode] = {}
         for topic, eid, opened, n_level, n_score, level, score, last, calm in rows:
             result[topic] = Episode(
@@ -202,10 +215,10 @@ class StateStore:
 
     def outbox(self) -> list[OutboxItem]:
         """Messages waiting for delivery, oldest first."""
-        rows = self._conn.execute(
+        rows = self._read(
             "SELECT id, key, destination, summary, payload, created_at, attempts, last_error "
             "FROM outbox ORDER BY id"
-        ).fetchall()
+        )
         return [
             OutboxItem(key, dest, summary, bytes(payload), datetime.fromisoformat(at), i, n, err)
             for i, key, dest, summary, payload, at, n, err in rows
@@ -238,7 +251,10 @@ def _query(conn: sqlite3.Connection, path: Path, sql: str) -> list[Any]:
         return conn.execute(sql).fetchall()
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StateError(path, f"not a stormwatch state file ({exc})", hint=_HINT) from None
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            raise StateError(path, f"not a stormwatch state file ({exc})", hint=_HINT) from None
+        # a full disk or an I/O error: the file may be fine
+        raise StateError(path, f"cannot read the state file ({exc})", hint=WRITE_HINT) from None
 
 
 def _empty_store(path: Path) -> StateStore:
@@ -275,10 +291,16 @@ def open_state(path: Path, *, readonly: bool = False) -> StateStore:
             return _empty_store(path)
         # One script, one transaction: a run killed here leaves an empty file, not half a
         # schema. (executescript would commit a transaction begun outside the script.)
-        conn.executescript(
-            f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID}; "
-            f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        )
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID}; "
+                f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            )
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StateError(
+                path, f"cannot write the state file ({exc})", hint=WRITE_HINT
+            ) from None
         return StateStore(conn, path)
     problem = None
     if app_id != APPLICATION_ID:
