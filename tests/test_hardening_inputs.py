@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from alerts_helpers import write_config
-from cli_process import run_cli
+from cli_process import cli_env, run_cli
 from stormwatch.errors import InputError
 
 
@@ -131,3 +135,42 @@ def test_deeply_nested_json_lines_name_the_line(tmp_path: Path, depth: int) -> N
     assert result.stderr.splitlines()[0] == (
         f"Error: {path}, line 2: the record nests objects or arrays more than 32 levels deep"
     )
+
+
+def _cp1252_export(path: Path, rows: int) -> Path:
+    """A Windows-1252 CSV: read through a transcoded scratch copy."""
+    lines = ["timestamp,brand,author,text"]
+    lines += [
+        f"2026-11-01T{i % 24:02d}:{i % 60:02d}:00Z,acme,@a{i},Kühlschrank {i}" for i in range(rows)
+    ]
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    return path
+
+
+def test_sigterm_removes_the_scratch_files(tmp_path: Path) -> None:
+    export = _cp1252_export(tmp_path / "big.csv", 400_000)
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stormwatch", "scan", str(export)],
+        env=cli_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not any(scratch.glob("stormwatch-*/*")) and time.monotonic() < deadline:
+        assert process.poll() is None, "finished before it could be stopped"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 143
+    assert list(scratch.iterdir()) == []
+
+
+def test_scratch_left_by_a_killed_run_is_swept_on_start(tmp_path: Path) -> None:
+    export = _cp1252_export(tmp_path / "small.csv", 10)
+    stale = tmp_path / "tmpdir" / "stormwatch-999999999-x1y2"
+    stale.mkdir(parents=True)
+    (stale / "tmp1.csv").write_bytes(b"x" * 1000)
+    result = run_cli(tmp_path, "scan", str(export))
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "tmpdir").iterdir()) == []

@@ -33,6 +33,7 @@ class ExitCode(enum.IntEnum):
     DEFERRED = 4  # alert: a message could not be delivered yet; it stays queued for the next run
     LOCKED = 5  # alert: another run holds the lock; this one did nothing
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM: scratch files removed, nothing else done
 
 
 Format = Literal["table", "json", "csv", "markdown"]
@@ -439,8 +440,34 @@ def scan(
         raise typer.Exit(ExitCode.ALERT)
 
 
+def _remove_scratch_on_sigterm() -> None:
+    """SIGTERM (systemd stopping a unit, a cron timeout, kill) removes the scratch files as
+    an exit does. The main thread may sit in polars for minutes, where a Python signal handler
+    would not run, so every thread blocks SIGTERM (threads inherit the mask) and one waits
+    for it."""
+    import signal
+    import threading
+
+    from stormwatch.scratch import remove_scratch
+
+    def wait() -> None:
+        signal.sigwait({signal.SIGTERM})
+        remove_scratch()
+        os._exit(ExitCode.TERMINATED)
+
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    threading.Thread(target=wait, name="stormwatch-sigterm", daemon=True).start()
+
+
 def main(prog_name: str = "stormwatch") -> None:
-    """Console-script entry point."""
+    """Console-script entry point: first removes the scratch files of stormwatch runs that
+    were killed (SIGKILL leaves them behind), then runs the command."""
+    import tempfile
+
+    from stormwatch.scratch import sweep_stale
+
+    sweep_stale(Path(tempfile.gettempdir()))
+    _remove_scratch_on_sigterm()
     app(prog_name=prog_name)
 
 

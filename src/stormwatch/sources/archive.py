@@ -11,7 +11,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from stormwatch.errors import InputError
-from stormwatch.sources.table import RawTable, scratch_file
+from stormwatch.scratch import scratch_file
+from stormwatch.sources.table import RawTable
 
 #: Members read as tables, by extension. (Other files, e.g. a README, are skipped.)
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xls", ".jsonl", ".ndjson", ".parquet")

@@ -21,7 +21,8 @@ from typing import Literal
 
 from stormwatch.errors import InputError
 from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
-from stormwatch.sources.table import RawTable, scratch_file
+from stormwatch.scratch import scratch_file
+from stormwatch.sources.table import RawTable
 
 SAMPLE_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024

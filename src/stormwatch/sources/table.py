@@ -6,10 +6,6 @@ Container readers (delimited text, XLSX, ZIP, Parquet, JSON Lines) produce RawTa
 
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,28 +72,3 @@ def unique_names(cells: Iterable[str | None]) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
-
-
-#: The scratch directory of this process: {pid: directory}.
-_SCRATCH: dict[int, Path] = {}
-
-
-def _remove(pid: int, directory: Path) -> None:
-    if os.getpid() == pid:  # a forked child must not delete its parent's files
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def scratch_file(suffix: str = "") -> Path:
-    """A new empty file in this process's scratch directory (removed at exit).
-
-    Lazy frames scan these files long after the reader returned (transcoded text, members
-    extracted from an archive), and derived frames no longer reference the Python object that
-    made them, so the files live as long as the process, not as long as a frame.
-    """
-    pid = os.getpid()
-    if pid not in _SCRATCH:
-        _SCRATCH[pid] = Path(tempfile.mkdtemp(prefix="stormwatch-"))
-        atexit.register(_remove, pid, _SCRATCH[pid])
-    fd, name = tempfile.mkstemp(suffix=suffix, dir=_SCRATCH[pid])
-    os.close(fd)
-    return Path(name)
