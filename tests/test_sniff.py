@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from stormwatch.errors import InputError
+from stormwatch.scratch import remove_scratch, scratch_file, sweep_stale
 from stormwatch.sources import open_tables
 from stormwatch.sources.anchors import KNOWN_HEADERS, choose_header, header_score
 from stormwatch.sources.sniff import (
@@ -25,7 +26,6 @@ from stormwatch.sources.sniff import (
     sniff_layout,
     transcode,
 )
-from stormwatch.scratch import remove_scratch, scratch_file, sweep_stale
 from stormwatch.sources.table import unique_names
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 from stormwatch.errors import InputError
-from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
 from stormwatch.scratch import scratch_file
+from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
 from stormwatch.sources.table import RawTable
 
 SAMPLE_BYTES = 256 * 1024
