@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 
 from alerts_helpers import write_config
 from cli_process import cli_env, run_cli
+from conftest import SAMPLE
 from stormwatch.errors import InputError
 
 
@@ -174,3 +176,21 @@ def test_scratch_left_by_a_killed_run_is_swept_on_start(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "scan", str(export))
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "tmpdir").iterdir()) == []
+
+
+def test_the_sample_scans_under_a_1_gb_address_space_limit(tmp_path: Path) -> None:
+    # glibc's per-thread malloc arenas reserved 1.5 GB of address space: polars panicked,
+    # aborted or hung when a thread could not start
+    result = run_cli(tmp_path, "scan", str(SAMPLE), limits={resource.RLIMIT_AS: 1 << 30})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["topics"][0]["topic"] == "Siemens"
+
+
+def test_too_little_address_space_fails_at_once(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "scan", str(SAMPLE), limits={resource.RLIMIT_AS: 500 << 20})
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: the address-space limit is 500 MB; stormwatch needs at least 640 MB\n"
+        "Hint: under a memory limit (ulimit -v, systemd MemoryMax) allow stormwatch more: 1 GB "
+        "for exports of a few MB\n"
+    )

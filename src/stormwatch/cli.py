@@ -83,6 +83,14 @@ def guarded(fn: F) -> F:
             _err(f"Error: unexpected {type(exc).__name__}: {exc}")
             _err("Hint: this is a bug in stormwatch; rerun with --debug and report the traceback")
             raise typer.Exit(ExitCode.ERROR) from None
+        except BaseException as exc:  # polars' PanicException is no Exception
+            if debug or type(exc).__name__ != "PanicException":
+                raise
+            _err(f"Error: polars failed: {(str(exc).splitlines() or ['?'])[0]}")
+            from stormwatch.startup import MEMORY_HINT
+
+            _err(f"Hint: {MEMORY_HINT}; else this is a bug: rerun with --debug and report it")
+            raise typer.Exit(ExitCode.ERROR) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -94,6 +102,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
+@guarded
 def root(
     ctx: typer.Context,
     version: Annotated[
@@ -106,6 +115,9 @@ def root(
 ) -> None:
     """Early warning for online firestorms."""
     ctx.obj = {"debug": debug}
+    from stormwatch.startup import check_address_space
+
+    check_address_space()
 
 
 def default_lang(env: Mapping[str, str]) -> Literal["en", "de"]:
@@ -440,34 +452,12 @@ def scan(
         raise typer.Exit(ExitCode.ALERT)
 
 
-def _remove_scratch_on_sigterm() -> None:
-    """SIGTERM (systemd stopping a unit, a cron timeout, kill) removes the scratch files as
-    an exit does. The main thread may sit in polars for minutes, where a Python signal handler
-    would not run, so every thread blocks SIGTERM (threads inherit the mask) and one waits
-    for it."""
-    import signal
-    import threading
-
-    from stormwatch.scratch import remove_scratch
-
-    def wait() -> None:
-        signal.sigwait({signal.SIGTERM})
-        remove_scratch()
-        os._exit(ExitCode.TERMINATED)
-
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    threading.Thread(target=wait, name="stormwatch-sigterm", daemon=True).start()
-
-
 def main(prog_name: str = "stormwatch") -> None:
-    """Console-script entry point: first removes the scratch files of stormwatch runs that
-    were killed (SIGKILL leaves them behind), then runs the command."""
-    import tempfile
+    """Console-script entry point: prepares the process (see :mod:`stormwatch.startup`), then
+    runs the command."""
+    from stormwatch import startup
 
-    from stormwatch.scratch import sweep_stale
-
-    sweep_stale(Path(tempfile.gettempdir()))
-    _remove_scratch_on_sigterm()
+    startup.prepare(ExitCode.TERMINATED)
     app(prog_name=prog_name)
 
 
