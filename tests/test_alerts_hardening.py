@@ -13,6 +13,7 @@ from alerts_helpers import smtp_server, write_config
 from cli_process import run_cli
 from conftest import SAMPLE
 from stormwatch.alerts.compose import _safe_url
+from stormwatch.alerts.state import run_lock
 from stormwatch.cli import ExitCode, app
 
 WARNING, STORM = "2011-09-27T08:00Z", "2011-09-27T14:00Z"
@@ -82,3 +83,17 @@ def test_a_full_disk_still_sends_the_escalation_and_the_next_run_retries(tmp_pat
         ids = [m.message["Message-ID"] for m in smtp.received]
     assert len(ids) == 3  # warning; storm (not recorded); the same storm, recorded
     assert ids[1] == ids[2]
+
+
+def test_deleting_the_pid_file_does_not_let_a_second_run_in(tmp_path: Path) -> None:
+    with smtp_server() as smtp:
+        config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port)
+        with run_lock(tmp_path / "state.db") as pid_file:
+            pid_file.unlink()
+            result = alert("--config", str(config), "--at", STORM)
+        assert smtp.received == []
+    assert result.exit_code == ExitCode.LOCKED
+    assert result.stderr == (
+        "stormwatch alert: another stormwatch alert run holds the lock on "
+        f"{tmp_path / 'state.db'}; nothing done\n"
+    )

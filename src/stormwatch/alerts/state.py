@@ -11,7 +11,7 @@ Rules that keep alerts from being lost or doubled:
   another program's database, a newer schema, damage) is a :class:`StateError` and the file
   is left alone: it may hold undelivered messages.
 
-The lock is an ``flock`` on ``<state>.lock`` (Unix, like cron and systemd): the kernel
+The lock is an ``flock`` on the state file itself (Unix, like cron and systemd): the kernel
 releases it when a run dies, so a killed run never blocks the next one.
 """
 
@@ -325,21 +325,32 @@ def open_state(path: Path, *, readonly: bool = False) -> StateStore:
 
 @contextmanager
 def run_lock(state_path: Path) -> Iterator[Path]:
-    """Hold the run lock (``<state>.lock``) for the block; raise LockedError at once if
-    another run holds it. Yields the lock file's path."""
+    """Hold the run lock for the block; raise LockedError at once if another run holds it.
+
+    The lock is an ``flock`` on the state file itself (created if need be), not on a file of
+    its own that could be deleted under a running run and let a second one in. (SQLite locks
+    with ``fcntl``, which does not interact with ``flock``.) The holder's pid goes to
+    ``<state>.lock``, only for the other run's message. Yields that file's path.
+    """
     import fcntl  # Unix only, as cron and systemd timers are
 
-    lock = state_path.with_name(state_path.name + ".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    _create_file(state_path)
+    pid_file = state_path.with_name(state_path.name + ".lock")
+    fd = os.open(state_path, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or None
-            raise LockedError(state_path, holder) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)  # for the other run's message
-        yield lock
+            raise LockedError(state_path, _holder(pid_file)) from None
+        with suppress(OSError):  # informative only
+            pid_file.write_text(f"{os.getpid()}\n", encoding="ascii")
+        yield pid_file
     finally:
-        os.close(fd)  # closing releases the flock
+        os.close(fd)  # releases the flock; SQLite's connection is closed by then
+
+
+def _holder(pid_file: Path) -> str | None:
+    try:
+        return pid_file.read_text(encoding="ascii", errors="replace").strip()[:20] or None
+    except OSError:
+        return None
