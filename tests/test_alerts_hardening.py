@@ -97,3 +97,37 @@ def test_deleting_the_pid_file_does_not_let_a_second_run_in(tmp_path: Path) -> N
         "stormwatch alert: another stormwatch alert run holds the lock on "
         f"{tmp_path / 'state.db'}; nothing done\n"
     )
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_a_lost_state_file_is_warned_of_once(tmp_path: Path, how: str) -> None:
+    state = tmp_path / "state.db"
+    with smtp_server() as smtp:
+        config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, extra="chart = false")
+        assert alert("--config", str(config), "--at", WARNING).exit_code == 0
+        assert (tmp_path / "state.db.created").read_text() == "2011-09-27T08:00:00+00:00"
+        if how == "deleted":
+            state.unlink()
+        else:
+            state.write_bytes(b"")
+        lost = alert("--config", str(config), "--at", STORM)
+        later = alert("--config", str(config), "--at", "2011-09-27T14:15Z")
+    assert lost.exit_code == 0
+    assert lost.stderr == (
+        f"Warning: the state file {state} was lost (deleted or emptied; the lost one was "
+        "created 2011-09-27T08:00:00+00:00): open storms are announced again, as new, with new "
+        "message ids. If that was intended, run with --reset-state\n"
+    )
+    assert (later.exit_code, later.stderr) == (0, "")
+    assert (tmp_path / "state.db.created").read_text() == "2011-09-27T14:00:00+00:00"
+
+
+def test_reset_state_is_the_intended_fresh_start(tmp_path: Path) -> None:
+    with smtp_server() as smtp:
+        config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, extra="chart = false")
+        assert alert("--config", str(config), "--at", WARNING).exit_code == 0
+        (tmp_path / "state.db").unlink()
+        dry = alert("--config", str(config), "--at", STORM, "--dry-run")
+        reset = alert("--config", str(config), "--at", STORM, "--reset-state")
+    assert dry.stderr.startswith(f"Warning: the state file {tmp_path / 'state.db'} was lost")
+    assert (reset.exit_code, reset.stderr) == (0, "")

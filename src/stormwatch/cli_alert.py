@@ -121,6 +121,14 @@ def alert(
         bool,
         typer.Option("--quiet", "-q", help="No warnings about rows left out or values left empty."),
     ] = False,
+    reset_state: Annotated[
+        bool,
+        typer.Option(
+            "--reset-state",
+            help="The state file was removed on purpose: start afresh without the warning "
+            "that the state was lost.",
+        ),
+    ] = False,
 ) -> None:
     """Check every watch once and send what is due: for cron or a systemd timer.
 
@@ -169,6 +177,7 @@ def alert(
                 env=env,
                 http=http,
                 dry_run=dry_run,
+                reset_state=reset_state,
             )
         except LockedError as exc:
             _err(f"stormwatch alert: {exc.message}")

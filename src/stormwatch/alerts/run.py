@@ -355,6 +355,7 @@ def run_alerts(
     http: httpx.Client,
     smtp_factory: SmtpFactory = connect_smtp,
     dry_run: bool = False,
+    reset_state: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> RunResult:
     """Run every watch once and deliver the outbox.
@@ -365,6 +366,7 @@ def run_alerts(
             mention.
         env: where the secrets named in the config are looked up.
         dry_run: change nothing, send nothing; ``RunResult.preview`` says what would go out.
+        reset_state: the state file was removed on purpose: no warning that it was lost.
 
     Raises:
         LockedError when another run holds the lock; StateError for an unusable state file;
@@ -374,6 +376,7 @@ def run_alerts(
     result = RunResult()
     if dry_run:
         store = open_state(state_path, readonly=True)
+        _warn_if_lost(store, reset_state, result)
         try:
             _run_watches(config, store, now, at, result, dry_run=True)
             for item in store.outbox():
@@ -386,13 +389,24 @@ def run_alerts(
         return result
     secrets = resolve_secrets(config, env)
     with run_lock(state_path):
-        store = open_state(state_path)
+        store = open_state(state_path, now=now)
+        _warn_if_lost(store, reset_state, result)
         try:
             _run_watches(config, store, now, at, result, dry_run=False)
             deliver(config, store, secrets, now, result, smtp_factory, http, sleep)
         finally:
             store.close()
     return result
+
+
+def _warn_if_lost(store: StateStore, reset_state: bool, result: RunResult) -> None:
+    """Said once: the run that finds the state lost creates a new one."""
+    if store.lost is not None and not reset_state:
+        result.warnings.append(
+            f"the state file {store.path} was lost (deleted or emptied; the lost one was created "
+            f"{store.lost}): open storms are announced again, as new, with new message ids. "
+            "If that was intended, run with --reset-state"
+        )
 
 
 def _run_watches(

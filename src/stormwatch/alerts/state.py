@@ -103,9 +103,12 @@ def _moment(text: str | None) -> datetime | None:
 class StateStore:
     """An open, validated state file. Use :func:`open_state`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, lost: str | None = None) -> None:
         self._conn = conn
         self.path = path
+        #: The state file is new, but a state was created here before (when, as the marker
+        #: ``<state>.created`` says): it was deleted or emptied, and with it the open episodes.
+        self.lost = lost
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -264,17 +267,35 @@ def _empty_store(path: Path) -> StateStore:
     return StateStore(conn, path)
 
 
-def open_state(path: Path, *, readonly: bool = False) -> StateStore:
+def created_marker(path: Path) -> Path:
+    """``<state>.created``: outside the database, so it survives the database's loss."""
+    return path.with_name(path.name + ".created")
+
+
+def _lost(path: Path) -> str | None:
+    """When the state that a new state file replaces was created, if one was."""
+    try:
+        return created_marker(path).read_text(encoding="utf-8").strip() or "at an unknown time"
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StateError(created_marker(path), f"cannot read ({exc.strerror})") from None
+
+
+def open_state(path: Path, *, readonly: bool = False, now: datetime | None = None) -> StateStore:
     """Open (and on first use create) the state file at ``path``.
 
     ``readonly`` (for ``--dry-run``) never creates or changes anything; a missing file reads
-    as an empty state.
+    as an empty state. Creating one writes ``now`` to :func:`created_marker`; a new state file
+    where that marker exists sets :attr:`StateStore.lost`.
 
     Raises:
         StateError when the file is not a usable stormwatch state file.
     """
     if readonly and not path.exists():
-        return _empty_store(path)
+        store = _empty_store(path)
+        store.lost = _lost(path)
+        return store
     if not readonly:
         _create_file(path)
     try:
@@ -286,9 +307,12 @@ def open_state(path: Path, *, readonly: bool = False) -> StateStore:
     version = _query(conn, path, "PRAGMA user_version")[0][0]
     tables = {r[0] for r in _query(conn, path, "SELECT name FROM sqlite_master")}
     if app_id == 0 and not tables:  # a new, empty file: ours to set up
+        lost = _lost(path)
         if readonly:
             conn.close()
-            return _empty_store(path)
+            store = _empty_store(path)
+            store.lost = lost
+            return store
         # One script, one transaction: a run killed here leaves an empty file, not half a
         # schema. (executescript would commit a transaction begun outside the script.)
         try:
@@ -301,7 +325,14 @@ def open_state(path: Path, *, readonly: bool = False) -> StateStore:
             raise StateError(
                 path, f"cannot write the state file ({exc})", hint=WRITE_HINT
             ) from None
-        return StateStore(conn, path)
+        try:
+            created_marker(path).write_text(now.isoformat() if now else "", encoding="utf-8")
+        except OSError as exc:
+            conn.close()
+            raise StateError(
+                created_marker(path), f"cannot write ({exc.strerror})", hint=WRITE_HINT
+            ) from None
+        return StateStore(conn, path, lost)
     problem = None
     if app_id != APPLICATION_ID:
         problem = "is an SQLite database of another program, not a stormwatch state file"
