@@ -28,7 +28,7 @@ from stormwatch.errors import ConfigError
 from stormwatch.settings import Lang, Settings, app_dir
 
 if TYPE_CHECKING:
-    from stormwatch.alerts.run import RunResult
+    from stormwatch.alerts.deliver import RunResult
 
 
 def _summary(result: RunResult) -> None:
