@@ -4,16 +4,20 @@ disk, a lost or replaced state file, a deleted lock file, a webhook slower than 
 from __future__ import annotations
 
 import resource
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from alerts_helpers import smtp_server, write_config
+from alerts_helpers import smtp_server, webhook_server, write_config
 from cli_process import run_cli
 from conftest import SAMPLE
 from stormwatch.alerts.compose import _safe_url
-from stormwatch.alerts.state import run_lock
+from stormwatch.alerts.deliver import next_try
+from stormwatch.alerts.state import OutboxItem, run_lock
 from stormwatch.cli import ExitCode, app
 
 WARNING, STORM = "2011-09-27T08:00Z", "2011-09-27T14:00Z"
@@ -131,3 +135,51 @@ def test_reset_state_is_the_intended_fresh_start(tmp_path: Path) -> None:
         reset = alert("--config", str(config), "--at", STORM, "--reset-state")
     assert dry.stderr.startswith(f"Warning: the state file {tmp_path / 'state.db'} was lost")
     assert (reset.exit_code, reset.stderr) == (0, "")
+
+
+def test_a_webhook_slower_than_its_timeout_gets_one_post_per_run(tmp_path: Path) -> None:
+    with webhook_server(delay=1.0) as (url, hooks):
+        config = write_config(tmp_path, [SAMPLE], webhook=url, webhook_retries=3)
+        config.write_text(config.read_text() + "timeout = 0.2\n")
+        runs = [
+            alert("--config", str(config), "--at", at)
+            # the episode opens (1 message), escalates (2), then runs 5, 6 and 7 minutes later
+            for at in (
+                WARNING,
+                STORM,
+                "2011-09-27T14:05Z",
+                "2011-09-27T14:06Z",
+                "2011-09-27T14:07Z",
+            )
+        ]
+        time.sleep(1.5)  # the server logs each POST after its delay
+    assert [r.exit_code for r in runs] == [ExitCode.DEFERRED] * 5
+    assert runs[0].stderr == (
+        "Deferred: [stormwatch] WARNING Siemens 57 -> webhook chat: webhook "
+        "http://127.0.0.1/…: timed out after 0.2 s (1 attempt) (attempt 1; kept in the outbox, "
+        "the next run retries)\n"
+    )
+    assert runs[1].stderr.splitlines()[1] == (
+        "Deferred: [stormwatch] STORM Siemens 88 (was warning 57) -> webhook chat: not tried: "
+        "this destination failed earlier in this run (kept in the outbox, a later run retries)"
+    )
+    assert runs[3].stderr.splitlines()[0] == (
+        "Deferred: [stormwatch] WARNING Siemens 57 -> webhook chat: waiting until 2011-09-27 "
+        "14:10 UTC after 3 failed attempts (kept in the outbox, a later run retries)"
+    )
+    assert [r.stderr.count("timed out") for r in runs] == [1, 1, 1, 1, 1]
+    assert len(hooks.requests) == 5  # one POST per run, never the 4 tries of retries = 3
+    keys = [r["headers"]["Idempotency-Key"] for r in hooks.requests]
+    assert keys[0] == keys[1] == keys[2] != keys[3] == keys[4]
+
+
+def test_backoff_between_runs() -> None:
+    at = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    item = OutboxItem("k", "webhook:chat", "s", b"{}", at, 1, 2, "x", at)
+    assert next_try(item) is None
+    assert [next_try(replace(item, attempts=n)) for n in (3, 4, 5, 9)] == [
+        at + timedelta(minutes=5),
+        at + timedelta(minutes=10),
+        at + timedelta(minutes=20),
+        at + timedelta(hours=1),
+    ]

@@ -68,9 +68,10 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
     for d in result.dropped:
         _err(f"Warning: dropped {d.summary} for {d.destination}: no longer in the config")
     for d in result.deferred:
+        attempt = f"attempt {d.attempts}; " if d.tried else ""
         _err(
             f"Deferred: {d.summary} -> {d.destination}: {d.error} "
-            f"(attempt {d.attempts}; kept in the outbox, the next run retries)"
+            f"({attempt}kept in the outbox, {'the next' if d.tried else 'a later'} run retries)"
         )
     for warning in result.warnings:
         _err(f"Warning: {warning}")

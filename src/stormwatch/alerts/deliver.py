@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 
@@ -36,15 +36,24 @@ class Secrets:
     webhook_tokens: Mapping[str, str] = field(default_factory=dict)
 
 
+#: Failed attempts of a message after which it waits between runs: BACKOFF_FIRST, doubling,
+#: at most BACKOFF_MAX (a cron run every 15 minutes retries at once until then).
+BACKOFF_AFTER = 3
+BACKOFF_FIRST = timedelta(minutes=5)
+BACKOFF_MAX = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Delivery:
-    """The outcome of one outbox item in this run."""
+    """The outcome of one outbox item in this run; ``tried`` is False for a message held
+    back (its destination failed earlier in the run, or it waits for its next try)."""
 
     summary: str
     destination: str
     error: str | None = None
     attempts: int = 1
     refused: tuple[str, ...] = ()  # email recipients the server refused (others accepted)
+    tried: bool = True
 
 
 @dataclass
@@ -62,6 +71,24 @@ class RunResult:
     unrecorded: list[OutboxItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preview: list[str] = field(default_factory=list)  # --dry-run: what would be sent
+
+
+def next_try(item: OutboxItem) -> datetime | None:
+    """When a message that failed often may be tried again (None: now)."""
+    if item.attempts < BACKOFF_AFTER or item.last_attempt_at is None:
+        return None
+    wait: timedelta = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (item.attempts - BACKOFF_AFTER))
+    return item.last_attempt_at + wait
+
+
+def _held_back(item: OutboxItem, failing: set[str], now: datetime) -> str | None:
+    """Why ``item`` is not tried in this run, if it is not."""
+    if item.destination in failing:
+        return "not tried: this destination failed earlier in this run"
+    due = next_try(item)
+    if due is not None and now < due:
+        return f"waiting until {due:%Y-%m-%d %H:%M} UTC after {item.attempts} failed attempts"
+    return None
 
 
 def _describe_destination(config: AlertConfig, destination: str) -> str:
@@ -82,9 +109,12 @@ def deliver(
 ) -> None:
     """Try every outbox item once (webhooks with their own retries); remove what was
     accepted, keep the rest with the reason. Messages the state file refused to record go
-    first. A state file that cannot be written stops the delivery (a message sent but not
-    removed is sent again by the next run, with the same Message-ID / Idempotency-Key)."""
+    first. A destination that fails gets no more tries in this run, and a message that failed
+    often waits for :func:`next_try`. A state file that cannot be written stops the delivery
+    (a message sent but not removed is sent again by the next run, with the same Message-ID /
+    Idempotency-Key)."""
     hooks: dict[str, WebhookConfig] = {h.name: h for h in config.webhooks}
+    failing: set[str] = set()
     mailer = None
     if config.email is not None:
         context = mail_tls_context(config.email)
@@ -101,6 +131,11 @@ def deliver(
                 if recorded:
                     store.delivered(item.id)
                 result.dropped.append(Delivery(item.summary, item.destination, "not configured"))
+                continue
+            if held := _held_back(item, failing, now):
+                result.deferred.append(
+                    Delivery(item.summary, where, held, item.attempts, tried=False)
+                )
                 continue
             refused: tuple[str, ...] = ()
             try:
@@ -119,6 +154,7 @@ def deliver(
                         sleep=sleep,
                     )
             except DeliveryError as exc:
+                failing.add(item.destination)
                 if recorded:
                     store.failed(item.id, exc.message, now)
                 result.deferred.append(

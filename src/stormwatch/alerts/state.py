@@ -90,6 +90,7 @@ class OutboxItem:
     id: int | None = None
     attempts: int = 0
     last_error: str | None = None
+    last_attempt_at: datetime | None = None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -219,12 +220,22 @@ class StateStore:
     def outbox(self) -> list[OutboxItem]:
         """Messages waiting for delivery, oldest first."""
         rows = self._read(
-            "SELECT id, key, destination, summary, payload, created_at, attempts, last_error "
-            "FROM outbox ORDER BY id"
+            "SELECT id, key, destination, summary, payload, created_at, attempts, last_error, "
+            "last_attempt_at FROM outbox ORDER BY id"
         )
         return [
-            OutboxItem(key, dest, summary, bytes(payload), datetime.fromisoformat(at), i, n, err)
-            for i, key, dest, summary, payload, at, n, err in rows
+            OutboxItem(
+                key,
+                dest,
+                summary,
+                bytes(payload),
+                datetime.fromisoformat(at),
+                i,
+                n,
+                err,
+                _moment(last),
+            )
+            for i, key, dest, summary, payload, at, n, err, last in rows
         ]
 
     def delivered(self, item_id: int | None) -> None:
