@@ -177,9 +177,10 @@ def test_backoff_between_runs() -> None:
     at = datetime(2026, 11, 1, 12, tzinfo=UTC)
     item = OutboxItem("k", "webhook:chat", "s", b"{}", at, 1, 2, "x", at)
     assert next_try(item) is None
-    assert [next_try(replace(item, attempts=n)) for n in (3, 4, 5, 9)] == [
+    assert [next_try(replace(item, attempts=n)) for n in (3, 4, 5, 9, 100_000)] == [
         at + timedelta(minutes=5),
         at + timedelta(minutes=10),
         at + timedelta(minutes=20),
+        at + timedelta(hours=1),
         at + timedelta(hours=1),
     ]

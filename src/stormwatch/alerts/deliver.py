@@ -77,7 +77,8 @@ def next_try(item: OutboxItem) -> datetime | None:
     """When a message that failed often may be tried again (None: now)."""
     if item.attempts < BACKOFF_AFTER or item.last_attempt_at is None:
         return None
-    wait: timedelta = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (item.attempts - BACKOFF_AFTER))
+    doublings = min(item.attempts - BACKOFF_AFTER, 16)  # a message may fail for months
+    wait: timedelta = min(BACKOFF_MAX, BACKOFF_FIRST * 2**doublings)
     return item.last_attempt_at + wait
 
 
