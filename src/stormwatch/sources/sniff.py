@@ -205,7 +205,9 @@ def detect_text(name: str, sample: Sample) -> Text:
     if codec is None:
         codec = _utf16_without_bom(head)
     if codec is None:
-        if b"\x00" in head or b"\x00" in sample.tail:
+        # A few NUL bytes in text are damage (their rows are set aside, see sources.repair);
+        # many are binary data.
+        if head.count(0) + sample.tail.count(0) > max(2, (len(head) + len(sample.tail)) // 1000):
             raise _binary(name)
         codec = "utf-8"
         if not _valid_utf8(head, sample.complete) or not _valid_utf8(

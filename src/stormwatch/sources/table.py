@@ -13,6 +13,8 @@ import polars as pl
 
 #: The record-index column every RawTable frame carries; no header may take its name.
 ROW = "_row"
+#: The column of a repaired delimited file (``sources.repair``): why a record was set aside.
+BAD = "_bad"
 
 
 def _same_line(line: int) -> int:
@@ -46,6 +48,8 @@ class RawTable:
     notes: tuple[str, ...] = ()
     #: Many record lines at once (one read of the file), where ``physical_line`` would re-read.
     physical_lines: Callable[[Sequence[int]], list[int]] | None = field(default=None, compare=False)
+    #: ``frame`` has the :data:`BAD` column: the file was repaired, some records set aside.
+    flagged: bool = False
 
     def locate(self, record_lines: Sequence[int]) -> list[int]:
         """The physical lines of several record lines."""
@@ -56,10 +60,11 @@ class RawTable:
 
 def unique_names(cells: Iterable[str | None]) -> list[str]:
     """Column names for header cells: empty cells become ``column_<n>`` (1-based position),
-    repeats get ``_2``, ``_3``…, and nothing may be called ``_row`` (the record index). A name
-    like ``^a$`` gets a trailing space: polars would read it as a regular expression."""
+    repeats get ``_2``, ``_3``…, and nothing may be called ``_row`` (the record index) or
+    ``_bad`` (see :data:`BAD`). A name like ``^a$`` gets a trailing space: polars would read it
+    as a regular expression."""
     names: list[str] = []
-    taken = {ROW}
+    taken = {ROW, BAD}
     for position, cell in enumerate(cells, start=1):
         base = cell if cell is not None and cell.strip() else f"column_{position}"
         if base.startswith("^") and base.endswith("$"):
