@@ -194,3 +194,20 @@ def test_too_little_address_space_fails_at_once(tmp_path: Path) -> None:
         "Hint: under a memory limit (ulimit -v, systemd MemoryMax) allow stormwatch more: 1 GB "
         "for exports of a few MB\n"
     )
+
+
+def test_a_zip_member_with_corrupt_deflate_data_is_damaged_not_a_bug(tmp_path: Path) -> None:
+    # found by the fuzz test: zlib's own error escaped as "unexpected error … this is a bug"
+    member = "".join(f"2026-11-01T{h:02d}:00:00Z;acme;text {h}\n" for h in range(24))
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mentions.csv", "timestamp;brand;text\n" + member)
+    data = bytearray(path.read_bytes())
+    data[49] = ord('"')  # inside the deflate stream of the member
+    path.write_bytes(bytes(data))
+    result = run_cli(tmp_path, "scan", str(path))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"Error: {path}: cannot unpack: Error -3 while decompressing")
+    assert result.stderr.endswith(
+        "Hint: the file is damaged or was not downloaded completely; download it again\n"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from stormwatch.errors import InputError
@@ -81,7 +82,7 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Path
         raise InputError(
             name, f"cannot unpack: {exc}", hint="unpack it with its password first"
         ) from None
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error) as exc:
         raise InputError(name, f"cannot unpack: {exc}", hint=_BROKEN) from None
     return target
 

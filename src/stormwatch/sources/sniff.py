@@ -14,6 +14,7 @@ import io
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ def _zip_kind(path: Path, name: str) -> Kind:
             if "xl/workbook.xml" in members or b"opendocument.spreadsheet" in mimetype:
                 kind = "excel"
             check_inflation(archive, name, kind)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
         what = "XLSX workbook" if name.lower().endswith((".xlsx", ".xlsm")) else "ZIP archive"
         raise InputError(
             name,
