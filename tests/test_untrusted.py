@@ -92,3 +92,15 @@ def test_file_names_with_pattern_characters_are_names(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["scan", str(jsonl)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["input"]["rows_used"] == 3
+
+
+def test_backtest_table_has_no_escape_sequences(write_csv: WriteCsv) -> None:
+    rows = storm_rows()
+    for row in rows:
+        if row[1] == "acme":
+            row[1] = f"acme{CSI}"  # in every row: ESC that often would read as binary data
+    path = write_csv(rows)
+    result = CliRunner().invoke(app, ["backtest", str(path), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "acme 31m" in result.stdout
+    assert "\x9b" not in result.stdout
