@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from stormwatch.alerts import chart
-from stormwatch.alerts.compose import chat, clean, compose, subject
+from stormwatch.alerts.compose import chat, compose, subject
 from stormwatch.alerts.episodes import Notice
 from stormwatch.alerts.mail import build_email, envelope, message_id
 from stormwatch.models import InputSummary, Report, SignalResult, TopicResult
 from stormwatch.settings import SIGNALS
+from stormwatch.untrusted import clean
 
 T0 = datetime(2026, 11, 2, 8, tzinfo=UTC)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import stormwatch as sw
 from stormwatch.pipeline.normalise import normalise
 from stormwatch.sources.interpret import interpret
 from stormwatch.sources.sniff import SAMPLE_BYTES
@@ -160,8 +161,29 @@ def test_last_line_cut_mid_record_is_read_padded(tmp_path: Path) -> None:
     assert cells(table) == ["2|2026-02-06T10:00Z|a|b", "3|2026-02|∅|∅"]
 
 
-def test_last_line_cut_inside_quotes(tmp_path: Path) -> None:
+def test_last_line_cut_inside_quotes_is_a_rejected_row(tmp_path: Path) -> None:
     path = put(tmp_path, "cut.csv", 'timestamp,text\n2026-02-06T10:00Z,a\n2026-02-06T11:00Z,"b, c')
+    summary = sw.analyse([path]).input
+    assert (summary.rows_read, summary.rows_used, summary.rows_rejected) == (2, 1, 1)
+    (reject,) = summary.rejects
+    assert (reject.reason, reject.first_line, reject.example) == (
+        "unclosed quote",
+        3,
+        "2026-02-06T11:00Z",
+    )
+
+
+def test_a_file_cut_inside_quotes_is_detected_at_any_size(tmp_path: Path) -> None:
+    rows = "".join(f"2026-02-06T{h % 24:02d}:00Z,text {h}\n" for h in range(40_000))
+    path = put(tmp_path, "cut.csv", f'timestamp,text\n{rows}2026-02-07T11:00Z,"b, c')
+    assert path.stat().st_size > SAMPLE_BYTES * 2
+    summary = sw.analyse([path]).input
+    assert (summary.rows_read, summary.rows_rejected) == (40_001, 1)
+    assert (summary.rejects[0].reason, summary.rejects[0].first_line) == ("unclosed quote", 40_002)
+
+
+def test_a_file_mostly_damaged_is_refused(tmp_path: Path) -> None:
+    path = put(tmp_path, "bad.csv", 'timestamp,text\n"2026-02-06T10:00Z,a\n"2026-02-06T11:00Z,b\n')
     err = refused(path)
-    assert str(err) == f"{path}, line 3: a quoted field that starts here is never closed"
-    assert err.hint == "the file may be cut off: download the export again"
+    assert str(err) == (f"{path}, line 2: malformed quoting (2 of 2 rows are damaged)")
+    assert err.hint == 'a field with quotes inside must be quoted and the quotes doubled ("")'

@@ -101,3 +101,13 @@ def test_the_simulated_storms_example_says_what_scan_shows(tmp_path: Path) -> No
     frame.write_csv(path, datetime_format=CSV_DATETIME)
     report = sw.analyse(path, now=at)
     assert (report.topics[0].topic, report.topics[0].level) == (topic, level)
+
+
+def test_ssl_cert_file_is_documented_next_to_ca_file() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| | `ca_file`"))
+    assert "SSL_CERT_FILE" in row
+    assert (
+        "**`SSL_CERT_FILE`\n  (and `SSL_CERT_DIR`) in the environment replace that trust store**"
+        in readme
+    )

@@ -191,6 +191,9 @@ def test_reject_reasons(tmp_path: Path) -> None:
         "negative engagement",
         "unreadable count",
         "negative count",
+        "unclosed quote",
+        "malformed quoting",
+        "NUL byte",
     )
     assert frame.select("_line", "author", "_reject").rows() == [
         (2, "ok", None),

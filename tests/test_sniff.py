@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import polars as pl
 import pytest
 
 from stormwatch.errors import InputError
+from stormwatch.scratch import remove_scratch, scratch_file, sweep_stale
 from stormwatch.sources import open_tables
 from stormwatch.sources.anchors import KNOWN_HEADERS, choose_header, header_score
 from stormwatch.sources.sniff import (
@@ -24,7 +26,7 @@ from stormwatch.sources.sniff import (
     sniff_layout,
     transcode,
 )
-from stormwatch.sources.table import _remove, scratch_file, unique_names
+from stormwatch.sources.table import unique_names
 
 
 def put(tmp_path: Path, data: bytes, name: str = "export.csv") -> Path:
@@ -153,16 +155,40 @@ def test_transcode_streams_in_chunks_and_keeps_line_breaks(tmp_path: Path) -> No
     assert plain.read_bytes() == (first + "\r\nä\rend").encode()
 
 
-def test_scratch_files_are_removed_by_their_process_only(tmp_path: Path) -> None:
+def test_scratch_files_are_removed_by_their_process_only() -> None:
     path = scratch_file(".csv")
     assert path.exists()
     assert path.suffix == ".csv"
-    _remove(os.getpid() + 1, path.parent)  # a forked child: leaves the parent's files alone
+    assert path.parent.name.startswith(f"stormwatch-{os.getpid()}-")
+    child = os.fork()
+    if child == 0:  # a forked child: leaves the parent's files alone
+        remove_scratch()
+        os._exit(0)
+    os.waitpid(child, 0)
     assert path.exists()
-    victim = tmp_path / "scratch"
-    victim.mkdir()
-    _remove(os.getpid(), victim)
-    assert not victim.exists()
+    remove_scratch()
+    assert not path.parent.exists()
+
+
+def test_stale_scratch_of_dead_processes_is_swept(tmp_path: Path) -> None:
+    dead = _dead_pid()
+    stale = tmp_path / f"stormwatch-{dead}-abc"
+    (stale / "big").mkdir(parents=True)
+    (stale / "big" / "member.csv").write_bytes(b"x" * 1000)
+    live = tmp_path / f"stormwatch-{os.getpid()}-def"
+    live.mkdir()
+    other = tmp_path / "stormwatch-notapid"
+    other.mkdir()
+    link = tmp_path / f"stormwatch-{dead}-link"
+    link.symlink_to(live)
+    assert sweep_stale(tmp_path) == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name, link.name])
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 def test_sample_is_head_and_tail_only(tmp_path: Path) -> None:

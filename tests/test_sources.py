@@ -396,11 +396,24 @@ def test_broken_zip_named_xlsx(tmp_path: Path) -> None:
     assert err.hint == "the file is damaged or was not downloaded completely; download it again"
 
 
-def test_unterminated_quote_names_its_line(tmp_path: Path) -> None:
+def test_a_stray_quote_sets_its_row_aside_and_the_rest_is_read(tmp_path: Path) -> None:
     path = put(tmp_path, 'timestamp;author\n2026-11-23;a\n"2026-11-24;b\n2026-11-25;c\n')
-    err = read_error(path)
-    assert str(err) == f"{path}, line 3: a quoted field that starts here is never closed"
-    assert err.hint == "the file may be cut off: download the export again"
+    frame = normalise(read_source(path)).collect()
+    assert frame.select("_line", "_raw_ts", "author", "_reject").rows() == [
+        (2, "2026-11-23", "a", None),
+        (3, "2026-11-24", "b", "unclosed quote"),
+        (4, "2026-11-25", "c", None),
+    ]
+
+
+def test_a_nul_byte_sets_its_row_aside(tmp_path: Path) -> None:
+    path = put(tmp_path, b"timestamp,author\n2026-11-23,a\n2026-11-24,b\x00\n2026-11-25,c\n")
+    frame = normalise(read_source(path)).collect()
+    assert frame.select("_line", "author", "_reject").rows() == [
+        (2, "a", None),
+        (3, "b", "NUL byte"),
+        (4, "c", None),
+    ]
 
 
 # --- property: nothing but StormwatchError escapes ----------------------------------------------

@@ -33,6 +33,7 @@ class ExitCode(enum.IntEnum):
     DEFERRED = 4  # alert: a message could not be delivered yet; it stays queued for the next run
     LOCKED = 5  # alert: another run holds the lock; this one did nothing
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM: scratch files removed, nothing else done
 
 
 Format = Literal["table", "json", "csv", "markdown"]
@@ -51,7 +52,11 @@ app = typer.Typer(
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    """Every line for stderr: messages quote file names, headers and cells, which may hold
+    terminal escapes."""
+    from stormwatch.untrusted import clean_lines
+
+    typer.echo(clean_lines(message), err=True)
 
 
 def guarded(fn: F) -> F:
@@ -78,6 +83,14 @@ def guarded(fn: F) -> F:
             _err(f"Error: unexpected {type(exc).__name__}: {exc}")
             _err("Hint: this is a bug in stormwatch; rerun with --debug and report the traceback")
             raise typer.Exit(ExitCode.ERROR) from None
+        except BaseException as exc:  # polars' PanicException is no Exception
+            if debug or type(exc).__name__ != "PanicException":
+                raise
+            _err(f"Error: polars failed: {(str(exc).splitlines() or ['?'])[0]}")
+            from stormwatch.startup import MEMORY_HINT
+
+            _err(f"Hint: {MEMORY_HINT}; else this is a bug: rerun with --debug and report it")
+            raise typer.Exit(ExitCode.ERROR) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -89,6 +102,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
+@guarded
 def root(
     ctx: typer.Context,
     version: Annotated[
@@ -101,6 +115,9 @@ def root(
 ) -> None:
     """Early warning for online firestorms."""
     ctx.obj = {"debug": debug}
+    from stormwatch.startup import check_address_space
+
+    check_address_space()
 
 
 def default_lang(env: Mapping[str, str]) -> Literal["en", "de"]:
@@ -436,7 +453,11 @@ def scan(
 
 
 def main(prog_name: str = "stormwatch") -> None:
-    """Console-script entry point."""
+    """Console-script entry point: prepares the process (see :mod:`stormwatch.startup`), then
+    runs the command."""
+    from stormwatch import startup
+
+    startup.prepare(ExitCode.TERMINATED)
     app(prog_name=prog_name)
 
 

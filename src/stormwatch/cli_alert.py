@@ -28,11 +28,12 @@ from stormwatch.errors import ConfigError
 from stormwatch.settings import Lang, Settings, app_dir
 
 if TYPE_CHECKING:
-    from stormwatch.alerts.run import RunResult
+    from stormwatch.alerts.deliver import RunResult
 
 
 def _summary(result: RunResult) -> None:
-    from stormwatch.alerts.compose import clean, format_moment
+    from stormwatch.alerts.compose import format_moment
+    from stormwatch.untrusted import clean
 
     for name, report in result.reports.items():
         lang: Lang = "de" if report.lang == "de" else "en"
@@ -42,7 +43,7 @@ def _summary(result: RunResult) -> None:
             f"{format_moment(report.evaluated_at, lang)}; top: {', '.join(hot) or '-'}"
         )
         for note in (*report.input.notes, *report.notes):
-            typer.echo(f"  note: {note}")
+            typer.echo(f"  note: {clean(note)}")
     if not (result.queued or result.sent or result.deferred):
         typer.echo("nothing to send")
 
@@ -67,14 +68,15 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
     for d in result.dropped:
         _err(f"Warning: dropped {d.summary} for {d.destination}: no longer in the config")
     for d in result.deferred:
+        attempt = f"attempt {d.attempts}; " if d.tried else ""
         _err(
             f"Deferred: {d.summary} -> {d.destination}: {d.error} "
-            f"(attempt {d.attempts}; kept in the outbox, the next run retries)"
+            f"({attempt}kept in the outbox, {'the next' if d.tried else 'a later'} run retries)"
         )
     for warning in result.warnings:
         _err(f"Warning: {warning}")
     for name, exc in result.errors:
-        _err(f"Error: watch {name!r}: {exc.message}")
+        _err(f"Error: watch {name!r}: {exc.message}" if name else f"Error: {exc.message}")
         if exc.hint:
             _err(f"Hint: {exc.hint}")
     if result.errors:
@@ -119,6 +121,14 @@ def alert(
     quiet: Annotated[
         bool,
         typer.Option("--quiet", "-q", help="No warnings about rows left out or values left empty."),
+    ] = False,
+    reset_state: Annotated[
+        bool,
+        typer.Option(
+            "--reset-state",
+            help="The state file was removed on purpose: start afresh without the warning "
+            "that the state was lost.",
+        ),
     ] = False,
 ) -> None:
     """Check every watch once and send what is due: for cron or a systemd timer.
@@ -168,6 +178,7 @@ def alert(
                 env=env,
                 http=http,
                 dry_run=dry_run,
+                reset_state=reset_state,
             )
         except LockedError as exc:
             _err(f"stormwatch alert: {exc.message}")

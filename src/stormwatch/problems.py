@@ -14,7 +14,7 @@ from stormwatch.sources import Source
 
 #: The raw column that shows what was wrong, per reason.
 EXAMPLE_COLUMN = {
-    **dict.fromkeys(REASONS[:3], "_raw_ts"),
+    **dict.fromkeys((*REASONS[:3], *REASONS[-3:]), "_raw_ts"),
     "negative follower count": "_raw_followers",
     "negative engagement": "_raw_engagement",
     "unreadable count": "_raw_count",

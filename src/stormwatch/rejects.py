@@ -10,7 +10,7 @@ import polars as pl
 
 from stormwatch.analysis import Input, load_sources
 from stormwatch.pipeline.normalise import normalise_all
-from stormwatch.render import FORMULA_START
+from stormwatch.render import FORMULA
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
 
@@ -61,13 +61,5 @@ def rejected_rows(
 def to_csv(rows: pl.DataFrame) -> str:
     """The rows as CSV, with spreadsheet formulas in user text neutralised (see
     ``render.csv_safe``)."""
-    starts = tuple(FORMULA_START)
-    safe = [
-        pl.when(pl.any_horizontal(*(pl.col(c).str.starts_with(p) for p in starts)))
-        .then("'" + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
-        for c in COLUMNS
-        if c != "line"
-    ]
+    safe = [pl.col(c).str.replace_all(FORMULA, "${1}'${2}") for c in COLUMNS if c != "line"]
     return rows.with_columns(safe).select(COLUMNS).write_csv()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from stormwatch.render_context import (
 )
 from stormwatch.render_context import LABELS as CONTEXT_LABELS
 from stormwatch.settings import SIGNALS, Lang
+from stormwatch.untrusted import clean
 
 SPARK = "▁▂▃▄▅▆▇█"
 LEVEL_STYLE = {"calm": "green", "watch": "yellow", "warning": "dark_orange", "storm": "bold red"}
@@ -216,14 +218,17 @@ def to_json(report: Report) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A formula start (= + - @ tab CR) at the start of a cell, or after a ``;`` or ``,`` (where a
+#: spreadsheet that splits on another delimiter than ours starts a cell), spaces allowed before
+#: it; groups: what precedes it, the formula character. ``rejects`` applies it in polars.
+FORMULA = r"(^|[;,] *|^ +)([=+\-@\t\r])"
 
 
 def csv_safe(value: object) -> object:
-    """Neutralise spreadsheet formulas in user-supplied text (OWASP CSV injection): a cell that
-    starts with = + - @ tab or CR gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """Untrusted text for a CSV cell: one clean line, and an apostrophe before every formula
+    start (OWASP CSV injection), so ``Polar;=1+1`` opened with ``;`` as the delimiter is text."""
+    if isinstance(value, str):
+        return re.sub(FORMULA, r"\1'\2", clean(value))
     return value
 
 
@@ -281,10 +286,11 @@ def _title(report: Report, labels: dict[str, str]) -> str:
 
 
 def _md(text: str) -> str:
-    """Escape Markdown/HTML-significant characters in user text."""
+    """User text as one clean line with Markdown/HTML-significant characters escaped."""
+    text = clean(text)
     for ch in "\\`*_[]<>|#":
         text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
+    return text
 
 
 def to_markdown(report: Report) -> str:
@@ -324,7 +330,7 @@ def to_markdown(report: Report) -> str:
 
 
 def _themes(t: TopicResult) -> str:
-    return ", ".join(x.term for x in t.themes)
+    return ", ".join(clean(x.term) for x in t.themes)
 
 
 def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
@@ -332,7 +338,7 @@ def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
     if c is None:
         return LABELS[lang]["none"]
     followers = "?" if c.followers is None else _compact(c.followers, lang)
-    return f"{c.author}{sep}({followers})"
+    return f"{clean(c.author)}{sep}({followers})"
 
 
 def to_table(report: Report, spark_windows: int = 12) -> Any:
@@ -368,7 +374,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
         drivers = "\n".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
         table.add_row(
             str(t.rank),
-            Text(t.topic),
+            Text(clean(t.topic)),
             Text(f"{t.score:.0f}", style=style),
             Text(level_names[t.level].upper(), style=style),
             Text(sparkline(t.sparkline[-spark_windows:]), style=style),
@@ -380,12 +386,12 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     for t in report.topics:
         if t.context is not None:
             line = Text(
-                f"{t.topic} — {CONTEXT_LABELS[lang]['column']}: ", style=LEVEL_STYLE[t.level]
+                f"{clean(t.topic)} — {CONTEXT_LABELS[lang]['column']}: ", style=LEVEL_STYLE[t.level]
             )
             line.append(compact(t.context, lang, sep=" · "))
             parts.append(line)
         if t.themes:
-            line = Text(f"{t.topic} — {labels['themes']}: ", style=LEVEL_STYLE[t.level])
+            line = Text(f"{clean(t.topic)} — {labels['themes']}: ", style=LEVEL_STYLE[t.level])
             line.append(_themes(t))
             parts.append(line)
     for t in report.topics:
@@ -395,8 +401,8 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
             steps.add_column()
             for r in t.recommendations:
                 line = Text(r.title, style="bold")
-                line.append(f": {r.why}")
+                line.append(f": {clean(r.why)}")
                 steps.add_row(f"{r.step}.", line)
-            heading = Text(f"\n{t.topic} — {labels['steps']}", style=LEVEL_STYLE[t.level])
+            heading = Text(f"\n{clean(t.topic)} — {labels['steps']}", style=LEVEL_STYLE[t.level])
             parts += [heading, steps]
     return Group(*parts)

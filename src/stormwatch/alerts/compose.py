@@ -10,8 +10,6 @@ only for http/https), and chat text is escaped and fenced as code so it cannot p
 from __future__ import annotations
 
 import html
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +24,7 @@ from stormwatch.models import AuthorStat, Report, TopicResult
 from stormwatch.pipeline.recommend import format_int
 from stormwatch.render import describe_signal, report_dict
 from stormwatch.settings import Lang
+from stormwatch.untrusted import clean
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -62,19 +61,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 LEVEL_COLOUR = {"calm": "#2e7d32", "watch": "#b58900", "warning": "#e65100", "storm": "#c62828"}
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
-
-
-def clean(text: object, limit: int | None = None) -> str:
-    """Untrusted text as one plain line: control characters, line and paragraph separators
-    and bidi overrides become spaces, runs of whitespace one space; cut to ``limit``."""
-    chars = [
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI else c for c in str(text)
-    ]
-    result = re.sub(r"\s+", " ", "".join(chars)).strip()
-    if limit is not None and len(result) > limit:
-        result = result[: limit - 1].rstrip() + "…"
-    return result
 
 
 def chat(text: object, limit: int = 80) -> str:
@@ -93,7 +79,11 @@ def _safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = clean(url, 500)
-    return url if urlsplit(url).scheme in ("http", "https") and " " not in url else None
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # e.g. "http://[" in an export: no link
+        return None
+    return url if scheme in ("http", "https") and " " not in url else None
 
 
 def format_moment(moment: datetime, lang: Lang) -> str:

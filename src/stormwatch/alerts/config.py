@@ -124,8 +124,17 @@ def is_loopback(host: str) -> bool:
 
 def check_webhook_url(url: str) -> str | None:
     """Why ``url`` is not acceptable for a webhook (None when it is): https, or http to a
-    loopback address only, so alerts and tokens never cross a network in clear."""
-    parts = urlsplit(url)
+    loopback address only, so alerts and tokens never cross a network in clear. A URL that
+    does not parse (``https://[x``, a port that is no number, a control character) is named
+    here, not an unexpected error later."""
+    import httpx
+
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:  # the message quotes the fault, not the URL
+        return f"is not a valid URL ({exc})"
     if parts.scheme == "https" and parts.hostname:
         return None
     if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):

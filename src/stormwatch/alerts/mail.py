@@ -18,9 +18,10 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
 
-from stormwatch.alerts.compose import Content, clean
+from stormwatch.alerts.compose import Content
 from stormwatch.alerts.config import EmailConfig
 from stormwatch.alerts.errors import DeliveryError
+from stormwatch.untrusted import clean
 
 SmtpFactory = Callable[[EmailConfig, ssl.SSLContext], smtplib.SMTP]
 

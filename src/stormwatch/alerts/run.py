@@ -14,7 +14,7 @@ import glob
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,14 +22,14 @@ import httpx
 
 from stormwatch.alerts import chart
 from stormwatch.alerts.compose import compose
-from stormwatch.alerts.config import AlertConfig, WatchConfig, WebhookConfig, check_webhook_url
+from stormwatch.alerts.config import AlertConfig, WatchConfig, check_webhook_url
+from stormwatch.alerts.deliver import RunResult, Secrets, deliver
 from stormwatch.alerts.episodes import Notice, Policy, step
-from stormwatch.alerts.errors import DeliveryError
-from stormwatch.alerts.mail import Mailer, SmtpFactory, build_email, connect_smtp, message_id
-from stormwatch.alerts.mail import tls_context as mail_tls_context
+from stormwatch.alerts.errors import StateError
+from stormwatch.alerts.mail import SmtpFactory, build_email, connect_smtp, message_id
 from stormwatch.alerts.mentions import Mention, top_mentions
 from stormwatch.alerts.state import OutboxItem, StateStore, open_state, run_lock
-from stormwatch.alerts.webhook import post_webhook, webhook_payload
+from stormwatch.alerts.webhook import webhook_payload
 from stormwatch.errors import ConfigError, InputError, StormwatchError
 from stormwatch.models import Report
 from stormwatch.sentiment.fill import estimator
@@ -37,40 +37,10 @@ from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
 
 CHART_SPAN = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Secrets:
-    """Values of the environment variables the config names. Kept in memory only."""
-
-    password: str | None = None
-    webhook_urls: Mapping[str, str] = field(default_factory=dict)
-    webhook_tokens: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """The outcome of one outbox item in this run."""
-
-    summary: str
-    destination: str
-    error: str | None = None
-    attempts: int = 1
-    refused: tuple[str, ...] = ()  # email recipients the server refused (others accepted)
-
-
-@dataclass
-class RunResult:
-    """What a run did, for the CLI to report and pick its exit code."""
-
-    reports: dict[str, Report] = field(default_factory=dict)
-    queued: list[Notice] = field(default_factory=list)
-    sent: list[Delivery] = field(default_factory=list)
-    deferred: list[Delivery] = field(default_factory=list)
-    dropped: list[Delivery] = field(default_factory=list)
-    errors: list[tuple[str, StormwatchError]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    preview: list[str] = field(default_factory=list)  # --dry-run: what would be sent
+_UNRECORDED = (
+    "this run's messages are sent without being recorded, and the next run that can write "
+    "records them"
+)
 
 
 def resolve_secrets(config: AlertConfig, env: Mapping[str, str]) -> Secrets:
@@ -98,7 +68,12 @@ def resolve_secrets(config: AlertConfig, env: Mapping[str, str]) -> Secrets:
         if hook.url_env:
             url = need(hook.url_env, f"webhook[{i}].url_env")
             if problem := check_webhook_url(url):
-                raise ConfigError(f"the URL in {hook.url_env} {problem}", path=config.path)
+                raise ConfigError(
+                    f"the URL in {hook.url_env} {problem}",
+                    path=config.path,
+                    hint=f"set {hook.url_env} to the https:// URL the chat tool gave for the "
+                    "webhook, without quotes or spaces",
+                )
             urls[hook.name] = url
         if hook.token_env:
             tokens[hook.name] = need(hook.token_env, f"webhook[{i}].token_env")
@@ -249,70 +224,15 @@ def _process_watch(
         result.queued += notices
         result.preview += _preview(items)
         return
-    result.queued += store.record(watch.name, episodes, notices, items)
-
-
-def _describe_destination(config: AlertConfig, destination: str) -> str:
-    if destination == "email" and config.email is not None:
-        return "email to " + ", ".join(config.email.to)
-    return destination.replace("webhook:", "webhook ", 1)
-
-
-def deliver(
-    config: AlertConfig,
-    store: StateStore,
-    secrets: Secrets,
-    now: datetime,
-    result: RunResult,
-    smtp_factory: SmtpFactory,
-    http: httpx.Client,
-    sleep: Callable[[float], None],
-) -> None:
-    """Try every outbox item once (webhooks with their own retries); remove what was
-    accepted, keep the rest with the reason."""
-    hooks: dict[str, WebhookConfig] = {h.name: h for h in config.webhooks}
-    mailer = None
-    if config.email is not None:
-        context = mail_tls_context(config.email)
-        mailer = Mailer(config.email, secrets.password, smtp_factory, context)
     try:
-        for item in store.outbox():
-            where = _describe_destination(config, item.destination)
-            name = item.destination.removeprefix("webhook:")
-            gone = (item.destination == "email" and mailer is None) or (
-                item.destination.startswith("webhook:") and name not in hooks
-            )
-            if gone:  # the user removed the destination from the config
-                store.delivered(item.id)
-                result.dropped.append(Delivery(item.summary, item.destination, "not configured"))
-                continue
-            refused: tuple[str, ...] = ()
-            try:
-                if mailer is not None and item.destination == "email":
-                    refused = tuple(mailer.send(item.payload))
-                else:
-                    hook = hooks[name]
-                    post_webhook(
-                        http,
-                        secrets.webhook_urls.get(name) or hook.url or "",
-                        item.payload,
-                        key=item.key,
-                        token=secrets.webhook_tokens.get(name),
-                        timeout=hook.timeout,
-                        retries=hook.retries,
-                        sleep=sleep,
-                    )
-            except DeliveryError as exc:
-                store.failed(item.id, exc.message, now)
-                result.deferred.append(
-                    Delivery(item.summary, where, exc.message, item.attempts + 1)
-                )
-            else:
-                store.delivered(item.id)
-                result.sent.append(Delivery(item.summary, where, None, item.attempts + 1, refused))
-    finally:
-        if mailer is not None:
-            mailer.close()
+        result.queued += store.record(watch.name, episodes, notices, items)
+    except StateError as exc:
+        # Nothing of this run is stored, so the next run that can write finds the same
+        # changes again; until then the alert must not wait for free space.
+        result.queued += notices
+        result.unrecorded += items
+        exc.hint = f"{exc.hint}; {_UNRECORDED}"
+        raise
 
 
 def run_alerts(
@@ -325,6 +245,7 @@ def run_alerts(
     http: httpx.Client,
     smtp_factory: SmtpFactory = connect_smtp,
     dry_run: bool = False,
+    reset_state: bool = False,
     sleep: Callable[[float], None] = time.sleep,
 ) -> RunResult:
     """Run every watch once and deliver the outbox.
@@ -335,6 +256,7 @@ def run_alerts(
             mention.
         env: where the secrets named in the config are looked up.
         dry_run: change nothing, send nothing; ``RunResult.preview`` says what would go out.
+        reset_state: the state file was removed on purpose: no warning that it was lost.
 
     Raises:
         LockedError when another run holds the lock; StateError for an unusable state file;
@@ -344,6 +266,7 @@ def run_alerts(
     result = RunResult()
     if dry_run:
         store = open_state(state_path, readonly=True)
+        _warn_if_lost(store, reset_state, result)
         try:
             _run_watches(config, store, now, at, result, dry_run=True)
             for item in store.outbox():
@@ -356,13 +279,24 @@ def run_alerts(
         return result
     secrets = resolve_secrets(config, env)
     with run_lock(state_path):
-        store = open_state(state_path)
+        store = open_state(state_path, now=now)
+        _warn_if_lost(store, reset_state, result)
         try:
             _run_watches(config, store, now, at, result, dry_run=False)
             deliver(config, store, secrets, now, result, smtp_factory, http, sleep)
         finally:
             store.close()
     return result
+
+
+def _warn_if_lost(store: StateStore, reset_state: bool, result: RunResult) -> None:
+    """Said once: the run that finds the state lost creates a new one."""
+    if store.lost is not None and not reset_state:
+        result.warnings.append(
+            f"the state file {store.path} was lost (deleted or emptied; the lost one was created "
+            f"{store.lost}): open storms are announced again, as new, with new message ids. "
+            "If that was intended, run with --reset-state"
+        )
 
 
 def _run_watches(
@@ -376,5 +310,5 @@ def _run_watches(
     for watch in config.watches:
         try:
             _process_watch(config, watch, store, now, at, result, dry_run)
-        except (InputError, ConfigError) as exc:  # one broken export must not silence the rest
-            result.errors.append((watch.name, exc))
+        except (InputError, ConfigError, StateError) as exc:  # one broken export must not
+            result.errors.append((watch.name, exc))  # silence the rest

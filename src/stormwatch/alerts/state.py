@@ -11,7 +11,7 @@ Rules that keep alerts from being lost or doubled:
   another program's database, a newer schema, damage) is a :class:`StateError` and the file
   is left alone: it may hold undelivered messages.
 
-The lock is an ``flock`` on ``<state>.lock`` (Unix, like cron and systemd): the kernel
+The lock is an ``flock`` on the state file itself (Unix, like cron and systemd): the kernel
 releases it when a run dies, so a killed run never blocks the next one.
 """
 
@@ -35,6 +35,7 @@ _HINT = (
     "stormwatch never overwrites a state file; move it away (it may hold undelivered "
     "messages) or set [state] path to a new file"
 )
+WRITE_HINT = "free space where the state file lies (or make it writable)"
 
 _SCHEMA = """
 CREATE TABLE episodes (
@@ -89,6 +90,7 @@ class OutboxItem:
     id: int | None = None
     attempts: int = 0
     last_error: str | None = None
+    last_attempt_at: datetime | None = None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -102,34 +104,49 @@ def _moment(text: str | None) -> datetime | None:
 class StateStore:
     """An open, validated state file. Use :func:`open_state`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, lost: str | None = None) -> None:
         self._conn = conn
         self.path = path
+        #: The state file is new, but a state was created here before (when, as the marker
+        #: ``<state>.created`` says): it was deleted or emptied, and with it the open episodes.
+        self.lost = lost
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing. A write the file refuses (read-only, disk full) is a StateError."""
+        """All or nothing. A write the file refuses (read-only, disk full, I/O error) is a
+        StateError with SQLite's reason: after such an error SQLite may have rolled back on its
+        own, and a second ROLLBACK ("no transaction is active") must not hide the cause."""
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            raise StateError(self.path, f"cannot write the state file ({exc})") from None
+        except sqlite3.OperationalError as exc:  # an IntegrityError is a bug: it propagates
+            raise StateError(
+                self.path, f"cannot write the state file ({exc})", hint=WRITE_HINT
+            ) from None
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StateError(self.path, f"cannot read the state file ({exc})") from None
 
     def close(self) -> None:
         self._conn.close()
 
     def episodes(self, watch: str) -> dict[str, Episode]:
         """The open episodes of ``watch``, by topic."""
-        rows = self._conn.execute(
+        rows = self._read(
             "SELECT topic, id, opened_at, notified_level, notified_score, level, score, "
             "last_message_at, calm_since FROM episodes WHERE watch = ? ORDER BY topic",
             (watch,),
-        ).fetchall()
+        )
         result: dict[str, Episode] = {}
         for topic, eid, opened, n_level, n_score, level, score, last, calm in rows:
             result[topic] = Episode(
@@ -202,13 +219,23 @@ class StateStore:
 
     def outbox(self) -> list[OutboxItem]:
         """Messages waiting for delivery, oldest first."""
-        rows = self._conn.execute(
-            "SELECT id, key, destination, summary, payload, created_at, attempts, last_error "
-            "FROM outbox ORDER BY id"
-        ).fetchall()
+        rows = self._read(
+            "SELECT id, key, destination, summary, payload, created_at, attempts, last_error, "
+            "last_attempt_at FROM outbox ORDER BY id"
+        )
         return [
-            OutboxItem(key, dest, summary, bytes(payload), datetime.fromisoformat(at), i, n, err)
-            for i, key, dest, summary, payload, at, n, err in rows
+            OutboxItem(
+                key,
+                dest,
+                summary,
+                bytes(payload),
+                datetime.fromisoformat(at),
+                i,
+                n,
+                err,
+                _moment(last),
+            )
+            for i, key, dest, summary, payload, at, n, err, last in rows
         ]
 
     def delivered(self, item_id: int | None) -> None:
@@ -238,7 +265,10 @@ def _query(conn: sqlite3.Connection, path: Path, sql: str) -> list[Any]:
         return conn.execute(sql).fetchall()
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StateError(path, f"not a stormwatch state file ({exc})", hint=_HINT) from None
+        if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            raise StateError(path, f"not a stormwatch state file ({exc})", hint=_HINT) from None
+        # a full disk or an I/O error: the file may be fine
+        raise StateError(path, f"cannot read the state file ({exc})", hint=WRITE_HINT) from None
 
 
 def _empty_store(path: Path) -> StateStore:
@@ -248,17 +278,35 @@ def _empty_store(path: Path) -> StateStore:
     return StateStore(conn, path)
 
 
-def open_state(path: Path, *, readonly: bool = False) -> StateStore:
+def created_marker(path: Path) -> Path:
+    """``<state>.created``: outside the database, so it survives the database's loss."""
+    return path.with_name(path.name + ".created")
+
+
+def _lost(path: Path) -> str | None:
+    """When the state that a new state file replaces was created, if one was."""
+    try:
+        return created_marker(path).read_text(encoding="utf-8").strip() or "at an unknown time"
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StateError(created_marker(path), f"cannot read ({exc.strerror})") from None
+
+
+def open_state(path: Path, *, readonly: bool = False, now: datetime | None = None) -> StateStore:
     """Open (and on first use create) the state file at ``path``.
 
     ``readonly`` (for ``--dry-run``) never creates or changes anything; a missing file reads
-    as an empty state.
+    as an empty state. Creating one writes ``now`` to :func:`created_marker`; a new state file
+    where that marker exists sets :attr:`StateStore.lost`.
 
     Raises:
         StateError when the file is not a usable stormwatch state file.
     """
     if readonly and not path.exists():
-        return _empty_store(path)
+        store = _empty_store(path)
+        store.lost = _lost(path)
+        return store
     if not readonly:
         _create_file(path)
     try:
@@ -270,16 +318,32 @@ def open_state(path: Path, *, readonly: bool = False) -> StateStore:
     version = _query(conn, path, "PRAGMA user_version")[0][0]
     tables = {r[0] for r in _query(conn, path, "SELECT name FROM sqlite_master")}
     if app_id == 0 and not tables:  # a new, empty file: ours to set up
+        lost = _lost(path)
         if readonly:
             conn.close()
-            return _empty_store(path)
+            store = _empty_store(path)
+            store.lost = lost
+            return store
         # One script, one transaction: a run killed here leaves an empty file, not half a
         # schema. (executescript would commit a transaction begun outside the script.)
-        conn.executescript(
-            f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID}; "
-            f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        )
-        return StateStore(conn, path)
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA application_id = {APPLICATION_ID}; "
+                f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            )
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StateError(
+                path, f"cannot write the state file ({exc})", hint=WRITE_HINT
+            ) from None
+        try:
+            created_marker(path).write_text(now.isoformat() if now else "", encoding="utf-8")
+        except OSError as exc:
+            conn.close()
+            raise StateError(
+                created_marker(path), f"cannot write ({exc.strerror})", hint=WRITE_HINT
+            ) from None
+        return StateStore(conn, path, lost)
     problem = None
     if app_id != APPLICATION_ID:
         problem = "is an SQLite database of another program, not a stormwatch state file"
@@ -303,21 +367,32 @@ def open_state(path: Path, *, readonly: bool = False) -> StateStore:
 
 @contextmanager
 def run_lock(state_path: Path) -> Iterator[Path]:
-    """Hold the run lock (``<state>.lock``) for the block; raise LockedError at once if
-    another run holds it. Yields the lock file's path."""
+    """Hold the run lock for the block; raise LockedError at once if another run holds it.
+
+    The lock is an ``flock`` on the state file itself (created if need be), not on a file of
+    its own that could be deleted under a running run and let a second one in. (SQLite locks
+    with ``fcntl``, which does not interact with ``flock``.) The holder's pid goes to
+    ``<state>.lock``, only for the other run's message. Yields that file's path.
+    """
     import fcntl  # Unix only, as cron and systemd timers are
 
-    lock = state_path.with_name(state_path.name + ".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    _create_file(state_path)
+    pid_file = state_path.with_name(state_path.name + ".lock")
+    fd = os.open(state_path, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or None
-            raise LockedError(state_path, holder) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)  # for the other run's message
-        yield lock
+            raise LockedError(state_path, _holder(pid_file)) from None
+        with suppress(OSError):  # informative only
+            pid_file.write_text(f"{os.getpid()}\n", encoding="ascii")
+        yield pid_file
     finally:
-        os.close(fd)  # closing releases the flock
+        os.close(fd)  # releases the flock; SQLite's connection is closed by then
+
+
+def _holder(pid_file: Path) -> str | None:
+    try:
+        return pid_file.read_text(encoding="ascii", errors="replace").strip()[:20] or None
+    except OSError:
+        return None

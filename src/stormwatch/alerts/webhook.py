@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from stormwatch.__about__ import __version__
-from stormwatch.alerts.compose import Content, clean
+from stormwatch.alerts.compose import Content
 from stormwatch.alerts.errors import DeliveryError
+from stormwatch.untrusted import clean
 
 MAX_DELAY = 30.0  # seconds; a cron run must not hang on one endpoint
 
@@ -55,7 +56,7 @@ def post_webhook(
 ) -> int:
     """POST ``payload``; returns the 2xx status. Tries ``1 + retries`` times on 429, 5xx and
     network errors, waiting ``backoff · 2^n`` seconds (or the server's ``Retry-After``, at
-    most 30 s). Other statuses (4xx, redirects) fail at once.
+    most 30 s). Other statuses (4xx, redirects) and a timeout fail at once.
 
     ``key`` goes out as ``Idempotency-Key`` so a receiver can drop a repeated delivery.
 
@@ -76,7 +77,11 @@ def post_webhook(
         try:
             response = client.post(url, content=payload, headers=headers, timeout=timeout)
         except httpx.TimeoutException:
-            problem = f"timed out after {timeout:g} s"
+            # A slow receiver may have the POST: another one now could be a duplicate (a
+            # receiver that ignores Idempotency-Key shows it twice). The next run retries.
+            raise DeliveryError(
+                f"webhook {where}: timed out after {timeout:g} s ({_attempts(attempt + 1)})"
+            ) from None
         except httpx.TransportError as exc:
             problem = clean(f"{type(exc).__name__}: {exc}".replace(url, where), 300)
         else:
@@ -89,5 +94,8 @@ def post_webhook(
             delay = delay if wanted is None else wanted
         if attempt < retries:
             sleep(delay)
-    tries = f"{retries + 1} attempts" if retries else "1 attempt"
-    raise DeliveryError(f"webhook {where}: {problem} ({tries})")
+    raise DeliveryError(f"webhook {where}: {problem} ({_attempts(retries + 1)})")
+
+
+def _attempts(n: int) -> str:
+    return f"{n} attempts" if n > 1 else "1 attempt"

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from stormwatch.backtest.run import Backtest
+from stormwatch.untrusted import clean
 
 
 def _iso(moment: Any) -> str:
@@ -104,8 +105,8 @@ def to_table(result: Backtest) -> Any:
     for a in result.alerts[-50:]:
         alerts.add_row(
             a.time.strftime("%Y-%m-%d %H:%M"),
-            Text(a.stream),
-            Text(a.topic),
+            Text(clean(a.stream)),
+            Text(clean(a.topic)),
             a.kind,
             a.level.upper(),
             f"{a.score:.0f}",
@@ -152,7 +153,7 @@ def _windows_table(result: Backtest) -> Any:
     for o in result.outcomes:
         lead = o.lead_hours
         table.add_row(
-            Text(o.stream),
+            Text(clean(o.stream)),
             f"{o.window.start:%m-%d %H:%M} – {o.window.end:%m-%d %H:%M}",
             f"{o.peak:%m-%d %H:%M}",
             f"{o.first_alert:%m-%d %H:%M}" if o.first_alert else Text("missed", style="bold"),

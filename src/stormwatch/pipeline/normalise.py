@@ -10,6 +10,8 @@ import polars as pl
 from stormwatch.schema import CANONICAL, UNREAD_MARK, number_text, sentiment_marked, unmarked
 from stormwatch.sentiment.fill import BUILT_IN, Estimator, estimates
 from stormwatch.sources import Source
+from stormwatch.sources.repair import MALFORMED, NUL, UNCLOSED
+from stormwatch.sources.table import BAD
 from stormwatch.timestamps import parse_expr
 
 #: The reject reasons, in the order they are checked.
@@ -21,6 +23,10 @@ REASONS = (
     "negative engagement",
     "unreadable count",
     "negative count",
+    # set aside while reading a damaged CSV (sources.repair), before anything else
+    UNCLOSED,
+    MALFORMED,
+    NUL,
 )
 #: The raw values kept next to the typed ones (``_raw_<name>``), for the examples of problems.
 RAW_VALUES = ("followers", "engagement", "count", "sentiment")
@@ -98,6 +104,8 @@ def normalise(
     first = source.frame.select(
         pl.col("_file"),
         pl.col("_line"),
+        # why a damaged CSV's record was set aside (see sources.repair)
+        pl.col(BAD) if BAD in source.frame.collect_schema() else pl.lit(None, pl.String).alias(BAD),
         pl.col("timestamp").alias("_raw_ts"),
         ts.alias("timestamp"),
         topic.alias("topic"),
@@ -120,7 +128,9 @@ def normalise(
     )
     raw_count = pl.col("_raw_count") if "count" in present else pl.lit(None, pl.String)
     reject = (
-        pl.when(pl.col("_raw_ts").is_null())  # the CSV reader reads "" as null
+        pl.when(pl.col(BAD).is_not_null())
+        .then(pl.col(BAD))
+        .when(pl.col("_raw_ts").is_null())  # the CSV reader reads "" as null
         .then(pl.lit(REASONS[0]))
         .when(pl.col("timestamp").is_null())
         .then(pl.lit(REASONS[1]))

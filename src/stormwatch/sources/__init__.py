@@ -7,6 +7,7 @@ the file. ``pipeline.normalise`` turns that into typed canonical mentions.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,13 +64,31 @@ def open_tables(path: str | Path) -> list[RawTable]:
     from stormwatch.sources.sniff import open_file
 
     p = Path(path)
-    if not p.exists():
-        raise InputError(p, "file not found", hint="check the path and the file name")
-    if p.is_dir():
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(p, "file not found", hint="check the path and the file name") from None
+    except OSError as exc:
+        raise InputError(p, f"cannot read the file: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
         raise InputError(
             p, "is a directory, not a file", hint="name the export files, e.g. dir/*.csv"
         )
+    if not stat.S_ISREG(mode):  # reading a FIFO blocks forever, a device never ends
+        raise InputError(
+            p,
+            f"is {_special(mode)}, not a regular file",
+            hint="save the export to a file first and pass that file",
+        )
     return open_file(p, str(p))
+
+
+def _special(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 @dataclass(frozen=True)

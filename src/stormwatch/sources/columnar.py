@@ -9,6 +9,7 @@ Lines, ``physical_line`` skips blank lines to the line in the file).
 from __future__ import annotations
 
 import functools
+import glob
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -66,7 +67,7 @@ def _flatten(column: pl.Expr, dtype: PolarsDataType, prefix: str) -> Iterator[tu
 def open_parquet(path: Path, name: str | None = None) -> RawTable:
     """Scan a Parquet file lazily, every column as text."""
     name = name or str(path)
-    scan = pl.scan_parquet(path)
+    scan = pl.scan_parquet(path, glob=False)  # a name with [ or * is not a pattern
     try:  # both come from the file's metadata
         schema = scan.collect_schema()
         rows = scan.select(pl.len()).collect().item()
@@ -111,15 +112,38 @@ class _BadLine(ValueError):
     """A line that is not a JSON object."""
 
 
+#: Levels of objects and arrays a record may nest. Real records nest 3 or 4; a deeper one
+#: blew Python's recursion limit (or made a struct schema polars chokes on).
+MAX_DEPTH = 32
+_DEEP = f"the record nests objects or arrays more than {MAX_DEPTH} levels deep"
+
+
 def _parse(line: str) -> dict[str, Any]:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
         raise _BadLine(f"not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _BadLine(_DEEP) from None
+    if _too_deep(value):
+        raise _BadLine(_DEEP)
     if not isinstance(value, dict):
         kind = "an array" if isinstance(value, list) else "a single value"
         raise _BadLine(f"a JSON line must be an object, this is {kind}")
     return value
+
+
+def _too_deep(value: Any) -> bool:
+    """Deeper than :data:`MAX_DEPTH`, found without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _merge(schema: dict[str, Any], record: dict[str, Any]) -> None:
@@ -239,7 +263,10 @@ def open_jsonl(path: Path, name: str | None = None, sample: Sample | None = None
     if not schema:
         raise InputError(name, "no records with fields", hint="export the mentions again")
     source = transcode(path, text, ".jsonl") if text.needs_transcoding or text.bom else path
-    scan = pl.scan_ndjson(source, schema={key: _dtype(node) for key, node in schema.items()})
+    # scan_ndjson always expands patterns: a name with [ or * must be escaped to stay a name
+    scan = pl.scan_ndjson(
+        glob.escape(str(source)), schema={key: _dtype(node) for key, node in schema.items()}
+    )
     safe = {key: f"c{i}" for i, key in enumerate(schema)}  # pl.col() reads "*" as a pattern
     scan = scan.rename(safe)
     paths = list(_leaves(schema))

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from stormwatch.errors import InputError
+from stormwatch.sources.repair import needs_repair, repair
 from stormwatch.sources.sniff import (
     Layout,
     Sample,
@@ -25,7 +26,7 @@ from stormwatch.sources.sniff import (
     sniff_layout,
     transcode,
 )
-from stormwatch.sources.table import ROW, RawTable, unique_names
+from stormwatch.sources.table import BAD, ROW, RawTable, unique_names
 
 
 def physical_line(path: Path, layout: Layout, record_line: int) -> int:
@@ -102,15 +103,19 @@ def _tail_values(
     return values
 
 
-def _names(cells: tuple[str, ...], parsed: list[str]) -> list[str]:
-    """The sniffed header cells as column names; polars' own parse if it split differently."""
+def _names(cells: tuple[str, ...], flagged: bool, parsed: list[str]) -> list[str]:
+    """The sniffed header cells as column names; polars' own parse if it split differently.
+    A repaired copy has the :data:`BAD` column last."""
+    if flagged:
+        return [*unique_names(cells if len(cells) == len(parsed) - 1 else parsed[:-1]), BAD]
     return unique_names(cells if len(cells) == len(parsed) else parsed)
 
 
-def _scan(path: Path, layout: Layout) -> pl.LazyFrame:
+def _scan(path: Path, layout: Layout, flagged: bool = False) -> pl.LazyFrame:
     return pl.scan_csv(
         path,
         separator=layout.delimiter,
+        glob=False,  # a file name with [ or * is a name, not a pattern
         skip_lines=layout.header_line - 1,
         infer_schema=False,
         encoding="utf8-lossy",
@@ -118,7 +123,7 @@ def _scan(path: Path, layout: Layout) -> pl.LazyFrame:
         raise_if_empty=False,
         row_index_name=ROW,
         null_values=[""],  # a quoted empty field ("") is missing too, like an unquoted one
-        with_column_names=functools.partial(_names, layout.header),
+        with_column_names=functools.partial(_names, layout.header, flagged),
     )
 
 
@@ -147,6 +152,14 @@ def _bad_record(path: Path, layout: Layout) -> tuple[int, str, str] | None:
     return None
 
 
+def _parses(frame: pl.LazyFrame) -> bool:
+    try:
+        frame.collect()
+    except pl.exceptions.PolarsError:
+        return False
+    return True
+
+
 def _check_small(name: str, path: Path, layout: Layout, frame: pl.LazyFrame) -> None:
     """Read a file that fits in the sample at once, so a quoting error names its line now."""
     try:
@@ -173,9 +186,16 @@ def open_delimited(path: Path, name: str | None = None, sample: Sample | None = 
     text = detect_text(name, sample)
     layout = sniff_layout(name, text, sample.complete)
     source = transcode(path, text) if text.needs_transcoding else path
-    frame = _scan(source, layout)
+    repaired = None
+    # Odd quotes or a NUL anywhere, or a small file polars cannot read: set the bad records
+    # aside (when none is found, the check below names polars' problem).
+    if needs_repair(source) or (sample.complete and not _parses(_scan(source, layout))):
+        fixed = repair(source, layout, name)
+        if fixed.bad:
+            source, repaired = fixed.path, fixed
+    frame = _scan(source, layout, flagged=repaired is not None)
     try:
-        header = tuple(n for n in frame.collect_schema().names() if n != ROW)
+        header = tuple(n for n in frame.collect_schema().names() if n not in (ROW, BAD))
     except pl.exceptions.PolarsError as exc:
         raise InputError(name, f"cannot parse the file: {exc}".splitlines()[0]) from None
     if sample.complete:
@@ -190,6 +210,7 @@ def open_delimited(path: Path, name: str | None = None, sample: Sample | None = 
         tail=functools.partial(_tail_values, source, layout, header),
         decimal_comma=layout.decimal_comma,
         notes=tuple(n for n in (text.note, _ragged_note(name, layout)) if n),
+        flagged=repaired is not None,
     )
 
 

@@ -22,7 +22,7 @@ from stormwatch.sources.hints import no_timestamp_error, unreadable_timestamp_er
 from stormwatch.sources.mapping import ColumnMapping, bind_mapping, load_mapping
 from stormwatch.sources.presets import Preset, detect_preset, get_preset
 from stormwatch.sources.presets.rules import CLOCK, Bound, Header, Join
-from stormwatch.sources.table import RawTable
+from stormwatch.sources.table import BAD, RawTable
 from stormwatch.timestamps import TimestampFormat, cover, detect_formats, parse_expr
 
 SAMPLE_ROWS = 1000
@@ -289,6 +289,7 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
             (b.expr.str.strip_chars() if c == "timestamp" and padded else b.expr).alias(c)
             for c, b in columns.items()
         ),
+        *([pl.col(BAD)] if table.flagged else []),
     )
     notes = (*table.notes, *_notes(table.name, header, preset, forced, kind, columns))
     decimal_comma = table.decimal_comma

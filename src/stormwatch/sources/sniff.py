@@ -14,20 +14,25 @@ import io
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from stormwatch.errors import InputError
+from stormwatch.scratch import scratch_file
 from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
-from stormwatch.sources.table import RawTable, scratch_file
+from stormwatch.sources.table import RawTable
 
 SAMPLE_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
 #: Data rows after the header looked at for number formats.
 DATA_SAMPLE_ROWS = 200
+#: Columns a header row may have. Exports have tens to a few hundred; a line of millions of
+#: fields (a damaged or hostile file) made polars panic or take gigabytes.
+MAX_COLUMNS = 5000
 
 Kind = Literal["delimited", "jsonl", "excel", "zip", "parquet"]
 
@@ -76,20 +81,28 @@ def read_sample(path: Path, name: str) -> Sample:
 
 
 def _zip_kind(path: Path, name: str) -> Kind:
+    """A workbook or an archive of tables, by its members; a zip bomb is refused here, before
+    either reader inflates anything."""
+    from stormwatch.sources.archive import check_inflation
+
     try:
         with zipfile.ZipFile(path) as archive:
-            members = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:60] if "mimetype" in members else b""
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            members = {i.filename: i for i in archive.infolist()}
+            mimetype = b""
+            if "mimetype" in members and members["mimetype"].file_size < 1024:
+                mimetype = archive.read("mimetype")[:60]
+            kind: Kind = "zip"
+            if "xl/workbook.xml" in members or b"opendocument.spreadsheet" in mimetype:
+                kind = "excel"
+            check_inflation(archive, name, kind)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
         what = "XLSX workbook" if name.lower().endswith((".xlsx", ".xlsm")) else "ZIP archive"
         raise InputError(
             name,
             f"not a valid {what} ({exc})",
             hint="the file is damaged or was not downloaded completely; download it again",
         ) from None
-    if "xl/workbook.xml" in members or b"opendocument.spreadsheet" in mimetype:
-        return "excel"
-    return "zip"
+    return kind
 
 
 def container_kind(path: Path, name: str, head: bytes) -> Kind:
@@ -193,7 +206,9 @@ def detect_text(name: str, sample: Sample) -> Text:
     if codec is None:
         codec = _utf16_without_bom(head)
     if codec is None:
-        if b"\x00" in head or b"\x00" in sample.tail:
+        # A few NUL bytes in text are damage (their rows are set aside, see sources.repair);
+        # many are binary data.
+        if head.count(0) + sample.tail.count(0) > max(2, (len(head) + len(sample.tail)) // 1000):
             raise _binary(name)
         codec = "utf-8"
         if not _valid_utf8(head, sample.complete) or not _valid_utf8(
@@ -334,6 +349,15 @@ def sniff_layout(name: str, text: Text, complete: bool) -> Layout:
     delimiter, index = choice
     records = parsed[delimiter]
     line, header = records[index]
+    if len(header) > MAX_COLUMNS:
+        cut = not complete and index == len(records) - 1  # the sample ended inside the header
+        count = f"at least {len(header):,}" if cut else f"{len(header):,}"
+        raise InputError(
+            name,
+            f"the header row has {count} columns; stormwatch reads at most {MAX_COLUMNS:,}",
+            line=line,
+            hint="this is not a mentions export (or it is damaged): export the mentions again",
+        )
     data = [cells for _, cells in records[index + 1 :]]
     wide = [(at, len(cells)) for at, cells in records[index + 1 :] if len(cells) > len(header)]
     ragged = (len(wide), len(data), *wide[0]) if wide else None

@@ -6,18 +6,15 @@ Container readers (delimited text, XLSX, ZIP, Parquet, JSON Lines) produce RawTa
 
 from __future__ import annotations
 
-import atexit
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
 #: The record-index column every RawTable frame carries; no header may take its name.
 ROW = "_row"
+#: The column of a repaired delimited file (``sources.repair``): why a record was set aside.
+BAD = "_bad"
 
 
 def _same_line(line: int) -> int:
@@ -51,6 +48,8 @@ class RawTable:
     notes: tuple[str, ...] = ()
     #: Many record lines at once (one read of the file), where ``physical_line`` would re-read.
     physical_lines: Callable[[Sequence[int]], list[int]] | None = field(default=None, compare=False)
+    #: ``frame`` has the :data:`BAD` column: the file was repaired, some records set aside.
+    flagged: bool = False
 
     def locate(self, record_lines: Sequence[int]) -> list[int]:
         """The physical lines of several record lines."""
@@ -61,10 +60,11 @@ class RawTable:
 
 def unique_names(cells: Iterable[str | None]) -> list[str]:
     """Column names for header cells: empty cells become ``column_<n>`` (1-based position),
-    repeats get ``_2``, ``_3``…, and nothing may be called ``_row`` (the record index). A name
-    like ``^a$`` gets a trailing space: polars would read it as a regular expression."""
+    repeats get ``_2``, ``_3``…, and nothing may be called ``_row`` (the record index) or
+    ``_bad`` (see :data:`BAD`). A name like ``^a$`` gets a trailing space: polars would read it
+    as a regular expression."""
     names: list[str] = []
-    taken = {ROW}
+    taken = {ROW, BAD}
     for position, cell in enumerate(cells, start=1):
         base = cell if cell is not None and cell.strip() else f"column_{position}"
         if base.startswith("^") and base.endswith("$"):
@@ -76,28 +76,3 @@ def unique_names(cells: Iterable[str | None]) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
-
-
-#: The scratch directory of this process: {pid: directory}.
-_SCRATCH: dict[int, Path] = {}
-
-
-def _remove(pid: int, directory: Path) -> None:
-    if os.getpid() == pid:  # a forked child must not delete its parent's files
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def scratch_file(suffix: str = "") -> Path:
-    """A new empty file in this process's scratch directory (removed at exit).
-
-    Lazy frames scan these files long after the reader returned (transcoded text, members
-    extracted from an archive), and derived frames no longer reference the Python object that
-    made them, so the files live as long as the process, not as long as a frame.
-    """
-    pid = os.getpid()
-    if pid not in _SCRATCH:
-        _SCRATCH[pid] = Path(tempfile.mkdtemp(prefix="stormwatch-"))
-        atexit.register(_remove, pid, _SCRATCH[pid])
-    fd, name = tempfile.mkstemp(suffix=suffix, dir=_SCRATCH[pid])
-    os.close(fd)
-    return Path(name)

@@ -1,0 +1,169 @@
+"""Damaged delimited text: one stray quote made a whole CSV unreadable (or, past the sample,
+silently glued rows together), one NUL byte made it "binary", and a download cut off inside a
+quoted field was used with its text truncated. Here the bad records are set aside and the rest
+is read.
+
+:func:`needs_repair` is one cheap pass over the bytes (an odd number of quote characters, or a
+NUL); only then :func:`repair` parses the file record by record with the strict csv module and
+writes a scratch copy with one more column, :data:`~stormwatch.sources.table.BAD`: empty for a
+good record, the reason for a bad one. A bad record is only its first line (its fields as the
+lenient csv module reads them); the lines after it are read again as records of their own, so
+one stray quote costs one row. Every line stays a line, so line numbers do not change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from stormwatch.errors import InputError
+from stormwatch.scratch import scratch_file
+from stormwatch.sources.sniff import Layout, big_fields
+from stormwatch.sources.table import BAD
+
+#: Reasons of rows set aside here (see ``pipeline.normalise.REASONS``).
+UNCLOSED = "unclosed quote"
+MALFORMED = "malformed quoting"
+NUL = "NUL byte"
+#: Lines one record may span before its opening quote counts as a stray one.
+MAX_RECORD_LINES = 10_000
+_HINTS = {
+    UNCLOSED: "the file may be cut off: download the export again",
+    MALFORMED: 'a field with quotes inside must be quoted and the quotes doubled ("")',
+    NUL: "the file holds binary data (NUL bytes): export it again",
+}
+_MESSAGES = {
+    UNCLOSED: "a quoted field that starts here is never closed",
+    MALFORMED: "malformed quoting",
+    NUL: "a NUL byte (binary data)",
+}
+
+
+def needs_repair(path: Path) -> bool:
+    """An odd number of ``"`` (a quote never closed) or a NUL byte anywhere in ``path``."""
+    quotes = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if b"\x00" in chunk:
+                return True
+            quotes += chunk.count(b'"')
+    return quotes % 2 == 1
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """The scratch copy, how many records were set aside of how many, and the first one."""
+
+    path: Path
+    bad: int
+    records: int
+    first: tuple[int, str] | None  # (line, reason)
+
+
+class _TooLong(Exception):
+    """A record spans more than MAX_RECORD_LINES lines."""
+
+
+class _Lines:
+    """The decoded lines of a file for csv.reader, with the lines of the record being read
+    kept, so a bad record's later lines can be read again."""
+
+    def __init__(self, raw: Iterator[bytes], first_number: int) -> None:
+        self._raw = raw
+        self._again: list[tuple[int, bytes]] = []
+        self._next = first_number
+        self.record: list[tuple[int, bytes]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.record) >= MAX_RECORD_LINES:
+            raise _TooLong
+        if self._again:
+            number, line = self._again.pop()
+        else:
+            line = next(self._raw)
+            number = self._next
+            self._next += 1
+        self.record.append((number, line))
+        return line.decode("utf-8", errors="replace")
+
+    def push_back(self, lines: list[tuple[int, bytes]]) -> None:
+        self._again.extend(reversed(lines))
+
+
+def _fields(line: bytes, delimiter: str) -> list[str]:
+    """A bad line's cells for the rejects: split at every delimiter, quotes ignored (the
+    quoting is what is wrong) and taken off the ends."""
+    text = line.decode("utf-8", errors="replace").rstrip("\r\n").replace("\x00", "")
+    return [cell.strip('"') for cell in text.split(delimiter)]
+
+
+def repair(path: Path, layout: Layout, name: str) -> Repaired:
+    """Copy ``path`` with the :data:`BAD` column; an InputError when most records are bad."""
+    target = scratch_file(".csv")
+    width = len(layout.header)
+    bad, records, first = 0, 0, None
+    with path.open("rb") as src, target.open("wb") as dst, big_fields():
+        for _ in range(layout.header_line - 1):  # a preamble, as it is
+            dst.write(src.readline())
+        lines = _Lines(iter(src), layout.header_line)
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=layout.delimiter, lineterminator="\n")
+        header = True
+        while True:
+            lines.record = []
+            reader = csv.reader(lines, delimiter=layout.delimiter, strict=True)
+            reason = None
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except _TooLong:
+                reason = UNCLOSED
+            except csv.Error as exc:
+                reason = UNCLOSED if "unexpected end of data" in str(exc) else MALFORMED
+            else:
+                if any("\x00" in cell for cell in row):
+                    reason = NUL
+            taken = lines.record
+            if reason is None:
+                if header:
+                    writer.writerow([*row, BAD])
+                elif row:
+                    writer.writerow([*(row + [""] * width)[:width], ""])
+                    records += 1
+                else:  # a blank line stays blank
+                    out.write("\n")
+                header = False
+                _flush(out, dst)
+                continue
+            if header:  # the header itself: nothing to read
+                raise _error(name, taken[0][0], reason)
+            number, line = taken[0]
+            lines.push_back(taken[1:])
+            writer.writerow([*(_fields(line, layout.delimiter) + [""] * width)[:width], reason])
+            _flush(out, dst)
+            bad, records = bad + 1, records + 1
+            first = first or (number, reason)
+        _flush(out, dst, force=True)
+    if first is not None and bad * 2 > records:
+        raise _error(name, first[0], first[1], f" ({bad:,} of {records:,} rows are damaged)")
+    return Repaired(target, bad, records, first)
+
+
+def _flush(out: io.StringIO, dst: BinaryIO, force: bool = False) -> None:
+    """Write what the csv writer holds, 1 MB at a time."""
+    if force or out.tell() > 1 << 20:
+        dst.write(out.getvalue().encode("utf-8"))
+        out.seek(0)
+        out.truncate()
+
+
+def _error(name: str, line: int, reason: str, extra: str = "") -> InputError:
+    return InputError(name, _MESSAGES[reason] + extra, line=line, hint=_HINTS[reason])
