@@ -446,6 +446,7 @@ __all__ = ["ExitCode", "app", "main"]
 from stormwatch import (  # noqa: E402, F401
     cli_alert,
     cli_backtest,
+    cli_fetch,
     cli_formats,
     cli_sentiment,
     cli_simulate,

@@ -1,0 +1,257 @@
+"""``stormwatch fetch`` and ``stormwatch sources``: a thin shell over :mod:`stormwatch.fetch`.
+
+This module reads the clock and the environment and builds the HTTP client; the library gets
+them as arguments. httpx is imported only when a fetch runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from stormwatch.cli import _err, app, guarded
+from stormwatch.settings import app_dir
+
+if TYPE_CHECKING:
+    from stormwatch.fetch.client import Stats
+    from stormwatch.fetch.run import FetchResult
+
+
+def store_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
+    """--store, else ``mentions`` in the app directory."""
+    return explicit if explicit is not None else app_dir(env) / "mentions"
+
+
+def moment_or_ago(value: str | None, option: str, now: datetime) -> datetime | None:
+    """``24h`` (that long before ``now``) or a moment such as ``2026-12-01T00:00Z``."""
+    if value is None:
+        return None
+    from stormwatch.settings import parse_duration
+    from stormwatch.timestamps import parse_moment
+
+    try:
+        return now - parse_duration(value)
+    except ValueError:
+        pass
+    try:
+        return parse_moment(value, "UTC")
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{exc}; or a duration before now such as 6h or 7d", param_hint=option
+        ) from None
+
+
+@contextmanager
+def fetch_progress(show: bool, label: str) -> Iterator[Any]:
+    """A transient bar on stderr (items, pages, rate-limit waits); a no-op callback otherwise."""
+    if not show:
+        yield lambda stats: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task(label, status="")
+
+    def update(stats: Stats) -> None:
+        progress.update(
+            task,
+            status=f"{stats.items:,} new · {stats.pages:,} pages · "
+            f"{stats.waits} waits ({stats.waited:.0f} s)",
+        )
+
+    with progress:
+        yield update
+
+
+def summary(result: FetchResult, where: Path) -> list[str]:
+    """What a fetch did, for stderr: new mentions, pages, duplicates, drops, waits."""
+    s = result.stats
+    lines = [
+        f"Fetched {s.items:,} new mention{'' if s.items == 1 else 's'} from "
+        f"{result.source} {result.key!r} into {where} ({s.pages:,} pages, "
+        f"{s.duplicates:,} already held, {s.waits} rate-limit waits of {s.waited:.0f} s)."
+    ]
+    if s.dropped:
+        reasons = ", ".join(f"{n:,} {why}" for why, n in sorted(s.dropped.items()))
+        lines.append(f"Note: left out: {reasons}.")
+    if result.stopped_at_limit:
+        lines.append("Note: stopped at --limit; the next fetch goes on from here.")
+    return lines
+
+
+def run_one(
+    source: str,
+    query: str,
+    *,
+    sink: Any,
+    env: Mapping[str, str],
+    now: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+    instance: str | None = None,
+    show_progress: bool = False,
+) -> FetchResult:
+    """Build the client and fetch one source and query into ``sink``."""
+    from stormwatch.fetch.client import Http, make_client
+    from stormwatch.fetch.run import fetch_mentions
+
+    with make_client() as client, fetch_progress(show_progress, f"{source} {query}") as update:
+        http = Http(client, clock=lambda: datetime.now(UTC), on_wait=update)
+        return fetch_mentions(
+            source,
+            query,
+            http=http,
+            sink=sink,
+            now=now,
+            env=env,
+            since=since,
+            until=until,
+            limit=limit,
+            instance=instance,
+            on_page=update,
+        )
+
+
+@app.command()
+@guarded
+def fetch(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="hn, mastodon, bluesky, reddit, gdelt or rss.", metavar="SOURCE", show_default=False
+        ),
+    ],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="What to search for (a Mastodon #hashtag, an RSS/Atom feed URL, …; see "
+            "`stormwatch sources`).",
+            metavar="QUERY",
+            show_default=False,
+        ),
+    ],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Oldest mentions to fetch: a duration before now (24h) or a moment "
+            "(2026-12-01T00:00Z). [default: 24h, or where the last fetch stopped]",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Newest mentions to fetch, as --since. [default: now]"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write to this .csv, .parquet or .jsonl file (adds only mentions it does not "
+            "hold yet) instead of the mention store.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Stop after this many new mentions."),
+    ] = None,
+    instance: Annotated[
+        str | None,
+        typer.Option(
+            "--instance",
+            help="Mastodon instance: a host (mastodon.social) or a URL. [default: mastodon.social]",
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Mention store directory. [default: mentions/ in the app directory]",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")
+    ] = False,
+) -> None:
+    """Fetch mentions from a public API into the local mention store (or --out), newer than
+    what it already holds.
+
+    Examples:
+
+        stormwatch fetch hn acme --since 6h --out acme.csv
+
+        stormwatch fetch mastodon '#acme' --instance mastodon.social
+    """
+    from stormwatch.fetch.base import source_module
+    from stormwatch.fetch.store import MentionStore, OutFile
+
+    env = os.environ
+    now = datetime.now(UTC)
+    source_module(source)  # an unknown source fails before anything else
+    start = moment_or_ago(since, "--since", now)
+    end = moment_or_ago(until, "--until", now)
+    if start is not None and end is not None and start >= end:
+        raise typer.BadParameter("must be before --until", param_hint="--since")
+    if end is not None and end > now + timedelta(minutes=5):
+        raise typer.BadParameter("is in the future", param_hint="--until")
+    where = out if out is not None else store_dir(store, env)
+    sink = OutFile(out) if out is not None else MentionStore(where)
+    result = run_one(
+        source,
+        query,
+        sink=sink,
+        env=env,
+        now=now,
+        since=start,
+        until=end,
+        limit=limit,
+        instance=instance,
+        show_progress=sys.stderr.isatty() and not quiet,
+    )
+    if not quiet:
+        for line in summary(result, where):
+            _err(line)
+
+
+@app.command()
+@guarded
+def sources(ctx: typer.Context) -> None:
+    """List the sources `stormwatch fetch` can read: what QUERY means, the credentials each
+    needs (environment variables), the variable that replaces its API root, limits and terms.
+
+    Example:
+
+        stormwatch sources
+    """
+    from stormwatch.fetch.base import SOURCES, source_module
+
+    for name in SOURCES:
+        info = source_module(name).INFO
+        typer.echo(f"{name}: {info.title}")
+        for label, value in (
+            ("query", info.query),
+            ("needs", info.needs),
+            ("API root", f"${info.root_env}"),
+            ("followers", info.followers),
+            ("limits", info.limits),
+            ("terms", info.terms),
+        ):
+            typer.echo(f"  {label + ':':<11}{value}")

@@ -1,0 +1,95 @@
+"""One fetch of one source and query into a sink: resume from the stored cursor, write each
+page as it arrives, advance the cursor only after the page is durable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from stormwatch.fetch.base import Page, Request, iso, parse_time, source_module
+from stormwatch.fetch.client import Http, Stats
+from stormwatch.fetch.store import Sink
+
+DEFAULT_SINCE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch did: the query key it was stored under, and the counts."""
+
+    source: str
+    key: str
+    since: datetime
+    until: datetime
+    stats: Stats
+    stopped_at_limit: bool = False
+
+
+def start_from(since: datetime, cursor: Mapping[str, Any]) -> tuple[datetime, datetime]:
+    """Where to start, and where the covered range will begin: after the covered range when
+    ``since`` falls inside it (only what is newer is asked for), else ``since`` itself (a
+    backfill further back, or after a gap)."""
+    covered_from, covered_to = parse_time(cursor.get("from")), parse_time(cursor.get("to"))
+    if covered_from and covered_to and covered_from <= since <= covered_to:
+        return covered_to, covered_from
+    return since, since
+
+
+def _merge(old: Mapping[str, Any], page: Page, covered_from: datetime) -> dict[str, Any]:
+    cursor = {**old, **page.cursor}
+    if page.covered_to is not None:
+        cursor["from"] = iso(covered_from)
+        cursor["to"] = iso(page.covered_to)
+    return cursor
+
+
+def fetch_mentions(
+    source: str,
+    query: str,
+    *,
+    http: Http,
+    sink: Sink,
+    now: datetime,
+    env: Mapping[str, str],
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+    instance: str | None = None,
+    on_page: Callable[[Stats], None] | None = None,
+) -> FetchResult:
+    """Fetch ``query`` from ``source`` into ``sink``, newer than what the sink already holds.
+
+    Raises:
+        FetchError (per source) for refused credentials, bad answers and exhausted rate
+        limits; ConfigError for an unknown source. Pages stored before the error stay stored
+        and the cursor points just past them.
+    """
+    module = source_module(source)
+    key = module.key(query, instance)
+    until = until or now
+    since = since or until - DEFAULT_SINCE
+    cursor = sink.cursor(source, key)
+    start, covered_from = start_from(since, cursor)
+    request = Request(query, start, until, cursor, env, instance)
+    stats = http.stats
+    for page in module.pages(http, request):
+        stats.pages += page.requests
+        stats.dropped.update(page.dropped)
+        rows = [
+            {**m, "id": f"{source}:{m['raw_id']}", "source": source, "query": key, "fetched_at": now}
+            for m in page.mentions
+        ]
+        new = sink.write(source, key, rows)
+        stats.items += new
+        stats.duplicates += len(rows) - new
+        if page.covered_to is not None or page.cursor:
+            cursor = _merge(cursor, page, covered_from)
+            sink.set_cursor(source, key, cursor)
+        if on_page is not None:
+            on_page(stats)
+        if limit is not None and stats.items >= limit:
+            return FetchResult(source, key, start, until, stats, stopped_at_limit=True)
+    sink.set_cursor(source, key, {**cursor, "last_ok": iso(now)})
+    return FetchResult(source, key, start, until, stats)
