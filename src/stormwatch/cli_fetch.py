@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,9 @@ from stormwatch.settings import app_dir
 if TYPE_CHECKING:
     from stormwatch.fetch.client import Stats
     from stormwatch.fetch.run import FetchResult
+
+#: How the CLI waits (tests replace it, so rate-limit waits cost no time).
+SLEEP = time.sleep
 
 
 def store_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
@@ -112,7 +116,7 @@ def run_one(
     from stormwatch.fetch.run import fetch_mentions
 
     with make_client() as client, fetch_progress(show_progress, f"{source} {query}") as update:
-        http = Http(client, clock=lambda: datetime.now(UTC), on_wait=update)
+        http = Http(client, clock=lambda: datetime.now(UTC), sleep=SLEEP, on_wait=update)
         return fetch_mentions(
             source,
             query,
@@ -135,7 +139,9 @@ def fetch(
     source: Annotated[
         str,
         typer.Argument(
-            help="hn, mastodon, bluesky, reddit, gdelt or rss.", metavar="SOURCE", show_default=False
+            help="hn, mastodon, bluesky, reddit, gdelt or rss.",
+            metavar="SOURCE",
+            show_default=False,
         ),
     ],
     query: Annotated[

@@ -198,8 +198,6 @@ def source_module(name: str) -> SourceModule:
     from stormwatch.errors import ConfigError
 
     if name not in SOURCES:
-        raise ConfigError(
-            f"unknown source {name!r}", hint=f"use one of: {', '.join(SOURCES)}"
-        )
+        raise ConfigError(f"unknown source {name!r}", hint=f"use one of: {', '.join(SOURCES)}")
     module: Any = import_module(f"stormwatch.fetch.{name}")
     return module  # type: ignore[no-any-return]

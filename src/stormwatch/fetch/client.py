@@ -193,7 +193,9 @@ class Http:
             if response.status_code in RETRY_STATUSES and not last_try:
                 after = retry_after(response.headers.get("retry-after"), now)
                 self._pending = 0.0
-                self._wait(after if after is not None else delay, url, f"HTTP {response.status_code}")
+                self._wait(
+                    after if after is not None else delay, url, f"HTTP {response.status_code}"
+                )
                 delay *= 2
                 continue
             if response.status_code >= 400:

@@ -86,9 +86,7 @@ def _page(http: Http, root: str, query: str, a: datetime, b: datetime, page: int
         },
     )
     if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
-        raise HnError(
-            "hn: the answer has no hits list", url=root, hint="check STORMWATCH_HN_URL"
-        )
+        raise HnError("hn: the answer has no hits list", url=root, hint="check STORMWATCH_HN_URL")
     return data
 
 
@@ -102,7 +100,8 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
         data = _page(http, root, query, a, b, 0)
         return data, int(data.get("nbHits") or 0) > HITS_CAP
 
-    for a, b, data in time_slices(request.since, request.until, first):
+    for a, b, first_data in time_slices(request.since, request.until, first):
+        data = first_data
         number = 0
         while True:
             dropped: Counter[str] = Counter()

@@ -78,7 +78,13 @@ def fetch_mentions(
         stats.pages += page.requests
         stats.dropped.update(page.dropped)
         rows = [
-            {**m, "id": f"{source}:{m['raw_id']}", "source": source, "query": key, "fetched_at": now}
+            {
+                **m,
+                "id": f"{source}:{m['raw_id']}",
+                "source": source,
+                "query": key,
+                "fetched_at": now,
+            }
             for m in page.mentions
         ]
         new = sink.write(source, key, rows)

@@ -53,7 +53,7 @@ class Sink(Protocol):
     def write(self, source: str, key: str, mentions: Sequence[Mention]) -> int: ...
 
 
-def _durable(path: Path, write: Callable[[Path], None]) -> None:
+def _durable(path: Path, write: Callable[[Path], object]) -> None:
     """``write`` to a temporary file beside ``path``, sync it, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
