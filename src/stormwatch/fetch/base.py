@@ -188,7 +188,7 @@ def time_slices(
 
 # --- the registry ---------------------------------------------------------------------------------
 
-SOURCES = ("hn",)
+SOURCES = ("hn", "mastodon", "gdelt", "rss")
 
 
 def source_module(name: str) -> SourceModule:
