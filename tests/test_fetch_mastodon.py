@@ -176,9 +176,9 @@ def test_an_empty_timeline_and_an_unknown_hashtag(tmp_path: Path) -> None:
     store = MentionStore(tmp_path / "s")
     with serve(lambda r: Answer(body=[])) as server:
         assert fetch(server.url, store).stats.items == 0
-    with serve(lambda r: Answer(404, {"error": "Record not found"})) as server:
-        with pytest.raises(MastodonError, match="HTTP 404") as info:
-            fetch(server.url, store)
+    gone = Answer(404, {"error": "Record not found"})
+    with serve(lambda r: gone) as server, pytest.raises(MastodonError, match="HTTP 404") as info:
+        fetch(server.url, store)
     assert "hashtag" in (info.value.hint or "")
 
 
