@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -125,3 +126,58 @@ def make_http(clock: FakeClock | None = None, **kwargs: Any) -> tuple[Http, http
     clock = clock or FakeClock()
     client = make_client(timeout=5.0)
     return Http(client, clock=clock, sleep=clock.sleep, **kwargs), client
+
+
+# --- Hacker News (Algolia) ---------------------------------------------------------------------
+
+
+def hit(i: int, at: int, kind: str = "comment", **extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "objectID": str(i),
+        "created_at_i": at,
+        "created_at": "",
+        "author": f"user{i}",
+        "points": None,
+        "num_comments": None,
+        "_tags": [kind, f"author_user{i}", "story_1"],
+    }
+    if kind == "comment":
+        base["comment_text"] = f"<p>acme &amp; friends {i}</p>"
+    else:
+        base.update(title=f"Acme story {i}", story_text=None, points=10, num_comments=2)
+    base.update(extra)
+    return base
+
+
+def algolia(hits: list[dict[str, Any]], cap: int = 1000) -> Callable[[Seen], Answer]:
+    """search_by_date over ``hits``: newest first, numericFilters, hitsPerPage, page, and
+    paging capped at ``cap`` hits as Algolia does."""
+
+    def handle(req: Seen) -> Answer:
+        assert req.path == "/search_by_date"
+        lo, hi = 0, 2**40
+        for part in (req.arg("numericFilters") or "").split(","):
+            if m := re.fullmatch(r"created_at_i>=(\d+)", part):
+                lo = int(m.group(1))
+            elif m := re.fullmatch(r"created_at_i<(\d+)", part):
+                hi = int(m.group(1))
+        found = sorted(
+            (h for h in hits if h["created_at_i"] is None or lo <= h["created_at_i"] < hi),
+            key=lambda h: -(h["created_at_i"] or 0),
+        )
+        per, page = int(req.arg("hitsPerPage") or 20), int(req.arg("page") or 0)
+        visible = found[:cap]
+        pages = -(-len(visible) // per)
+        return Answer(
+            body={
+                "hits": visible[page * per : (page + 1) * per],
+                "nbHits": len(found),
+                "nbPages": pages,
+                "page": page,
+                "hitsPerPage": per,
+                "query": req.arg("query"),
+                "params": "",
+            }
+        )
+
+    return handle

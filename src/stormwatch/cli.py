@@ -226,19 +226,54 @@ def _write_rejects(
         )
 
 
+def _inputs(
+    files: list[Path] | None,
+    fetch_from: list[str] | None,
+    env: Mapping[str, str],
+    settings: Settings,
+    quiet: bool,
+) -> list[Path]:
+    """The files to scan: those given, then the store files of each ``--fetch`` (fetched
+    first: enough history for the baseline the first time, only what is new later)."""
+    paths = list(files or ())
+    if not paths and not fetch_from:
+        raise typer.BadParameter("give export files, or --fetch SOURCE:QUERY", param_hint="FILE")
+    if fetch_from:
+        from stormwatch.cli_fetch import fetch_for_scan
+
+        paths += fetch_for_scan(fetch_from, env, settings.baseline + settings.window, quiet)
+        if not paths:
+            from stormwatch.errors import StormwatchError
+
+            raise StormwatchError(
+                "nothing to scan: the fetched sources hold no mentions yet",
+                hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
+            )
+    return paths
+
+
 @app.command()
 @guarded
 def scan(
     ctx: typer.Context,
     files: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Export files to read (CSV/TSV, XLSX, ZIP of CSVs, Parquet, JSON Lines); "
             "several are merged.",
             metavar="FILE",
             show_default=False,
         ),
-    ],
+    ] = None,
+    fetch_from: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fetch",
+            help="Fetch SOURCE:QUERY (e.g. hn:acme, mastodon:mastodon.social#acme) into the "
+            "mention store first, newer than it holds, and scan it with the files (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option(
@@ -384,6 +419,7 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
+    files = _inputs(files, fetch_from, env, settings, quiet)
     if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
         raise typer.BadParameter(
             f"{rejects} is one of the input files; it would be overwritten",

@@ -132,6 +132,50 @@ def run_one(
         )
 
 
+def fetch_for_scan(
+    texts: list[str], env: Mapping[str, str], history: timedelta, quiet: bool
+) -> list[Path]:
+    """``scan --fetch``: fetch each SOURCE:QUERY into the mention store; the store files
+    that hold them. A failing source is a warning while the store holds older mentions of
+    it, an error when it holds none."""
+    from stormwatch.errors import ConfigError
+    from stormwatch.fetch.client import Http, make_client
+    from stormwatch.fetch.run import fetch_specs, parse_spec
+    from stormwatch.fetch.store import MentionStore
+
+    try:
+        specs = [parse_spec(t) for t in texts]
+    except ConfigError as exc:
+        raise typer.BadParameter(f"{exc.message}; {exc.hint}", param_hint="--fetch") from None
+    store = MentionStore(store_dir(None, env))
+    now = datetime.now(UTC)
+    with make_client() as client:
+        outcomes = fetch_specs(
+            specs,
+            store=store,
+            make_http=lambda: Http(client, clock=lambda: datetime.now(UTC), sleep=SLEEP),
+            now=now,
+            env=env,
+            since=now - history,
+        )
+    files: list[Path] = []
+    for outcome in outcomes:
+        files += outcome.files
+        if outcome.error is not None:
+            if not outcome.files:
+                raise outcome.error
+            if not quiet:
+                since = outcome.stale_since.isoformat() if outcome.stale_since else "never"
+                _err(
+                    f"Warning: fetch {outcome.spec.text} failed ({outcome.error}); scanning "
+                    f"what the store holds (last fetched: {since})."
+                )
+        elif outcome.result is not None and not quiet:
+            for line in summary(outcome.result, store.root):
+                _err(line)
+    return files
+
+
 @app.command()
 @guarded
 def fetch(

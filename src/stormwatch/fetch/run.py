@@ -99,3 +99,81 @@ def fetch_mentions(
             return FetchResult(source, key, start, until, stats, stopped_at_limit=True)
     sink.set_cursor(source, key, {**cursor, "last_ok": iso(now)})
     return FetchResult(source, key, start, until, stats)
+
+
+# --- several sources at once (scan --fetch, [[watch]] fetch = …) -------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """``hn:acme``, ``mastodon:mastodon.social#acme``, ``rss:https://…``: a source and query."""
+
+    source: str
+    query: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.source}:{self.query}"
+
+
+def parse_spec(text: str) -> Spec:
+    """``SOURCE:QUERY`` as a :class:`Spec`; ConfigError for a bad one."""
+    from stormwatch.errors import ConfigError
+    from stormwatch.fetch.base import SOURCES
+
+    source, sep, query = text.partition(":")
+    source = source.strip().lower()
+    if not sep or not query.strip() or source not in SOURCES:
+        raise ConfigError(
+            f"{text!r} is not SOURCE:QUERY",
+            hint=f"e.g. hn:acme or mastodon:mastodon.social#acme; sources: {', '.join(SOURCES)}",
+        )
+    return Spec(source, query.strip())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One spec's fetch: the store files that hold its mentions, and the result or error.
+    ``stale_since`` (on error) is the last successful fetch, None if there never was one."""
+
+    spec: Spec
+    key: str
+    files: list[Any]
+    result: FetchResult | None = None
+    error: Exception | None = None
+    stale_since: datetime | None = None
+
+
+def fetch_specs(
+    specs: list[Spec],
+    *,
+    store: Any,
+    make_http: Callable[[], Http],
+    now: datetime,
+    env: Mapping[str, str],
+    since: datetime | None = None,
+) -> list[Outcome]:
+    """Fetch every spec incrementally into the mention ``store``. A failing source (network,
+    401, 429 past its budget) is recorded in its outcome and in the store's cursor, and the
+    others still run; what the store held before stays."""
+    from stormwatch.errors import StormwatchError
+
+    outcomes = []
+    for spec in specs:
+        module = source_module(spec.source)
+        key = module.key(spec.query, None)
+        try:
+            result = fetch_mentions(
+                spec.source, spec.query, http=make_http(), sink=store, now=now, env=env, since=since
+            )
+        except StormwatchError as exc:
+            cursor = store.cursor(spec.source, key)
+            store.set_cursor(
+                spec.source, key, {**cursor, "last_error": exc.message, "error_at": iso(now)}
+            )
+            stale = parse_time(cursor.get("last_ok"))
+            files = store.files(spec.source, key)
+            outcomes.append(Outcome(spec, key, files, error=exc, stale_since=stale))
+            continue
+        outcomes.append(Outcome(spec, key, store.files(spec.source, key), result))
+    return outcomes
