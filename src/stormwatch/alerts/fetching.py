@@ -1,0 +1,94 @@
+"""What a watch reads: its input files (with its preset, mapping and day-first setting) and
+the mentions its ``fetch = [...]`` sources brought into the mention store this run.
+
+A failing source does not stop the others: the watch is scanned with what the store holds,
+and the alert says which source is stale and since when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from stormwatch.alerts.config import WatchConfig
+from stormwatch.errors import InputError
+from stormwatch.sources import ReadOptions, Source
+
+if TYPE_CHECKING:
+    from stormwatch.fetch.client import Http
+
+
+@dataclass(frozen=True)
+class Fetching:
+    """How ``alert`` fetches: the mention store, one HTTP wrapper per source, credentials.
+    ``history``: how far back the first fetch of a source reaches (the baseline)."""
+
+    store: Any
+    make_http: Callable[[], Http]
+    env: Mapping[str, str]
+    history: timedelta = timedelta(days=8)
+
+
+@dataclass(frozen=True)
+class WatchInputs:
+    sources: list[Source]
+    stale: list[str]  # one line per failing source, for the message and stderr
+
+
+def _moment(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never fetched"
+
+
+def watch_inputs(
+    watch: WatchConfig,
+    options: ReadOptions,
+    fetching: Fetching | None,
+    now: datetime,
+    *,
+    fetch: bool,
+    expand: Callable[[WatchConfig], list[str]],
+) -> WatchInputs:
+    """The watch's sources: the files of ``inputs`` read with its options, then the store's
+    mentions of each ``fetch`` spec (fetched first when ``fetch``; a dry run only reads)."""
+    from stormwatch.analysis import load_sources
+
+    read = replace(options, preset=watch.preset, mapping=watch.mapping, dayfirst=watch.dayfirst)
+    sources = load_sources(expand(watch), read) if watch.inputs else []
+    stale: list[str] = []
+    if watch.fetch and fetching is not None:
+        from stormwatch.fetch.base import source_module
+        from stormwatch.fetch.run import fetch_specs, parse_spec
+
+        specs = [parse_spec(s) for s in watch.fetch]
+        if fetch:
+            outcomes = fetch_specs(
+                specs,
+                store=fetching.store,
+                make_http=fetching.make_http,
+                now=now,
+                env=fetching.env,
+                since=now - fetching.history,
+            )
+            files = [f for o in outcomes for f in o.files]
+            stale = [
+                f"{o.spec.text} is stale (last fetched: {_moment(o.stale_since)}): {o.error}"
+                for o in outcomes
+                if o.error is not None
+            ]
+        else:
+            files = [
+                f
+                for s in specs
+                for f in fetching.store.files(s.source, source_module(s.source).key(s.query, None))
+            ]
+        # the store's files are stormwatch's own: no preset, mapping or day-first
+        sources += load_sources(files, replace(options, timezone="UTC"))
+    if not sources:
+        raise InputError(
+            ", ".join(watch.fetch),
+            "no mentions fetched yet" + (f" ({'; '.join(stale)})" if stale else ""),
+            hint=f"check the fetch sources of watch {watch.name!r} with `stormwatch fetch`",
+        )
+    return WatchInputs(sources, stale)
