@@ -358,3 +358,22 @@ def test_a_time_repeated_in_a_volume_series_counts_once(tmp_path: Path) -> None:
     scan = CliRunner().invoke(app, ["scan", str(series), "-f", "json"])
     data = json.loads(scan.stdout)
     assert (data["input"]["rows_duplicate"], data["topics"][0]["mentions"]) == (3, 60)  # not 75
+
+
+def test_backtest_reads_files_with_preset_mapping_and_dayfirst(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    path = write_csv(
+        [["05/01/2026 10:00", "acme", "@a", 1, "x", "neutral"]],
+        header=("Datum", "brand", "author", "followers", "text", "sentiment"),
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('timestamp = "Datum"\n')
+    bad = runner.invoke(app, ["backtest", str(path), "--preset", "nope"])
+    assert bad.exit_code == 2
+    assert "unknown preset 'nope'" in bad.stderr
+    ok = runner.invoke(
+        app, ["backtest", str(path), "--mapping", str(mapping), "--dayfirst", "--format", "json"]
+    )
+    assert ok.exit_code == 0, ok.output

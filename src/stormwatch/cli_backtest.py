@@ -78,6 +78,22 @@ def backtest(
     config: Annotated[
         Path | None, typer.Option("--config", help="TOML settings file, as for scan.")
     ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help="Read the files as this export format, as for scan."),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="TOML file naming the columns, as for scan."),
+    ] = None,
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="Read ambiguous dates day first (or month first), as for scan.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Replay exports step by step (each decision uses only data up to that step), list the
     alerts an episode-based cron job would have sent and, with --labels, score them.
@@ -120,9 +136,12 @@ def backtest(
         thresholds=settings.thresholds,
     )
     windows = load_labels(labels, timezone) if labels is not None else None
-    result = run_backtest(
-        files, settings, policy=policy, labels=windows, options=ReadOptions(timezone=timezone)
-    )
+    if preset is not None:
+        from stormwatch.sources.presets import get_preset
+
+        option_value(get_preset, preset, "--preset")
+    options = ReadOptions(timezone=timezone, preset=preset, mapping=mapping, dayfirst=dayfirst)
+    result = run_backtest(files, settings, policy=policy, labels=windows, options=options)
     for note in result.notes:
         _err(f"Note: {note}")
     if fmt == "json":
