@@ -188,7 +188,7 @@ def time_slices(
 
 # --- the registry ---------------------------------------------------------------------------------
 
-SOURCES = ("hn", "mastodon", "gdelt", "rss")
+SOURCES = ("hn", "mastodon", "bluesky", "reddit", "gdelt", "rss")
 
 
 def source_module(name: str) -> SourceModule:

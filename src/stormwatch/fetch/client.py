@@ -158,6 +158,7 @@ class Http:
         params: Any = None,
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
+        json: Any = None,
         auth: tuple[str, str] | None = None,
     ) -> httpx.Response:
         """Send one request, retrying 429/5xx and network errors; other 4xx raise ``error``."""
@@ -175,7 +176,7 @@ class Http:
             last_try = attempt == self.retries
             try:
                 response = self.client.request(
-                    method, url, params=params, headers=headers, data=data, auth=auth
+                    method, url, params=params, headers=headers, data=data, json=json, auth=auth
                 )
             except httpx.TransportError as exc:
                 if last_try:
