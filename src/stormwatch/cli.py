@@ -226,30 +226,21 @@ def _write_rejects(
         )
 
 
-def _inputs(
+def _scan_files(
     files: list[Path] | None,
     fetch_from: list[str] | None,
     env: Mapping[str, str],
     settings: Settings,
     quiet: bool,
 ) -> list[Path]:
-    """The files to scan: those given, then the store files of each ``--fetch`` (fetched
-    first: enough history for the baseline the first time, only what is new later)."""
-    paths = list(files or ())
-    if not paths and not fetch_from:
+    """The files given, and with ``--fetch`` the mention store's files (fetched first)."""
+    if not files and not fetch_from:
         raise typer.BadParameter("give export files, or --fetch SOURCE:QUERY", param_hint="FILE")
-    if fetch_from:
-        from stormwatch.cli_fetch import fetch_for_scan
+    if not fetch_from:
+        return list(files or ())
+    from stormwatch.cli_fetch import scan_inputs
 
-        paths += fetch_for_scan(fetch_from, env, settings.baseline + settings.window, quiet)
-        if not paths:
-            from stormwatch.errors import StormwatchError
-
-            raise StormwatchError(
-                "nothing to scan: the fetched sources hold no mentions yet",
-                hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
-            )
-    return paths
+    return scan_inputs(list(files or ()), fetch_from, env, settings, quiet)
 
 
 @app.command()
@@ -419,7 +410,7 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
-    files = _inputs(files, fetch_from, env, settings, quiet)
+    files = _scan_files(files, fetch_from, env, settings, quiet)
     if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
         raise typer.BadParameter(
             f"{rejects} is one of the input files; it would be overwritten",

@@ -99,7 +99,12 @@ def _fetching(cfg: AlertConfig, env: Mapping[str, str], stack: ExitStack) -> Fet
     client = stack.enter_context(make_client())
     return Fetching(
         store=MentionStore(cli_fetch.store_dir(None, env)),
-        make_http=lambda: Http(client, clock=lambda: datetime.now(UTC), sleep=cli_fetch.SLEEP),
+        make_http=lambda: Http(
+            client,
+            clock=lambda: datetime.now(UTC),
+            sleep=cli_fetch.SLEEP,
+            wait_budget=cli_fetch.SCAN_WAIT_BUDGET,
+        ),
         env=env,
         history=cfg.settings.baseline + cfg.settings.window,
     )

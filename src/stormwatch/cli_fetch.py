@@ -23,9 +23,13 @@ from stormwatch.settings import app_dir
 if TYPE_CHECKING:
     from stormwatch.fetch.client import Stats
     from stormwatch.fetch.run import FetchResult
+    from stormwatch.settings import Settings
 
 #: How the CLI waits (tests replace it, so rate-limit waits cost no time).
 SLEEP = time.sleep
+#: Seconds of rate-limit waiting a source may cost ``scan --fetch`` and ``alert`` (cron runs
+#: every 15 minutes; past this the source is stale for this run and the next one resumes).
+SCAN_WAIT_BUDGET = 120.0
 
 
 def store_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
@@ -132,6 +136,22 @@ def run_one(
         )
 
 
+def scan_inputs(
+    files: list[Path], texts: list[str], env: Mapping[str, str], settings: Settings, quiet: bool
+) -> list[Path]:
+    """``scan``'s files and the store files of each ``--fetch``, fetched first: enough history
+    for the baseline the first time, only what is new later."""
+    paths = files + fetch_for_scan(texts, env, settings.baseline + settings.window, quiet)
+    if not paths:
+        from stormwatch.errors import StormwatchError
+
+        raise StormwatchError(
+            "nothing to scan: the fetched sources hold no mentions yet",
+            hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
+        )
+    return paths
+
+
 def fetch_for_scan(
     texts: list[str], env: Mapping[str, str], history: timedelta, quiet: bool
 ) -> list[Path]:
@@ -153,7 +173,9 @@ def fetch_for_scan(
         outcomes = fetch_specs(
             specs,
             store=store,
-            make_http=lambda: Http(client, clock=lambda: datetime.now(UTC), sleep=SLEEP),
+            make_http=lambda: Http(
+                client, clock=lambda: datetime.now(UTC), sleep=SLEEP, wait_budget=SCAN_WAIT_BUDGET
+            ),
             now=now,
             env=env,
             since=now - history,

@@ -193,10 +193,10 @@ class Http:
             self._pending = limit_wait(response.headers, now) or 0.0
             if response.status_code in RETRY_STATUSES and not last_try:
                 after = retry_after(response.headers.get("retry-after"), now)
+                # no Retry-After: the rate-limit reset if the headers give one, else backoff
+                wait = after if after is not None else (self._pending or delay)
                 self._pending = 0.0
-                self._wait(
-                    after if after is not None else delay, url, f"HTTP {response.status_code}"
-                )
+                self._wait(wait, url, f"HTTP {response.status_code}")
                 delay *= 2
                 continue
             if response.status_code >= 400:

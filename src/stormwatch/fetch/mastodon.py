@@ -33,6 +33,7 @@ DEFAULT_INSTANCE = "mastodon.social"
 TOKEN_ENV = "STORMWATCH_MASTODON_TOKEN"
 PER_PAGE = 40
 MAX_PAGES = 250  # 10,000 statuses per run at most; the next run goes on
+SEARCH_PAGES = 25  # search is offset-paged without a time filter: 1,000 results at most
 INFO = SourceInfo(
     name=NAME,
     title="Mastodon (hashtag timeline; full-text search with a token)",
@@ -203,7 +204,7 @@ def _search(
 ) -> Iterator[Page]:
     url = f"{root}/api/v2/search"
     seen: set[str] = set()
-    for number in range(MAX_PAGES):
+    for number in range(SEARCH_PAGES):
         params = {"q": term, "type": "statuses", "limit": PER_PAGE, "offset": number * PER_PAGE}
         data = http.get_json(url, params=params, headers=headers)
         statuses = _statuses(data.get("statuses") if isinstance(data, dict) else None, url)
@@ -212,3 +213,6 @@ def _search(
         dropped: Counter[str] = Counter()
         found = [m for s in statuses if (m := to_mention(s, host, seen, dropped))]
         yield Page([m for m in found if _in_range(m, request)], dropped)
+        times = [t for s in statuses if (t := parse_time(s.get("created_at")))]
+        if times and max(times) < request.since:  # search has no time filter: stop here
+            return
