@@ -4,7 +4,7 @@ the store and --out files, and the `fetch`/`sources` commands."""
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -263,3 +263,60 @@ def test_cli_unknown_source_and_sources_listing() -> None:
     listing = runner.invoke(app, ["sources"])
     assert listing.exit_code == 0
     assert "STORMWATCH_HN_URL" in listing.stdout
+
+
+def test_429_without_retry_after_waits_for_the_rate_limit_reset(tmp_path: Path) -> None:
+    inner = algolia([hit(1, T - 50)])
+    answers = [Answer(429, {}, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "25"})]
+
+    def handle(req: Seen) -> Answer:
+        return answers.pop(0) if answers else inner(req)
+
+    clock = FakeClock()
+    with serve(handle) as server:
+        run(server.url, MentionStore(tmp_path / "s"), clock)
+    assert clock.slept == [25.0]
+
+
+def test_cli_checks_the_time_range_and_the_out_format(tmp_path: Path) -> None:
+    backwards = runner.invoke(app, ["fetch", "hn", "acme", "--since", "1h", "--until", "2h"])
+    assert backwards.exit_code == 2
+    assert "must be before --until" in backwards.stderr
+    nonsense = runner.invoke(app, ["fetch", "hn", "acme", "--since", "yesterday-ish"])
+    assert nonsense.exit_code == 2
+    assert "or a duration before now such as 6h or 7d" in nonsense.stderr
+    wrong = runner.invoke(app, ["fetch", "hn", "acme", "--out", str(tmp_path / "a.xlsx")])
+    assert wrong.exit_code == 1
+    assert "Hint: name the file .csv, .parquet or .jsonl" in wrong.stderr
+
+
+def test_cli_limit_stops_early_and_quiet_is_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = int(datetime.now(UTC).timestamp())
+    with serve(algolia([hit(i, now - 60 * i) for i in range(1, 30)])) as server:
+        monkeypatch.setenv("STORMWATCH_HN_URL", server.url)
+        store = str(tmp_path / "s")
+        limited = runner.invoke(app, ["fetch", "hn", "acme", "--limit", "5", "--store", store])
+        assert limited.exit_code == 0, limited.output
+        assert "Note: stopped at --limit" in limited.stderr
+        quiet = runner.invoke(app, ["fetch", "hn", "acme", "-q", "--store", store])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert pl.read_parquet(MentionStore(tmp_path / "s").files()).height == 29
+
+
+def test_progress_shows_items_pages_and_waits() -> None:
+    import io
+
+    from rich.console import Console
+
+    from stormwatch.cli_fetch import fetch_progress
+    from stormwatch.fetch.client import Stats
+
+    with fetch_progress(False, "hn acme") as update:
+        update(Stats())  # a no-op when not on a terminal or under --quiet
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with fetch_progress(True, "hn acme", console=console) as update:
+        update(Stats(pages=3, items=1200, waits=1, waited=30.0))
+    assert "1,200 new · 3 pages · 1 waits (30 s)" in out.getvalue()

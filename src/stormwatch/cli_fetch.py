@@ -57,7 +57,7 @@ def moment_or_ago(value: str | None, option: str, now: datetime) -> datetime | N
 
 
 @contextmanager
-def fetch_progress(show: bool, label: str) -> Iterator[Any]:
+def fetch_progress(show: bool, label: str, console: Any = None) -> Iterator[Any]:
     """A transient bar on stderr (items, pages, rate-limit waits); a no-op callback otherwise."""
     if not show:
         yield lambda stats: None
@@ -65,12 +65,14 @@ def fetch_progress(show: bool, label: str) -> Iterator[Any]:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    console = console or Console(stderr=True)
+
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     )
     task = progress.add_task(label, status="")
