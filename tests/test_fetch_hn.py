@@ -258,8 +258,11 @@ def test_cli_fetch_network_failure_is_an_error_line(
 
 def test_cli_unknown_source_and_sources_listing() -> None:
     result = runner.invoke(app, ["fetch", "myspace", "acme"])
-    assert result.exit_code == 1
-    assert "Error: unknown source 'myspace'" in result.stderr
+    assert result.exit_code == 2
+    assert "Invalid value for SOURCE: unknown source 'myspace'; use one of: hn," in result.stderr
+    wrong = runner.invoke(app, ["fetch", "hn", "acme", "--instance", "mastodon.social"])
+    assert wrong.exit_code == 2
+    assert "--instance: is for mastodon only" in wrong.stderr
     listing = runner.invoke(app, ["sources"])
     assert listing.exit_code == 0
     assert "STORMWATCH_HN_URL" in listing.stdout

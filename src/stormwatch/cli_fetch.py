@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stormwatch.cli import _err, app, guarded
+from stormwatch.cli import _err, app, guarded, option_value
 from stormwatch.settings import app_dir
 
 if TYPE_CHECKING:
     from stormwatch.fetch.client import Stats
     from stormwatch.fetch.run import FetchResult
     from stormwatch.settings import Settings
+    from stormwatch.sources import Source
 
 #: How the CLI waits (tests replace it, so rate-limit waits cost no time).
 SLEEP = time.sleep
@@ -91,9 +92,10 @@ def fetch_progress(show: bool, label: str, console: Any = None) -> Iterator[Any]
 def summary(result: FetchResult, where: Path) -> list[str]:
     """What a fetch did, for stderr: new mentions, pages, duplicates, drops, waits."""
     s = result.stats
+    pages = f"{s.pages:,} page{'' if s.pages == 1 else 's'}"
     lines = [
         f"Fetched {s.items:,} new mention{'' if s.items == 1 else 's'} from "
-        f"{result.source} {result.key!r} into {where} ({s.pages:,} pages, "
+        f"{result.source} {result.key!r} into {where} ({pages}, "
         f"{s.duplicates:,} already held, {s.waits} rate-limit waits of {s.waited:.0f} s)."
     ]
     if s.dropped:
@@ -138,32 +140,18 @@ def run_one(
         )
 
 
-def scan_inputs(
-    files: list[Path], texts: list[str], env: Mapping[str, str], settings: Settings, quiet: bool
-) -> list[Path]:
-    """``scan``'s files and the store files of each ``--fetch``, fetched first: enough history
-    for the baseline the first time, only what is new later."""
-    paths = files + fetch_for_scan(texts, env, settings.baseline + settings.window, quiet)
-    if not paths:
-        from stormwatch.errors import StormwatchError
-
-        raise StormwatchError(
-            "nothing to scan: the fetched sources hold no mentions yet",
-            hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
-        )
-    return paths
-
-
 def fetch_for_scan(
-    texts: list[str], env: Mapping[str, str], history: timedelta, quiet: bool
-) -> list[Path]:
-    """``scan --fetch``: fetch each SOURCE:QUERY into the mention store; the store files
-    that hold them. A failing source is a warning while the store holds older mentions of
-    it, an error when it holds none."""
+    texts: list[str], env: Mapping[str, str], settings: Settings, quiet: bool
+) -> list[Source]:
+    """``scan --fetch``: fetch each SOURCE:QUERY into the mention store (enough history for
+    the baseline the first time, only what is new later); one input per query. A failing
+    source is a warning while the store holds older mentions of it, an error when it holds
+    none."""
     from stormwatch.errors import ConfigError
     from stormwatch.fetch.client import Http, make_client
     from stormwatch.fetch.run import fetch_specs, parse_spec
     from stormwatch.fetch.store import MentionStore
+    from stormwatch.sources import ReadOptions
 
     try:
         specs = [parse_spec(t) for t in texts]
@@ -180,11 +168,12 @@ def fetch_for_scan(
             ),
             now=now,
             env=env,
-            since=now - history,
+            since=now - (settings.baseline + settings.window),
         )
-    files: list[Path] = []
+    # the store's files are stormwatch's own: UTC, no preset, mapping or day-first
+    options = ReadOptions(by=settings.by, not_after=now + timedelta(days=1))
+    sources: list[Source] = []
     for outcome in outcomes:
-        files += outcome.files
         if outcome.error is not None:
             if not outcome.files:
                 raise outcome.error
@@ -197,7 +186,9 @@ def fetch_for_scan(
         elif outcome.result is not None and not quiet:
             for line in summary(outcome.result, store.root):
                 _err(line)
-    return files
+        if (found := store.source(outcome.spec.source, outcome.key, options)) is not None:
+            sources.append(found)
+    return sources
 
 
 @app.command()
@@ -279,7 +270,9 @@ def fetch(
 
     env = os.environ
     now = datetime.now(UTC)
-    source_module(source)  # an unknown source fails before anything else
+    option_value(source_module, source, "SOURCE")  # an unknown source fails first (exit 2)
+    if instance is not None and source != "mastodon":
+        raise typer.BadParameter("is for mastodon only", param_hint="--instance")
     start = moment_or_ago(since, "--since", now)
     end = moment_or_ago(until, "--until", now)
     if start is not None and end is not None and start >= end:

@@ -71,20 +71,17 @@ def watch_inputs(
                 env=fetching.env,
                 since=now - fetching.history,
             )
-            files = [f for o in outcomes for f in o.files]
             stale = [
                 f"{o.spec.text} is stale (last fetched: {_moment(o.stale_since)}): {o.error}"
                 for o in outcomes
                 if o.error is not None
             ]
-        else:
-            files = [
-                f
-                for s in specs
-                for f in fetching.store.files(s.source, source_module(s.source).key(s.query, None))
-            ]
-        # the store's files are stormwatch's own: no preset, mapping or day-first
-        sources += load_sources(files, replace(options, timezone="UTC"))
+        # the store's files are stormwatch's own: UTC, no preset, mapping or day-first
+        plain = replace(options, timezone="UTC")
+        for spec in specs:
+            key = source_module(spec.source).key(spec.query, None)
+            if (found := fetching.store.source(spec.source, key, plain)) is not None:
+                sources.append(found)
     if not sources:
         raise InputError(
             ", ".join(watch.fetch),

@@ -24,6 +24,7 @@ import polars as pl
 
 from stormwatch.errors import StormwatchError
 from stormwatch.fetch.base import COLUMNS, Mention, iso
+from stormwatch.sources import ReadOptions, Source
 
 SCHEMA: dict[str, pl.DataType] = {
     "timestamp": pl.Datetime("us", "UTC"),
@@ -130,6 +131,17 @@ class MentionStore:
         part = f"source={source}" if source else "source=*"
         name = f"q-{key_hash(key)}-*.parquet" if key is not None else "q-*.parquet"
         return sorted(self.root.glob(f"{part}/day=*/{name}"))
+
+    def source(self, source: str, key: str, options: ReadOptions) -> Source | None:
+        """The stored mentions of one source and query as one input for ``analyse`` (one
+        table over all its files, so notes and warnings name the query once), or None."""
+        from stormwatch.sources.columnar import open_parquet
+        from stormwatch.sources.interpret import interpret
+
+        files = self.files(source, key)
+        if not files:
+            return None
+        return interpret(open_parquet(files, f"{source}:{key} (mention store)"), options)
 
     def known(self, source: str) -> set[tuple[str, str]]:
         if source not in self._known:
