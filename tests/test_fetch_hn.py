@@ -323,3 +323,21 @@ def test_progress_shows_items_pages_and_waits() -> None:
     with fetch_progress(True, "hn acme", console=console) as update:
         update(Stats(pages=3, items=1200, waits=1, waited=30.0))
     assert "1,200 new · 3 pages · 1 waits (30 s)" in out.getvalue()
+
+
+def test_two_fetches_of_one_query_do_not_run_at_once(tmp_path: Path) -> None:
+    store = MentionStore(tmp_path / "store")
+    with serve(algolia([hit(1, T - 50)])) as server, store.lock("hn", "acme"):
+        with pytest.raises(FetchError, match="another fetch of hn 'acme' into"):
+            run(server.url, MentionStore(tmp_path / "store"))
+        run_other = MentionStore(tmp_path / "store")
+        http, client = make_http()
+        with client:  # another query is not held up
+            fetch_mentions(
+                "hn",
+                "globex",
+                http=http,
+                sink=run_other,
+                now=NOW,
+                env={"STORMWATCH_HN_URL": server.url},
+            )

@@ -70,9 +70,27 @@ def fetch_mentions(
     key = module.key(query, instance)
     until = until or now
     since = since or until - DEFAULT_SINCE
-    cursor = sink.cursor(source, key)
-    start, covered_from = start_from(since, cursor)
-    request = Request(query, start, until, cursor, env, instance)
+    with sink.lock(source, key):
+        cursor = sink.cursor(source, key)
+        start, covered_from = start_from(since, cursor)
+        request = Request(query, start, until, cursor, env, instance)
+        return _pages_into(module, key, request, covered_from, http, sink, now, limit, on_page)
+
+
+def _pages_into(
+    module: Any,
+    key: str,
+    request: Request,
+    covered_from: datetime,
+    http: Http,
+    sink: Sink,
+    now: datetime,
+    limit: int | None,
+    on_page: Callable[[Stats], None] | None,
+) -> FetchResult:
+    """Write every page of ``module`` into ``sink``; the cursor follows the stored pages."""
+    source, cursor = module.NAME, dict(request.cursor)
+    start, until = request.since, request.until
     stats = http.stats
     for page in module.pages(http, request):
         stats.pages += page.requests

@@ -15,7 +15,8 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,6 +48,8 @@ FORMATS = (".csv", ".parquet", ".jsonl")
 class Sink(Protocol):
     """A place to write fetched mentions to, with cursors."""
 
+    def lock(self, source: str, key: str) -> AbstractContextManager[None]: ...
+
     def cursor(self, source: str, key: str) -> dict[str, Any]: ...
 
     def set_cursor(self, source: str, key: str, cursor: Mapping[str, Any]) -> None: ...
@@ -68,6 +71,28 @@ def _durable(path: Path, write: Callable[[Path], object]) -> None:
         raise StormwatchError(
             f"cannot write {path}: {exc.strerror}", hint="choose a writable place"
         ) from None
+
+
+@contextmanager
+def _flock(path: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for the block; FetchError at once if another
+    process holds it (two fetches of one query would both write what the other wrote)."""
+    import fcntl  # Unix only, as cron and systemd timers are
+
+    from stormwatch.errors import FetchError
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FetchError(
+                f"another fetch of {what} is running", hint="wait for it to finish"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _frame(mentions: Sequence[Mention]) -> pl.DataFrame:
@@ -125,6 +150,10 @@ class MentionStore:
 
     def set_cursor(self, source: str, key: str, cursor: Mapping[str, Any]) -> None:
         self.cursors.set(source, key, cursor)
+
+    def lock(self, source: str, key: str) -> AbstractContextManager[None]:
+        lock = self.root / ".locks" / f"{source}-{key_hash(key)}.lock"
+        return _flock(lock, f"{source} {key!r} into {self.root}")
 
     def files(self, source: str | None = None, key: str | None = None) -> list[Path]:
         """The store's Parquet files, of one source and query when given, oldest day first."""
@@ -190,6 +219,9 @@ class OutFile:
 
     def set_cursor(self, source: str, key: str, cursor: Mapping[str, Any]) -> None:
         self.cursors.set(source, key, cursor)
+
+    def lock(self, source: str, key: str) -> AbstractContextManager[None]:
+        return _flock(self.path.with_name(self.path.name + ".fetch.lock"), str(self.path))
 
     def _existing(self) -> pl.DataFrame | None:
         if not self.path.exists() or self.path.stat().st_size == 0:
