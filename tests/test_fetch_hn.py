@@ -341,3 +341,23 @@ def test_two_fetches_of_one_query_do_not_run_at_once(tmp_path: Path) -> None:
                 now=NOW,
                 env={"STORMWATCH_HN_URL": server.url},
             )
+
+
+def test_a_query_that_looks_like_a_formula_is_not_fetched_twice_into_csv(tmp_path: Path) -> None:
+    out = tmp_path / "q.csv"
+    with serve(algolia([hit(1, T - 50)])) as server:
+        for hours in (1, 2):  # the second reaches further back: asks again for the first hit
+            http, client = make_http()
+            with client:
+                fetch_mentions(
+                    "hn",
+                    "-acme",
+                    http=http,
+                    sink=OutFile(out),
+                    now=NOW,
+                    env={"STORMWATCH_HN_URL": server.url},
+                    since=NOW - timedelta(hours=hours),
+                )
+    rows = out.read_text().splitlines()
+    assert len(rows) == 2
+    assert ",'-acme," in rows[1]

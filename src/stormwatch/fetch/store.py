@@ -250,7 +250,10 @@ class OutFile:
                         "written by stormwatch fetch",
                         hint="name a new --out file (a fetch never rewrites an export)",
                     )
-                cols = [old[c].cast(pl.String).to_list() for c in ("source", "query", "id")]
+                cols = [
+                    [_unescape(v) for v in old[c].cast(pl.String).to_list()]
+                    for c in ("source", "query", "id")
+                ]
                 self._known = set(zip(*cols, strict=True))
         return self._known
 
@@ -294,6 +297,15 @@ class OutFile:
             raise StormwatchError(
                 f"cannot write {self.path}: {exc.strerror}", hint="choose a writable --out path"
             ) from None
+
+
+def _unescape(value: str | None) -> str | None:
+    """A CSV cell as written before the formula protection (``'=x`` -> ``=x``)."""
+    from stormwatch.render import FORMULA_START
+
+    if value and value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def _cell(value: Any) -> Any:
