@@ -316,7 +316,7 @@ def sources(ctx: typer.Context) -> None:
         for label, value in (
             ("query", info.query),
             ("needs", info.needs),
-            ("API root", f"${info.root_env}"),
+            ("API root", "$" + info.root_env if info.root_env[:1].isalpha() else info.root_env),
             ("followers", info.followers),
             ("limits", info.limits),
             ("terms", info.terms),

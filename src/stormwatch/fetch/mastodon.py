@@ -41,7 +41,7 @@ INFO = SourceInfo(
     "from --instance or a prefix: mastodon.social#acme",
     needs=f"nothing for hashtags on most instances; {TOKEN_ENV} (a user access token with "
     "read:statuses) for full-text search or instances that disabled public preview",
-    root_env="--instance (a host or a URL)",
+    root_env="(--instance: a host or a URL)",
     limits="300 requests per 5 minutes per account and IP (X-RateLimit-* headers are "
     "honoured); at most 40 statuses per page",
     terms="each instance's own terms (see /about on the instance); respect authors' "
