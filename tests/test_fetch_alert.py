@@ -74,6 +74,14 @@ def test_a_watch_with_only_fetch_sources_emails_a_storm(
         )
         assert again.exit_code == 0, again.output
         assert len(hn.seen) == requests + 1
+    # the source goes down: the watch still runs on what the store holds, and says since when
+    later = (AT + timedelta(minutes=30)).isoformat()
+    down = runner.invoke(app, ["alert", "--config", str(config), "--at", later])
+    assert down.exit_code == 0, down.output
+    assert (
+        "Warning: watch 'brands': hn:acme is stale (last fetched: 2026-11-08 12:15 UTC): "
+        "hn: cannot reach"
+    ) in down.stderr
     assert message["Subject"].startswith("[stormwatch] STORM acme")
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Sources not up to date" in text

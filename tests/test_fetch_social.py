@@ -97,6 +97,22 @@ def test_bluesky_pages_with_the_cursor_and_caches_followers(tmp_path: Path) -> N
     assert row["language"] == "de"
 
 
+def test_bluesky_slices_time_past_the_cursor_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("stormwatch.fetch.bluesky.SLICE_CAP", 40)
+    posts = [post(i, 3 + i * 3) for i in range(300)]
+    store = MentionStore(tmp_path / "s")
+    with serve(bluesky(posts, [])) as server:
+        env = {**BSKY_ENV, "STORMWATCH_BLUESKY_URL": server.url}
+        result = run("bluesky", "acme", store, env)
+        windows = {(s.arg("since"), s.arg("until")) for s in server.seen if s.arg("since")}
+    assert result.stats.items == 300
+    assert result.stats.duplicates == 0
+    assert len(windows) > 8  # 6-hour slices halved until each holds at most 40
+    assert store.cursor("bluesky", "acme")["to"] == iso(NOW)
+
+
 def test_bluesky_without_credentials_names_the_variables(tmp_path: Path) -> None:
     with pytest.raises(MissingCredentialError) as info:
         run("bluesky", "acme", MentionStore(tmp_path / "s"), {})
