@@ -361,3 +361,25 @@ def test_a_query_that_looks_like_a_formula_is_not_fetched_twice_into_csv(tmp_pat
     rows = out.read_text().splitlines()
     assert len(rows) == 2
     assert ",'-acme," in rows[1]
+
+
+def test_the_store_merges_each_day_s_files_and_reads_a_mention_once(tmp_path: Path) -> None:
+    import shutil
+
+    from stormwatch.sources import ReadOptions
+
+    store = MentionStore(tmp_path / "store")
+    hits = [hit(i, T - 7200 - i) for i in range(10)]
+    with serve(algolia(hits)) as server:
+        run(server.url, store)
+        for minutes in (5, 10, 15):  # cron runs, each adding a file
+            hits.append(hit(100 + minutes, T + 60 * minutes - 30))
+            run_later(server.url, store, minutes)
+    files = store.files("hn", "acme")
+    assert len(files) == 1  # one day, one file
+    assert pl.read_parquet(files).height == 13
+    # a merge cut short: the merged file is there and an old one was not removed yet
+    shutil.copy(files[0], files[0].with_name(files[0].name.replace("c.parquet", "x.parquet")))
+    source = store.source("hn", "acme", ReadOptions())
+    assert source is not None
+    assert source.frame.collect().height == 13

@@ -116,6 +116,7 @@ def _pages_into(
         if limit is not None and stats.items >= limit:
             return FetchResult(source, key, start, until, stats, stopped_at_limit=True)
     sink.set_cursor(source, key, {**cursor, "last_ok": iso(now)})
+    sink.finish(source, key, now)
     return FetchResult(source, key, start, until, stats)
 
 

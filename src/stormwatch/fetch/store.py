@@ -11,6 +11,7 @@ gaps, and repeats nothing into the file.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -49,6 +50,8 @@ class Sink(Protocol):
     """A place to write fetched mentions to, with cursors."""
 
     def lock(self, source: str, key: str) -> AbstractContextManager[None]: ...
+
+    def finish(self, source: str, key: str, now: datetime) -> None: ...
 
     def cursor(self, source: str, key: str) -> dict[str, Any]: ...
 
@@ -170,7 +173,28 @@ class MentionStore:
         files = self.files(source, key)
         if not files:
             return None
-        return interpret(open_parquet(files, f"{source}:{key} (mention store)"), options)
+        table = open_parquet(files, f"{source}:{key} (mention store)")
+        # a compaction cut short leaves a mention in two files: count it once
+        once = table.frame.unique(subset=["id"], keep="first", maintain_order=True)
+        return interpret(dataclasses.replace(table, frame=once), options)
+
+    def finish(self, source: str, key: str, now: datetime) -> None:
+        """Merge each day's files of one query into one: a cron job adds a file every run,
+        and many small files slow every read. The merged file is durable before the others
+        go; if that is cut short, reads and the next merge count each mention once."""
+        by_day: dict[Path, list[Path]] = {}
+        for path in self.files(source, key):
+            by_day.setdefault(path.parent, []).append(path)
+        stamp = iso(now).replace(":", "").replace("-", "")
+        for day, files in by_day.items():
+            if len(files) < 2:
+                continue
+            merged = pl.read_parquet(files).unique(subset=["id"], keep="first", maintain_order=True)
+            self._serial += 1
+            name = f"q-{key_hash(key)}-{stamp}-{os.getpid()}-{self._serial}c.parquet"
+            _durable(day / name, merged.write_parquet)
+            for path in files:
+                path.unlink(missing_ok=True)
 
     def known(self, source: str) -> set[tuple[str, str]]:
         if source not in self._known:
@@ -222,6 +246,9 @@ class OutFile:
 
     def lock(self, source: str, key: str) -> AbstractContextManager[None]:
         return _flock(self.path.with_name(self.path.name + ".fetch.lock"), str(self.path))
+
+    def finish(self, source: str, key: str, now: datetime) -> None:
+        """Nothing to tidy: one file."""
 
     def _existing(self) -> pl.DataFrame | None:
         if not self.path.exists() or self.path.stat().st_size == 0:
