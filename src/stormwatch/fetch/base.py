@@ -161,15 +161,16 @@ def mention(
 def time_slices(
     since: datetime,
     until: datetime,
-    first_page: Callable[[datetime, datetime], tuple[Any, bool]],
+    first_page: Callable[[datetime, datetime], tuple[Any, int]],
     *,
     step: timedelta = timedelta(days=1),
     smallest: timedelta = timedelta(seconds=1),
 ) -> Iterator[tuple[datetime, datetime, Any]]:
     """Walk ``[since, until)`` oldest first in slices of at most ``step``. ``first_page(a, b)``
-    fetches a slice's first page and says whether the slice holds more than the API will page
-    through; such a slice is halved (down to ``smallest``) and fetched again. Yields each slice
-    with its first page; the caller pages on and reports the slice as covered."""
+    fetches a slice's first page and says into how many parts the slice must be cut to hold
+    no more than the API pages through (1: it fits; the hit count tells when the API gives
+    one, else 2); such a slice is cut (down to ``smallest``) and fetched again. Yields each
+    slice with its first page; the caller pages on and reports the slice as covered."""
     pending: list[tuple[datetime, datetime]] = []
     start = since
     while start < until:
@@ -178,12 +179,19 @@ def time_slices(
         start = end
     while pending:
         a, b = pending.pop(0)
-        page, too_many = first_page(a, b)
-        if too_many and b - a > smallest:
-            middle = a + (b - a) / 2
-            pending[:0] = [(a, middle), (middle, b)]
+        page, parts = first_page(a, b)
+        if parts > 1 and b - a > smallest:
+            width = max((b - a) / parts, smallest)
+            cuts = [a + width * i for i in range(parts) if a + width * i < b]
+            pending[:0] = list(zip(cuts, [*cuts[1:], b], strict=True))
             continue
         yield a, b, page
+
+
+def parts_for(hits: int, cap: int) -> int:
+    """How many equal time slices ``hits`` need so each likely holds under ``cap`` (with
+    room to spare, as hits are not spread evenly)."""
+    return 1 if hits <= cap else -(-hits * 5 // (cap * 4))
 
 
 # --- the registry ---------------------------------------------------------------------------------

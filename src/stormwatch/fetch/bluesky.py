@@ -17,6 +17,7 @@ from stormwatch.fetch.base import (
     iso,
     mention,
     parse_time,
+    parts_for,
     time_slices,
     to_int,
     total,
@@ -117,9 +118,9 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
             raise BlueskyError("bluesky: the answer has no posts list", url=url)
         return data
 
-    def first(a: datetime, b: datetime) -> tuple[Any, bool]:
+    def first(a: datetime, b: datetime) -> tuple[Any, int]:
         data = search(a, b)
-        return data, (to_int(data.get("hitsTotal")) or 0) > SLICE_CAP
+        return data, parts_for(to_int(data.get("hitsTotal")) or 0, SLICE_CAP)
 
     for a, b, first_data in time_slices(
         request.since, request.until, first, step=timedelta(hours=6)

@@ -79,7 +79,7 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
     root = request.env.get(ROOT_ENV, ROOT)
     since = max(request.since, request.until - WINDOW)
 
-    def first(a: datetime, b: datetime) -> tuple[Any, bool]:
+    def first(a: datetime, b: datetime) -> tuple[Any, int]:
         data = http.get_json(
             root,
             params={
@@ -95,7 +95,7 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
         if not isinstance(data, dict):
             raise GdeltError("gdelt: the answer is not a JSON object", url=root)
         articles = data.get("articles") or []  # no match: GDELT answers {}
-        return articles, len(articles) >= MAX_RECORDS
+        return articles, 2 if len(articles) >= MAX_RECORDS else 1  # GDELT gives no total
 
     for _, b, articles in time_slices(since, request.until, first, smallest=timedelta(minutes=15)):
         dropped: Counter[str] = Counter()

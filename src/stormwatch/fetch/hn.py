@@ -18,6 +18,7 @@ from stormwatch.fetch.base import (
     SourceInfo,
     mention,
     parse_time,
+    parts_for,
     strip_html,
     time_slices,
     total,
@@ -96,9 +97,9 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
     root = request.env.get(ROOT_ENV, ROOT).rstrip("/")
     query = request.query
 
-    def first(a: datetime, b: datetime) -> tuple[Any, bool]:
+    def first(a: datetime, b: datetime) -> tuple[Any, int]:
         data = _page(http, root, query, a, b, 0)
-        return data, int(data.get("nbHits") or 0) > HITS_CAP
+        return data, parts_for(int(data.get("nbHits") or 0), HITS_CAP)
 
     for a, b, first_data in time_slices(request.since, request.until, first):
         data = first_data

@@ -99,7 +99,7 @@ def _flock(path: Path, what: str) -> Iterator[None]:
 
 
 def _frame(mentions: Sequence[Mention]) -> pl.DataFrame:
-    return pl.DataFrame([{c: m.get(c) for c in COLUMNS} for m in mentions], schema=SCHEMA)
+    return pl.DataFrame({c: [m.get(c) for m in mentions] for c in COLUMNS}, schema=SCHEMA)
 
 
 class _Cursors:
@@ -212,13 +212,15 @@ class MentionStore:
         new = [m for m in mentions if (m["query"], m["id"]) not in known]
         if not new:
             return 0
-        frame = _frame(new)
         stamp = iso(new[0]["fetched_at"]).replace(":", "").replace("-", "")
-        for (day,), part in frame.group_by(pl.col("timestamp").dt.strftime("%Y-%m-%d")):
+        by_day: dict[str, list[Mention]] = {}
+        for m in new:
+            by_day.setdefault(m["timestamp"].strftime("%Y-%m-%d"), []).append(m)
+        for day, part in by_day.items():
             self._serial += 1
             name = f"q-{key_hash(key)}-{stamp}-{os.getpid()}-{self._serial}.parquet"
             path = self.root / f"source={source}" / f"day={day}" / name
-            _durable(path, part.write_parquet)
+            _durable(path, _frame(part).write_parquet)
         known.update((m["query"], m["id"]) for m in new)
         return len(new)
 
