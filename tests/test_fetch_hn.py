@@ -320,9 +320,10 @@ def test_progress_shows_items_pages_and_waits() -> None:
         update(Stats())  # a no-op when not on a terminal or under --quiet
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=120)
-    with fetch_progress(True, "hn acme", console=console) as update:
+    with fetch_progress(True, "hn [/bold]acme", console=console) as update:
         update(Stats(pages=3, items=1200, waits=1, waited=30.0))
     assert "1,200 new · 3 pages · 1 waits (30 s)" in out.getvalue()
+    assert "hn [/bold]acme" in out.getvalue()  # shown as typed, not read as markup
 
 
 def test_two_fetches_of_one_query_do_not_run_at_once(tmp_path: Path) -> None:

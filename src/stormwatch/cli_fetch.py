@@ -64,9 +64,11 @@ def fetch_progress(show: bool, label: str, console: Any = None) -> Iterator[Any]
         yield lambda stats: None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = console or Console(stderr=True)
+    label = escape(label)  # the query is the user's text, not markup
 
     progress = Progress(
         SpinnerColumn(),
