@@ -68,11 +68,10 @@ def test_a_watch_with_only_fetch_sources_emails_a_storm(
         message = smtp.received[0].message
         # the store holds the week, fetched once; a second run asks only for what is new
         requests = len(hn.seen)
-        again = runner.invoke(
-            app,
-            ["alert", "--config", str(config), "--at", (AT + timedelta(minutes=15)).isoformat()],
-        )
+        at = (AT + timedelta(minutes=15)).isoformat()
+        again = runner.invoke(app, ["alert", "--config", str(config), "--at", at, "--verbose"])
         assert again.exit_code == 0, again.output
+        assert "  fetched: hn:acme: 0 new in 1 page\n" in again.stdout
         assert len(hn.seen) == requests + 1
     # the source goes down: the watch still runs on what the store holds, and says since when
     later = (AT + timedelta(minutes=30)).isoformat()

@@ -45,6 +45,8 @@ def _summary(result: RunResult) -> None:
             f"watch {name}: {len(report.topics)} topics at "
             f"{format_moment(report.evaluated_at, lang)}; top: {', '.join(hot) or '-'}"
         )
+        for line in result.fetched.get(name, ()):
+            typer.echo(f"  fetched: {line}")
         for note in (*report.input.notes, *report.notes):
             typer.echo(f"  note: {note}")
     if not (result.queued or result.sent or result.deferred):

@@ -8,7 +8,7 @@ and the alert says which source is stale and since when.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ from stormwatch.errors import InputError
 from stormwatch.sources import ReadOptions, Source
 
 if TYPE_CHECKING:
-    from stormwatch.fetch.client import Http
+    from stormwatch.fetch.client import Http, Stats
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,15 @@ class Fetching:
 class WatchInputs:
     sources: list[Source]
     stale: list[str]  # one line per failing source, for the message and stderr
+    fetched: list[str] = field(default_factory=list)  # what each source brought (--verbose)
+
+
+def _fetched(spec: str, stats: Stats) -> str:
+    pages = f"{stats.pages:,} page{'' if stats.pages == 1 else 's'}"
+    left_out = sum(stats.dropped.values())
+    return f"{spec}: {stats.items:,} new in {pages}" + (
+        f", {left_out:,} left out" if left_out else ""
+    )
 
 
 def _moment(moment: datetime | None) -> str:
@@ -57,6 +66,7 @@ def watch_inputs(
     read = replace(options, preset=watch.preset, mapping=watch.mapping, dayfirst=watch.dayfirst)
     sources = load_sources(expand(watch), read) if watch.inputs else []
     stale: list[str] = []
+    fetched: list[str] = []
     if watch.fetch and fetching is not None:
         from stormwatch.fetch.base import source_module
         from stormwatch.fetch.run import fetch_specs, parse_spec
@@ -76,6 +86,7 @@ def watch_inputs(
                 for o in outcomes
                 if o.error is not None
             ]
+            fetched = [_fetched(o.spec.text, o.result.stats) for o in outcomes if o.result]
         # the store's files are stormwatch's own: UTC, no preset, mapping or day-first
         plain = replace(options, timezone="UTC")
         for spec in specs:
@@ -88,4 +99,4 @@ def watch_inputs(
             "no mentions fetched yet" + (f" ({'; '.join(stale)})" if stale else ""),
             hint=f"check the fetch sources of watch {watch.name!r} with `stormwatch fetch`",
         )
-    return WatchInputs(sources, stale)
+    return WatchInputs(sources, stale, fetched)

@@ -72,6 +72,7 @@ class RunResult:
     errors: list[tuple[str, StormwatchError]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preview: list[str] = field(default_factory=list)  # --dry-run: what would be sent
+    fetched: dict[str, list[str]] = field(default_factory=dict)  # watch -> what it fetched
 
 
 def resolve_secrets(config: AlertConfig, env: Mapping[str, str]) -> Secrets:
@@ -240,6 +241,7 @@ def _process_watch(
     )
     inputs = watch_inputs(watch, options, fetching, now, fetch=not dry_run, expand=expand_inputs)
     result.warnings += [f"watch {watch.name!r}: {line}" for line in inputs.stale]
+    result.fetched[watch.name] = inputs.fetched
     sources = inputs.sources
     report = analyse(sources, settings, now=at, options=options, brand_handles=watch.brand_handles)
     result.reports[watch.name] = report
