@@ -218,8 +218,8 @@ def test_unknown_key(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.ERROR
     assert result.stderr == (
         f"Error: {config}: watch[1].brand_handle: unknown key\n"
-        "Hint: known in [[watch]]: name, inputs, by, notify_at, timezone, resolve_after, "
-        "min_gap, brand_handles\n"
+        "Hint: known in [[watch]]: name, inputs, fetch, by, notify_at, timezone, resolve_after, "
+        "min_gap, brand_handles, preset, mapping, dayfirst\n"
     )
 
 

@@ -120,8 +120,8 @@ def test_unknown_key_in_a_watch_names_it(tmp_path: Path) -> None:
     assert str(err) == f"{tmp_path / 'alerts.toml'}: watch[1].brand_handle: unknown key"
     assert err.key == "watch[1].brand_handle"
     assert err.hint == (
-        "known in [[watch]]: name, inputs, by, notify_at, timezone, resolve_after, min_gap, "
-        "brand_handles"
+        "known in [[watch]]: name, inputs, fetch, by, notify_at, timezone, resolve_after, "
+        "min_gap, brand_handles, preset, mapping, dayfirst"
     )
 
 

@@ -383,3 +383,22 @@ def test_backtest_scores_file_is_the_replay_and_ends_at_scan(
     refused = CliRunner().invoke(app, ["backtest", str(path), "--scores", str(path)])
     assert refused.exit_code == 2
     assert "must not be one of the input files" in refused.output
+
+
+def test_backtest_reads_files_with_preset_mapping_and_dayfirst(
+    write_csv: WriteCsv, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    path = write_csv(
+        [["05/01/2026 10:00", "acme", "@a", 1, "x", "neutral"]],
+        header=("Datum", "brand", "author", "followers", "text", "sentiment"),
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('timestamp = "Datum"\n')
+    bad = runner.invoke(app, ["backtest", str(path), "--preset", "nope"])
+    assert bad.exit_code == 2
+    assert "unknown preset 'nope'" in bad.stderr
+    ok = runner.invoke(
+        app, ["backtest", str(path), "--mapping", str(mapping), "--dayfirst", "--format", "json"]
+    )
+    assert ok.exit_code == 0, ok.output

@@ -139,7 +139,7 @@ def test_usage_errors_exit_2(storm_csv: Path, args: list[str], message: str) -> 
 def test_no_files_is_a_usage_error() -> None:
     result = invoke("scan")
     assert result.exit_code == 2
-    assert "Missing argument" in result.stderr
+    assert "give export files, or --fetch SOURCE:QUERY" in result.stderr
 
 
 def test_missing_file(tmp_path: Path) -> None:

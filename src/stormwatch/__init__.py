@@ -40,6 +40,8 @@ _EXPORTS = {
     "InputError": "stormwatch.errors",
     "SchemaError": "stormwatch.errors",
     "ConfigError": "stormwatch.errors",
+    "FetchError": "stormwatch.errors",
+    "fetch_mentions": "stormwatch.fetch.run",
     "to_json": "stormwatch.render",
     "to_csv": "stormwatch.render",
     "to_markdown": "stormwatch.render",
@@ -48,6 +50,7 @@ _EXPORTS = {
 __all__ = [
     "AuthorStat",
     "ConfigError",
+    "FetchError",
     "InputError",
     "InputSummary",
     "ReadOptions",
@@ -63,6 +66,7 @@ __all__ = [
     "Weights",
     "__version__",
     "analyse",
+    "fetch_mentions",
     "load_settings",
     "load_sources",
     "read_source",
@@ -73,7 +77,14 @@ __all__ = [
 
 if TYPE_CHECKING:
     from stormwatch.analysis import analyse, load_sources
-    from stormwatch.errors import ConfigError, InputError, SchemaError, StormwatchError
+    from stormwatch.errors import (
+        ConfigError,
+        FetchError,
+        InputError,
+        SchemaError,
+        StormwatchError,
+    )
+    from stormwatch.fetch.run import fetch_mentions
     from stormwatch.models import (
         AuthorStat,
         InputSummary,

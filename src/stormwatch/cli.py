@@ -243,19 +243,53 @@ def _write_rejects(
         )
 
 
+def _scan_inputs(
+    files: list[Path] | None,
+    fetch_from: list[str] | None,
+    env: Mapping[str, str],
+    settings: Settings,
+    quiet: bool,
+) -> tuple[list[Path], list[Any]]:
+    """The files given, and with ``--fetch`` the mention store's Sources (fetched first)."""
+    if not files and not fetch_from:
+        raise typer.BadParameter("give export files, or --fetch SOURCE:QUERY", param_hint="FILE")
+    if not fetch_from:
+        return list(files or ()), []
+    from stormwatch.cli_fetch import fetch_for_scan
+
+    fetched = fetch_for_scan(fetch_from, env, settings, quiet)
+    if not files and not fetched:
+        from stormwatch.errors import StormwatchError
+
+        raise StormwatchError(
+            "nothing to scan: the fetched sources hold no mentions yet",
+            hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
+        )
+    return list(files or ()), fetched
+
+
 @app.command()
 @guarded
 def scan(
     ctx: typer.Context,
     files: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Export files to read (CSV/TSV, XLSX, ZIP of CSVs, Parquet, JSON Lines); "
             "several are merged.",
             metavar="FILE",
             show_default=False,
         ),
-    ],
+    ] = None,
+    fetch_from: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fetch",
+            help="Fetch SOURCE:QUERY (e.g. hn:acme, mastodon:mastodon.social#acme) into the "
+            "mention store first, newer than it holds, and scan it with the files (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option(
@@ -401,6 +435,7 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
+    files, fetched = _scan_inputs(files, fetch_from, env, settings, quiet)
     if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
         raise typer.BadParameter(
             f"{rejects} is one of the input files; it would be overwritten",
@@ -429,9 +464,13 @@ def scan(
         from rich.console import Console
 
         with progress.reading_progress(Console(stderr=True), size):
-            report = analyse(files, settings, now=now, options=options, brand_handles=handles)
+            report = analyse(
+                [*files, *fetched], settings, now=now, options=options, brand_handles=handles
+            )
     else:
-        report = analyse(files, settings, now=now, options=options, brand_handles=handles)
+        report = analyse(
+            [*files, *fetched], settings, now=now, options=options, brand_handles=handles
+        )
     _report_input(report.input, quiet)
     if rejects is not None:
         _write_rejects(rejects, files, settings, options, quiet)
@@ -467,6 +506,7 @@ __all__ = ["ExitCode", "app", "main"]
 from stormwatch import (  # noqa: E402, F401
     cli_alert,
     cli_backtest,
+    cli_fetch,
     cli_formats,
     cli_sentiment,
     cli_simulate,

@@ -8,6 +8,8 @@ any output; problems go to stderr, and the exit code says what happened (README,
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -28,7 +30,9 @@ from stormwatch.errors import ConfigError
 from stormwatch.settings import Lang, Settings, app_dir
 
 if TYPE_CHECKING:
+    from stormwatch.alerts.config import AlertConfig
     from stormwatch.alerts.deliver import RunResult
+    from stormwatch.alerts.fetching import Fetching
 
 
 def _summary(result: RunResult) -> None:
@@ -42,6 +46,8 @@ def _summary(result: RunResult) -> None:
             f"watch {name}: {len(report.topics)} topics at "
             f"{format_moment(report.evaluated_at, lang)}; top: {', '.join(hot) or '-'}"
         )
+        for line in result.fetched.get(name, ()):
+            typer.echo(f"  fetched: {line}")
         for note in (*report.input.notes, *report.notes):
             typer.echo(f"  note: {clean(note)}")
     if not (result.queued or result.sent or result.deferred):
@@ -82,6 +88,30 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
     if result.errors:
         return ExitCode.ERROR
     return ExitCode.DEFERRED if result.deferred else ExitCode.OK
+
+
+def _fetching(cfg: AlertConfig, env: Mapping[str, str], stack: ExitStack) -> Fetching | None:
+    """How watches with ``fetch = [...]`` fetch: the mention store `stormwatch fetch` fills,
+    one client for every source (closed by ``stack``), history as long as the baseline."""
+    if not any(w.fetch for w in cfg.watches):
+        return None
+    from stormwatch import cli_fetch
+    from stormwatch.alerts.fetching import Fetching
+    from stormwatch.fetch.client import Http, make_client
+    from stormwatch.fetch.store import MentionStore
+
+    client = stack.enter_context(make_client())
+    return Fetching(
+        store=MentionStore(cli_fetch.store_dir(None, env)),
+        make_http=lambda: Http(
+            client,
+            clock=lambda: datetime.now(UTC),
+            sleep=cli_fetch.SLEEP,
+            wait_budget=cli_fetch.SCAN_WAIT_BUDGET,
+        ),
+        env=env,
+        history=cfg.settings.baseline + cfg.settings.window,
+    )
 
 
 @app.command()
@@ -168,7 +198,7 @@ def alert(
     )
     state_path = cfg.state_path or app_dir(env) / "state.db"
     # TLS verified (httpx's default), no redirects: a webhook must not bounce elsewhere.
-    with httpx.Client(verify=True, follow_redirects=False) as http:
+    with httpx.Client(verify=True, follow_redirects=False) as http, ExitStack() as stack:
         try:
             result = run_alerts(
                 cfg,
@@ -179,6 +209,7 @@ def alert(
                 http=http,
                 dry_run=dry_run,
                 reset_state=reset_state,
+                fetching=_fetching(cfg, env, stack),
             )
         except LockedError as exc:
             _err(f"stormwatch alert: {exc.message}")

@@ -79,6 +79,21 @@ def backtest(
     config: Annotated[
         Path | None, typer.Option("--config", help="TOML settings file, as for scan.")
     ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help="Read the files as this export format, as for scan."),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="TOML file naming the columns, as for scan."),
+    ] = None,
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="Read ambiguous dates day first (or month first), as for scan.",
+        ),
+    ] = None,
     scores: Annotated[
         Path | None,
         typer.Option(
@@ -130,17 +145,17 @@ def backtest(
         thresholds=settings.thresholds,
     )
     windows = load_labels(labels, timezone) if labels is not None else None
+    if preset is not None:
+        from stormwatch.sources.presets import get_preset
+
+        option_value(get_preset, preset, "--preset")
+    options = ReadOptions(timezone=timezone, preset=preset, mapping=mapping, dayfirst=dayfirst)
     if scores is not None and any(
         same_file(scores, f) for f in [*files, *([labels] if labels else [])]
     ):
         raise typer.BadParameter("must not be one of the input files", param_hint="--scores")
     result = run_backtest(
-        files,
-        settings,
-        policy=policy,
-        labels=windows,
-        options=ReadOptions(timezone=timezone),
-        scores=scores is not None,
+        files, settings, policy=policy, labels=windows, options=options, scores=scores is not None
     )
     if scores is not None and result.scores is not None:
         try:

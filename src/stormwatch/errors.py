@@ -92,3 +92,23 @@ class ConfigError(StormwatchError):
         if key is not None:
             prefix += f"{key}: "
         super().__init__(prefix + message, hint=hint)
+
+
+class FetchError(StormwatchError):
+    """Mentions could not be fetched from a public API. Per-source subclasses live in
+    :mod:`stormwatch.fetch.errors`; ``source`` names the source, ``url`` and ``status`` the
+    request that failed (when there was one)."""
+
+    source: str = "fetch"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.url = url
+        self.status = status
+        super().__init__(message, hint=hint)

@@ -232,6 +232,12 @@ def csv_safe(value: object) -> object:
     return value
 
 
+def csv_unsafe(value: str) -> str:
+    """A cell written by ``csv_safe`` as it was (the apostrophes before formula starts
+    removed), for reading back a file stormwatch wrote."""
+    return re.sub(FORMULA.replace(")([", ")'(["), r"\1\2", value)
+
+
 def to_csv(report: Report) -> str:
     """One row per topic: rank, topic, score, level, each signal's strength and points."""
     out = io.StringIO()

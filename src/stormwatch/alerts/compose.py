@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mentions": "Top mentions in the last {window}",
         "steps": "Recommended next steps",
         "topics": "Ranking",
+        "stale": "Sources not up to date (the ranking uses what was fetched before)",
         "chart": "Mentions per {window}, last 7 days; band: usual range; dot: now",
         "no_chart": "(No chart: install stormwatch[charts] to get one.)",
         "footer": "Sent by stormwatch {version}. Episode opened {opened}.",
@@ -55,6 +56,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mentions": "Wichtigste Erwähnungen der letzten {window}",
         "steps": "Empfohlene nächste Schritte",
         "topics": "Rangliste",
+        "stale": "Quellen nicht aktuell (die Rangliste nutzt das zuvor Abgerufene)",
         "chart": "Erwähnungen pro {window}, letzte 7 Tage; Band: üblicher Bereich; Punkt: jetzt",
         "no_chart": "(Kein Diagramm: stormwatch[charts] installieren.)",
         "footer": "Gesendet von stormwatch {version}. Episode begann {opened}.",
@@ -161,6 +163,7 @@ def _plain(
     topic: TopicResult | None,
     mentions: Sequence[Mention],
     lang: Lang,
+    stale: Sequence[str] = (),
 ) -> str:
     labels, levels = LABELS[lang], load_checklist(lang).levels
     lines = [headline(notice, lang, clean(notice.topic, 60)), ""]
@@ -201,6 +204,8 @@ def _plain(
                 lines.append(f"  {r.step}. {r.title}: {clean(r.why)}")
                 if r.action:
                     lines.append(f"     {clean(r.action)}")
+    if stale:
+        lines += ["", labels["stale"], *(f"  - {clean(line)}" for line in stale)]
     lines += ["", labels["topics"]]
     for t in _listed(report):
         lines.append(f"  {t.rank:>3}  {clean(t.topic, 40):<40} {t.score:>5.0f}  {levels[t.level]}")
@@ -217,6 +222,7 @@ def _html(
     lang: Lang,
     chart_cid: str | None,
     chart_note: str | None,
+    stale: Sequence[str] = (),
 ) -> str:
     labels, levels = LABELS[lang], load_checklist(lang).levels
     colour = LEVEL_COLOUR[notice.level]
@@ -273,6 +279,7 @@ def _html(
         out.append(f'<p><img src="cid:{chart_cid.strip("<>")}" alt="{alt}" width="700"></p>')
     elif chart_note:
         out.append(f"<p style='color:#555'>{html.escape(chart_note)}</p>")
+    section(labels["stale"], [_esc(line) for line in stale])
     out.append(f"<h3 style='margin:16px 0 4px'>{html.escape(labels['topics'])}</h3>")
     out.append("<table cellpadding='3' style='border-collapse:collapse'>")
     for t in _listed(report):
@@ -340,15 +347,17 @@ def compose(
     lang: Lang = "en",
     chart_cid: str | None = None,
     chart_missing: bool = False,
+    stale: Sequence[str] = (),
 ) -> Content:
     """Every shape of one alert. ``chart_cid``: the Content-ID the HTML's chart refers to;
-    ``chart_missing``: a chart was wanted but matplotlib is not installed (the HTML says so)."""
+    ``chart_missing``: a chart was wanted but matplotlib is not installed (the HTML says so);
+    ``stale``: sources whose fetch failed, and since when they are out of date."""
     topic = next((t for t in report.topics if t.topic == notice.topic), None)
     note = LABELS[lang]["no_chart"] if chart_missing else None
     return Content(
         subject=subject(notice, lang),
-        text=_plain(notice, report, topic, mentions, lang),
-        html=_html(notice, report, topic, mentions, lang, chart_cid, note),
+        text=_plain(notice, report, topic, mentions, lang, stale),
+        html=_html(notice, report, topic, mentions, lang, chart_cid, note, stale),
         chat=_chat(notice, report, topic, lang),
-        data=_data(notice, report, topic, lang),
+        data={**_data(notice, report, topic, lang), "stale_sources": list(stale)},
     )

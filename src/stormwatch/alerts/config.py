@@ -41,7 +41,8 @@ EMAIL_KEYS = (
 )
 STATE_KEYS = ("path",)
 WATCH_KEYS = (
-    "name", "inputs", "by", "notify_at", "timezone", "resolve_after", "min_gap", "brand_handles",
+    "name", "inputs", "fetch", "by", "notify_at", "timezone", "resolve_after", "min_gap",
+    "brand_handles", "preset", "mapping", "dayfirst",
 )  # fmt: skip
 WEBHOOK_KEYS = ("name", "url", "url_env", "token_env", "timeout", "retries")
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -95,6 +96,11 @@ class WatchConfig:
     resolve_after: timedelta = timedelta(hours=6)
     min_gap: timedelta = timedelta(minutes=30)
     brand_handles: tuple[str, ...] = ()  # the brand's own accounts (lower case, no @)
+    #: ``SOURCE:QUERY`` specs fetched into the mention store before each run
+    fetch: tuple[str, ...] = ()
+    preset: str | None = None  # how to read the inputs, as ``scan --preset``
+    mapping: Path | None = None  # as ``scan --mapping``
+    dayfirst: bool | None = None  # as ``scan --dayfirst/--monthfirst``
 
 
 @dataclass(frozen=True)
@@ -207,11 +213,18 @@ def _watch(r: TableReader, defaults: WatchConfig) -> WatchConfig:
     name = r.text("name", required=True)
     assert name is not None
     level: Any = r.choice("notify_at", LEVELS[1:], defaults.notify_at)
+    fetch = _fetch_specs(r)
+    inputs = r.strings("inputs", required=not fetch)
+    dayfirst = r.table.get("dayfirst")
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise r.error("dayfirst", "expected true or false")
     return WatchConfig(
         name=name,
-        inputs=tuple(
-            str(relative_to(r.path, Path(p).expanduser())) for p in r.strings("inputs", True)
-        ),
+        inputs=tuple(str(relative_to(r.path, Path(p).expanduser())) for p in inputs),
+        fetch=fetch,
+        preset=_preset(r),
+        mapping=r.local_path("mapping"),
+        dayfirst=dayfirst,
         by=r.text("by"),
         notify_at=level,
         timezone=r.text("timezone", "UTC") or "UTC",
@@ -219,6 +232,32 @@ def _watch(r: TableReader, defaults: WatchConfig) -> WatchConfig:
         min_gap=r.duration("min_gap", defaults.min_gap),
         brand_handles=_handles(r),
     )
+
+
+def _fetch_specs(r: TableReader) -> tuple[str, ...]:
+    """``fetch``: ``SOURCE:QUERY`` specs, each checked (``inputs`` become optional)."""
+    from stormwatch.fetch.run import parse_spec
+
+    specs = r.strings("fetch")
+    for spec in specs:
+        try:
+            parse_spec(spec)
+        except ConfigError as exc:
+            raise r.error("fetch", exc.message, hint=exc.hint) from None
+    return specs
+
+
+def _preset(r: TableReader) -> str | None:
+    """``preset``: a known export format (see ``stormwatch formats``)."""
+    from stormwatch.sources.presets import get_preset
+
+    preset = r.text("preset")
+    if preset is not None:
+        try:
+            get_preset(preset)
+        except ConfigError as exc:
+            raise r.error("preset", exc.message.removeprefix("--preset: "), hint=exc.hint) from None
+    return preset
 
 
 def _handles(r: TableReader) -> tuple[str, ...]:
@@ -280,7 +319,8 @@ def load_alert_config(
         raise ConfigError(
             "no [[watch]] section: nothing to watch",
             path=p,
-            hint='add [[watch]] with name = "…" and inputs = ["exports/*.csv"]',
+            hint='add [[watch]] with name = "…" and inputs = ["exports/*.csv"] '
+            '(or fetch = ["hn:acme"])',
         )
     _unique(p, "watch", [w.name for w in watches])
     for i, w in enumerate(watches, start=1):

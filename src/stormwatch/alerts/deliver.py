@@ -71,6 +71,7 @@ class RunResult:
     unrecorded: list[OutboxItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preview: list[str] = field(default_factory=list)  # --dry-run: what would be sent
+    fetched: dict[str, list[str]] = field(default_factory=dict)  # watch -> what it fetched
 
 
 def next_try(item: OutboxItem) -> datetime | None:

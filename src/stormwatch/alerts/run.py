@@ -26,6 +26,7 @@ from stormwatch.alerts.config import AlertConfig, WatchConfig, check_webhook_url
 from stormwatch.alerts.deliver import RunResult, Secrets, deliver
 from stormwatch.alerts.episodes import Notice, Policy, step
 from stormwatch.alerts.errors import StateError
+from stormwatch.alerts.fetching import Fetching, watch_inputs
 from stormwatch.alerts.mail import SmtpFactory, build_email, connect_smtp, message_id
 from stormwatch.alerts.mentions import Mention, top_mentions
 from stormwatch.alerts.state import OutboxItem, StateStore, open_state, run_lock
@@ -34,7 +35,7 @@ from stormwatch.errors import ConfigError, InputError, StormwatchError
 from stormwatch.models import Report
 from stormwatch.sentiment.fill import estimator
 from stormwatch.settings import Settings
-from stormwatch.sources import ReadOptions
+from stormwatch.sources import ReadOptions, Source
 
 CHART_SPAN = timedelta(days=7)
 _UNRECORDED = (
@@ -102,10 +103,11 @@ def _outgoing(
     config: AlertConfig,
     notice: Notice,
     report: Report,
-    files: Sequence[str],
+    sources: Sequence[Source],
     options: ReadOptions,
     result: RunResult,
     with_chart: bool,
+    stale: Sequence[str] = (),
 ) -> list[OutboxItem]:
     """Render one notice for every destination."""
     lang = config.settings.lang
@@ -114,7 +116,7 @@ def _outgoing(
         try:
             settings = config.settings
             mentions = top_mentions(
-                files,
+                sources,
                 notice.topic,
                 report.evaluated_at,
                 settings.window,
@@ -145,6 +147,7 @@ def _outgoing(
         lang=lang,
         chart_cid=cid,
         chart_missing=with_chart and not chart.available(),
+        stale=stale,
     )
     items: list[OutboxItem] = []
     if config.email is not None:
@@ -198,11 +201,11 @@ def _process_watch(
     at: datetime | None,
     result: RunResult,
     dry_run: bool,
+    fetching: Fetching | None = None,
 ) -> None:
     from stormwatch.analysis import analyse
 
     settings = _watch_settings(config, watch)
-    files = expand_inputs(watch)
     # Without --at a timestamp more than a day ahead of the run is an error in the export
     # and must not become the evaluation moment (as in `scan`).
     options = ReadOptions(
@@ -210,7 +213,11 @@ def _process_watch(
         timezone=watch.timezone,
         not_after=None if at is not None else now + timedelta(days=1),
     )
-    report = analyse(files, settings, now=at, options=options, brand_handles=watch.brand_handles)
+    inputs = watch_inputs(watch, options, fetching, now, fetch=not dry_run, expand=expand_inputs)
+    result.warnings += [f"watch {watch.name!r}: {line}" for line in inputs.stale]
+    result.fetched[watch.name] = inputs.fetched
+    sources = inputs.sources
+    report = analyse(sources, settings, now=at, options=options, brand_handles=watch.brand_handles)
     result.reports[watch.name] = report
     policy = Policy(
         watch.name, watch.notify_at, watch.resolve_after, watch.min_gap, settings.thresholds
@@ -219,7 +226,9 @@ def _process_watch(
     items: list[OutboxItem] = []
     for notice in notices:
         # a dry run shows text only, so it spares itself matplotlib
-        items += _outgoing(config, notice, report, files, options, result, not dry_run)
+        items += _outgoing(
+            config, notice, report, sources, options, result, not dry_run, inputs.stale
+        )
     if dry_run:
         result.queued += notices
         result.preview += _preview(items)
@@ -247,6 +256,7 @@ def run_alerts(
     dry_run: bool = False,
     reset_state: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    fetching: Fetching | None = None,
 ) -> RunResult:
     """Run every watch once and deliver the outbox.
 
@@ -257,6 +267,8 @@ def run_alerts(
         env: where the secrets named in the config are looked up.
         dry_run: change nothing, send nothing; ``RunResult.preview`` says what would go out.
         reset_state: the state file was removed on purpose: no warning that it was lost.
+        fetching: where and how watches with ``fetch = [...]`` fetch (a dry run reads the
+            mention store without fetching).
 
     Raises:
         LockedError when another run holds the lock; StateError for an unusable state file;
@@ -268,7 +280,7 @@ def run_alerts(
         store = open_state(state_path, readonly=True)
         _warn_if_lost(store, reset_state, result)
         try:
-            _run_watches(config, store, now, at, result, dry_run=True)
+            _run_watches(config, store, now, at, result, dry_run=True, fetching=fetching)
             for item in store.outbox():
                 result.preview.append(
                     f"=== pending: {item.summary} -> {item.destination} "
@@ -282,7 +294,7 @@ def run_alerts(
         store = open_state(state_path, now=now)
         _warn_if_lost(store, reset_state, result)
         try:
-            _run_watches(config, store, now, at, result, dry_run=False)
+            _run_watches(config, store, now, at, result, dry_run=False, fetching=fetching)
             deliver(config, store, secrets, now, result, smtp_factory, http, sleep)
         finally:
             store.close()
@@ -306,9 +318,10 @@ def _run_watches(
     at: datetime | None,
     result: RunResult,
     dry_run: bool,
+    fetching: Fetching | None = None,
 ) -> None:
     for watch in config.watches:
         try:
-            _process_watch(config, watch, store, now, at, result, dry_run)
+            _process_watch(config, watch, store, now, at, result, dry_run, fetching)
         except (InputError, ConfigError, StateError) as exc:  # one broken export must not
             result.errors.append((watch.name, exc))  # silence the rest

@@ -64,8 +64,9 @@ def _flatten(column: pl.Expr, dtype: PolarsDataType, prefix: str) -> Iterator[tu
         yield prefix, column.cast(pl.String, strict=False)
 
 
-def open_parquet(path: Path, name: str | None = None) -> RawTable:
-    """Scan a Parquet file lazily, every column as text."""
+def open_parquet(path: Path | list[Path], name: str | None = None) -> RawTable:
+    """Scan a Parquet file (or several with one schema, as one table) lazily, every column as
+    text."""
     name = name or str(path)
     scan = pl.scan_parquet(path, glob=False)  # a name with [ or * is not a pattern
     try:  # both come from the file's metadata

@@ -1,0 +1,326 @@
+"""``stormwatch fetch`` and ``stormwatch sources``: a thin shell over :mod:`stormwatch.fetch`.
+
+This module reads the clock and the environment and builds the HTTP client; the library gets
+them as arguments. httpx is imported only when a fetch runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from stormwatch.cli import _err, app, guarded, option_value
+from stormwatch.settings import app_dir
+
+if TYPE_CHECKING:
+    from stormwatch.fetch.client import Stats
+    from stormwatch.fetch.run import FetchResult
+    from stormwatch.settings import Settings
+    from stormwatch.sources import Source
+
+#: How the CLI waits (tests replace it, so rate-limit waits cost no time).
+SLEEP = time.sleep
+#: Seconds of rate-limit waiting a source may cost ``scan --fetch`` and ``alert`` (cron runs
+#: every 15 minutes; past this the source is stale for this run and the next one resumes).
+SCAN_WAIT_BUDGET = 120.0
+
+
+def store_dir(explicit: Path | None, env: Mapping[str, str]) -> Path:
+    """--store, else ``mentions`` in the app directory."""
+    return explicit if explicit is not None else app_dir(env) / "mentions"
+
+
+def moment_or_ago(value: str | None, option: str, now: datetime) -> datetime | None:
+    """``24h`` (that long before ``now``) or a moment such as ``2026-12-01T00:00Z``."""
+    if value is None:
+        return None
+    from stormwatch.settings import parse_duration
+    from stormwatch.timestamps import parse_moment
+
+    try:
+        return now - parse_duration(value)
+    except ValueError:
+        pass
+    try:
+        return parse_moment(value, "UTC")
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{exc}; or a duration before now such as 6h or 7d", param_hint=option
+        ) from None
+
+
+@contextmanager
+def fetch_progress(show: bool, label: str, console: Any = None) -> Iterator[Any]:
+    """A transient bar on stderr (items, pages, rate-limit waits); a no-op callback otherwise."""
+    if not show:
+        yield lambda stats: None
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = console or Console(stderr=True)
+    label = escape(label)  # the query is the user's text, not markup
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task(label, status="")
+
+    def update(stats: Stats) -> None:
+        progress.update(
+            task,
+            status=f"{stats.items:,} new · {stats.pages:,} pages · "
+            f"{stats.waits} waits ({stats.waited:.0f} s)",
+        )
+
+    with progress:
+        yield update
+
+
+def summary(result: FetchResult, where: Path) -> list[str]:
+    """What a fetch did, for stderr: new mentions, pages, duplicates, drops, waits."""
+    s = result.stats
+    pages = f"{s.pages:,} page{'' if s.pages == 1 else 's'}"
+    lines = [
+        f"Fetched {s.items:,} new mention{'' if s.items == 1 else 's'} from "
+        f"{result.source} {result.key!r} into {where} ({pages}, "
+        f"{s.duplicates:,} already held, {s.waits} rate-limit waits of {s.waited:.0f} s)."
+    ]
+    if s.dropped:
+        reasons = ", ".join(f"{n:,} {why}" for why, n in sorted(s.dropped.items()))
+        lines.append(f"Note: left out: {reasons}.")
+    if result.stopped_at_limit:
+        lines.append("Note: stopped at --limit; the next fetch goes on from here.")
+    return lines
+
+
+def run_one(
+    source: str,
+    query: str,
+    *,
+    sink: Any,
+    env: Mapping[str, str],
+    now: datetime,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+    instance: str | None = None,
+    show_progress: bool = False,
+) -> FetchResult:
+    """Build the client and fetch one source and query into ``sink``."""
+    from stormwatch.fetch.client import Http, make_client
+    from stormwatch.fetch.run import fetch_mentions
+
+    with make_client() as client, fetch_progress(show_progress, f"{source} {query}") as update:
+        http = Http(client, clock=lambda: datetime.now(UTC), sleep=SLEEP, on_wait=update)
+        return fetch_mentions(
+            source,
+            query,
+            http=http,
+            sink=sink,
+            now=now,
+            env=env,
+            since=since,
+            until=until,
+            limit=limit,
+            instance=instance,
+            on_page=update,
+        )
+
+
+def fetch_for_scan(
+    texts: list[str], env: Mapping[str, str], settings: Settings, quiet: bool
+) -> list[Source]:
+    """``scan --fetch``: fetch each SOURCE:QUERY into the mention store (enough history for
+    the baseline the first time, only what is new later); one input per query. A failing
+    source is a warning while the store holds older mentions of it, an error when it holds
+    none."""
+    from stormwatch.errors import ConfigError
+    from stormwatch.fetch.client import Http, make_client
+    from stormwatch.fetch.run import fetch_specs, parse_spec
+    from stormwatch.fetch.store import MentionStore
+    from stormwatch.sources import ReadOptions
+
+    try:
+        specs = [parse_spec(t) for t in texts]
+    except ConfigError as exc:
+        raise typer.BadParameter(f"{exc.message}; {exc.hint}", param_hint="--fetch") from None
+    store = MentionStore(store_dir(None, env))
+    now = datetime.now(UTC)
+    with make_client() as client:
+        outcomes = fetch_specs(
+            specs,
+            store=store,
+            make_http=lambda: Http(
+                client, clock=lambda: datetime.now(UTC), sleep=SLEEP, wait_budget=SCAN_WAIT_BUDGET
+            ),
+            now=now,
+            env=env,
+            since=now - (settings.baseline + settings.window),
+        )
+    # the store's files are stormwatch's own: UTC, no preset, mapping or day-first
+    options = ReadOptions(by=settings.by, not_after=now + timedelta(days=1))
+    sources: list[Source] = []
+    for outcome in outcomes:
+        if outcome.error is not None:
+            if not outcome.files:
+                raise outcome.error
+            if not quiet:
+                since = outcome.stale_since.isoformat() if outcome.stale_since else "never"
+                _err(
+                    f"Warning: fetch {outcome.spec.text} failed ({outcome.error}); scanning "
+                    f"what the store holds (last fetched: {since})."
+                )
+        elif outcome.result is not None and not quiet:
+            for line in summary(outcome.result, store.root):
+                _err(line)
+        if (found := store.source(outcome.spec.source, outcome.key, options)) is not None:
+            sources.append(found)
+    return sources
+
+
+@app.command()
+@guarded
+def fetch(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="hn, mastodon, bluesky, reddit, gdelt or rss.",
+            metavar="SOURCE",
+            show_default=False,
+        ),
+    ],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="What to search for (a Mastodon #hashtag, an RSS/Atom feed URL, …; see "
+            "`stormwatch sources`).",
+            metavar="QUERY",
+            show_default=False,
+        ),
+    ],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Oldest mentions to fetch: a duration before now (24h) or a moment "
+            "(2026-12-01T00:00Z). [default: 24h, or where the last fetch stopped]",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Newest mentions to fetch, as --since. [default: now]"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write to this .csv, .parquet or .jsonl file (adds only mentions it does not "
+            "hold yet) instead of the mention store.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Stop after this many new mentions."),
+    ] = None,
+    instance: Annotated[
+        str | None,
+        typer.Option(
+            "--instance",
+            help="Mastodon instance: a host (mastodon.social) or a URL. [default: mastodon.social]",
+        ),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Mention store directory. [default: mentions/ in the app directory]",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")
+    ] = False,
+) -> None:
+    """Fetch mentions from a public API into the local mention store (or --out), newer than
+    what it already holds.
+
+    Examples:
+
+        stormwatch fetch hn acme --since 6h --out acme.csv
+
+        stormwatch fetch mastodon '#acme' --instance mastodon.social
+    """
+    from stormwatch.fetch.base import source_module
+    from stormwatch.fetch.store import MentionStore, OutFile
+
+    env = os.environ
+    now = datetime.now(UTC)
+    option_value(source_module, source, "SOURCE")  # an unknown source fails first (exit 2)
+    if instance is not None and source != "mastodon":
+        raise typer.BadParameter("is for mastodon only", param_hint="--instance")
+    start = moment_or_ago(since, "--since", now)
+    end = moment_or_ago(until, "--until", now)
+    if start is not None and end is not None and start >= end:
+        raise typer.BadParameter("must be before --until", param_hint="--since")
+    if end is not None and end > now + timedelta(minutes=5):
+        raise typer.BadParameter("is in the future", param_hint="--until")
+    where = out if out is not None else store_dir(store, env)
+    sink = OutFile(out) if out is not None else MentionStore(where)
+    result = run_one(
+        source,
+        query,
+        sink=sink,
+        env=env,
+        now=now,
+        since=start,
+        until=end,
+        limit=limit,
+        instance=instance,
+        show_progress=sys.stderr.isatty() and not quiet,
+    )
+    if not quiet:
+        for line in summary(result, where):
+            _err(line)
+
+
+@app.command()
+@guarded
+def sources(ctx: typer.Context) -> None:
+    """List the sources `stormwatch fetch` can read: what QUERY means, the credentials each
+    needs (environment variables), the variable that replaces its API root, limits and terms.
+
+    Example:
+
+        stormwatch sources
+    """
+    from stormwatch.fetch.base import SOURCES, source_module
+
+    for name in SOURCES:
+        info = source_module(name).INFO
+        typer.echo(f"{name}: {info.title}")
+        for label, value in (
+            ("query", info.query),
+            ("needs", info.needs),
+            ("API root", "$" + info.root_env if info.root_env[:1].isalpha() else info.root_env),
+            ("followers", info.followers),
+            ("limits", info.limits),
+            ("terms", info.terms),
+        ):
+            typer.echo(f"  {label + ':':<11}{value}")
