@@ -72,6 +72,7 @@ def grid(**topics: dict[str, list[int]]) -> pl.DataFrame:
 #: Daily windows: every baseline window is a day of history, so the hand-worked rows below
 #: are past the first day (before it, volume alone is capped at 0.49).
 DAILY = Settings(window=timedelta(days=1), baseline=timedelta(days=7))
+HOURLY = Settings(window=timedelta(hours=1), baseline=timedelta(hours=22))
 
 
 def strength(z: float) -> float:
@@ -450,3 +451,17 @@ def test_no_topics_give_an_empty_frame_with_every_column() -> None:
     got = window_signals(empty.clear(), 1, DAILY)
     assert got.height == 0
     assert got.columns == window_signals(empty, 1, DAILY).columns
+
+
+def test_the_slow_scale_needs_the_current_window_above_normal() -> None:
+    """A burst two windows ago still fills the current 3-window block; with the current window
+    back at its usual level, that is no rise under way (it was velocity 1.0)."""
+    quiet = [2] * 20
+    after = grid(x=dict(mentions=[2, 100, 100, *quiet], authors=[1] * 23, negative=[0] * 23,
+                        rated=[0] * 23))  # fmt: skip
+    got = window_signals(after, 22, HOURLY).row(0, named=True)
+    assert got["z_long"] > 10  # the block is far above the earlier blocks ...
+    assert got["velocity"] == 0.0  # ... but the window itself is not: no storm
+    rising = grid(x=dict(mentions=[60, 100, 100, *quiet], authors=[1] * 23, negative=[0] * 23,
+                         rated=[0] * 23))  # fmt: skip
+    assert window_signals(rising, 22, HOURLY)["velocity"].item() > 0.0

@@ -17,7 +17,9 @@ default 1.5): volume like the last days' busiest hour cannot by itself raise a w
 can volume before the baseline holds a whole day (the daily peak not yet seen: capped at
 0.49). Two scales: the same is computed on blocks of ``LONG`` windows (the current block
 against the earlier blocks of the baseline), which catches a storm that rises too slowly for
-one window, and velocity is the stronger.
+one window, and velocity is the stronger — the slow scale only while the current window is
+itself above normal (its z >= 2): a block that still holds a burst of hours ago, with the
+current window back to its usual level, is no rise under way.
 Explained alongside: the one-sided tail probability of z (normal approximation),
 acceleration ``c - c_prev`` (mentions per window, per window) and doubling time
 ``window · ln 2 / ln(c / c_prev)`` while growing.
@@ -193,7 +195,10 @@ def two_scales(
     """Velocity on the window (its record from ``fine``) and on blocks of ``LONG`` windows (the
     blocks' record from whole blocks: the slow scale is for sustained rises, and a rolling
     block record cost a labelled storm in the NAB files); the first result's ``strength`` is the
-    stronger of the two."""
+    stronger of the two, the slow one counting only where the window's own z is at least 2."""
     short = velocity(now, baseline, per_day, recent, ratio, fine)
     slow = velocity(now_long, baseline_long, *long_params(per_day, recent), ratio)
-    return {**short, "strength": np.maximum(short["strength"], slow["strength"])}, slow
+    # A slow rise is under way only while the current window is itself above normal.
+    rising = np.nan_to_num(short["z"], nan=0.0) >= Z_FLOOR
+    slow_strength = np.where(rising, slow["strength"], 0.0)
+    return {**short, "strength": np.maximum(short["strength"], slow_strength)}, slow
