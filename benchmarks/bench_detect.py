@@ -16,24 +16,28 @@ Leave-one-series-out: for every series, the velocity settings (record period and
 is scored with that choice. When held-out and in-sample agree, the defaults are not fitted to
 particular files.
 
-    python benchmarks/bench_detect.py [--simulated N] [--grid]
+    python benchmarks/bench_detect.py [--simulated N] [--grid] [--checks N]
     # --grid: also the in-sample score of every grid point
+    # --checks N: the simulator's promise over N seeds (firestorms >= 4 h ahead, decoys)
 """
 
 from __future__ import annotations
 
 import itertools
+import statistics
 import sys
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
+import polars as pl
+
 from stormwatch.backtest import nab
 from stormwatch.backtest.labels import load_labels
 from stormwatch.backtest.run import backtest
 from stormwatch.settings import Settings
-from stormwatch.simulate import CSV_DATETIME, default_spec, labels_json, simulate
+from stormwatch.simulate import CSV_DATETIME, Firestorm, default_spec, labels_json, simulate
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 GRID = {
@@ -102,6 +106,53 @@ def corpora(seeds: int, tmp: Path) -> dict[str, Corpus]:
     return out
 
 
+def simulator_checks(seeds: int, tmp: Path) -> None:
+    """The simulator's promise, seed by seed with the default settings: every firestorm warned
+    at least 4 hours before its peak (the simulated peak, ``Event.peak_start``), and no decoy
+    (spam burst, campaign, news spike) above watch while it runs (or 6 h after)."""
+    leads: list[float] = []
+    missed = decoys = loud = 0
+    for seed in range(seeds):
+        spec = default_spec(seed=seed, storms=2)
+        frame, windows_of = simulate(spec, seed=seed)
+        path = tmp / f"check-{seed}.csv"
+        frame.write_csv(path, datetime_format=CSV_DATETIME)
+        labels = tmp / f"check-{seed}.json"
+        labels.write_text(labels_json(windows_of))
+        result = backtest([path], Settings(), labels=load_labels(labels), scores=True)
+        scores = result.scores
+        assert scores is not None
+        for event in spec.events:
+            if isinstance(event, Firestorm):
+                first = next(
+                    (
+                        a.time
+                        for a in result.alerts
+                        if a.topic == event.topic and event.onset <= a.time <= event.end
+                    ),
+                    None,
+                )
+                if first is None:
+                    missed += 1
+                else:
+                    leads.append((event.peak_start - first) / timedelta(hours=1))
+                continue
+            decoys += 1
+            during = scores.filter(
+                (pl.col("topic") == event.topic)
+                & pl.col("time").is_between(event.onset, event.end + timedelta(hours=6))
+            )
+            loud += int(during["level"].is_in(["warning", "storm"]).any())
+    ahead = sum(1 for lead in leads if lead >= 4)
+    print(
+        f"simulator, seeds 0..{seeds - 1}: firestorms warned >= 4 h before the peak "
+        f"{ahead} of {len(leads) + missed} (missed {missed}; hours ahead min "
+        f"{min(leads, default=float('nan')):.1f}, median "
+        f"{statistics.median(leads) if leads else float('nan'):.1f}); decoys above watch "
+        f"{loud} of {decoys}"
+    )
+
+
 def summary(results: list[Result]) -> dict[str, float]:
     scored = [r.score for r in results]
     weeks = sum(r.weeks for r in results)
@@ -118,6 +169,11 @@ def summary(results: list[Result]) -> dict[str, float]:
 def main() -> None:
     argv = sys.argv[1:]
     seeds = int(argv[argv.index("--simulated") + 1]) if "--simulated" in argv else 5
+    if "--checks" in argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            simulator_checks(int(argv[argv.index("--checks") + 1]), Path(tmp))
+        if "--simulated" not in argv:
+            return
     points = list(itertools.product(*GRID.values()))
     defaults = Settings()
     default_point = tuple(getattr(defaults, k) for k in GRID)

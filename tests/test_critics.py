@@ -52,3 +52,32 @@ def test_a_big_critic_of_two_hours_ago_leads_the_storm(tmp_path: Path) -> None:
     as_json = sw.to_json(report)
     assert '"in_current_window": false' in as_json
     assert '"first_seen": "2026-03-09T09:50:00Z"' in as_json
+
+
+def _wave(tmp_path: Path, sentiment: str) -> sw.Report:
+    """Four days of two mentions an hour (one in six negative), then 29 mentions in the last
+    hour from 29 new authors, all with ``sentiment``."""
+    rows = []
+    for hour in range(4 * 24, 0, -1):
+        for k in range(2):
+            at = NOW - timedelta(hours=hour, minutes=10 + 20 * k)
+            mood = "negative" if (hour * 2 + k) % 6 == 0 else "neutral"
+            rows.append((at, f"reader{(hour + k) % 15}", 300, mood))
+    rows += [
+        (NOW - timedelta(minutes=2 * i + 1), f"outlet{i}", 20_000, sentiment) for i in range(29)
+    ]
+    path = tmp_path / f"{sentiment}.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["date", "brand", "author", "followers", "sentiment"])
+        for at, author, followers, mood in rows:
+            writer.writerow([at.strftime("%Y-%m-%d %H:%M:%S"), "acme", author, followers, mood])
+    return sw.analyse(path, now=NOW)
+
+
+def test_a_neutral_news_wave_is_watched_not_a_storm(tmp_path: Path) -> None:
+    news = _wave(tmp_path, "neutral").topics[0]
+    assert (news.level, news.score, news.held) == ("watch", 49.9, True)
+    complaints = _wave(tmp_path, "negative").topics[0]
+    assert complaints.level in ("warning", "storm")
+    assert not complaints.held
