@@ -94,10 +94,21 @@ def _lagged(
     first..first+windows-1 (the window k windows before each step); NaN where the data does
     not cover it (``k > covered[j]``). With ``lag`` a quarter window, ``first`` 0 and
     ``covered`` in quarters, it is ``velocity``'s ``fine``."""
+    windows = max(windows, 0)
     k = np.arange(first, first + windows)
-    idx = np.arange(series.size)[rows][:, None] - k[None, :] * lag
-    out = np.where(idx >= 0, series[np.clip(idx, 0, None)], np.nan)
-    return np.where(k[None, :] <= covered[rows][:, None], out, np.nan)
+    # A strided view instead of fancy indexing: element [j, i] is series[j - (first+i)·lag],
+    # NaN before the series starts (the padding).
+    pad = max(first + windows - 1, 0) * lag
+    padded = np.concatenate([np.full(pad, np.nan), series.astype(float)])
+    start = padded[pad - first * lag :]
+    view = np.lib.stride_tricks.as_strided(
+        start,
+        shape=(series.size, windows),
+        strides=(start.strides[0], -lag * start.strides[0]),
+        writeable=False,
+    )
+    result: np.ndarray = np.where(k[None, :] <= covered[rows][:, None], view[rows], np.nan)
+    return result
 
 
 @dataclass
@@ -303,6 +314,11 @@ def _score(
     blocks = (n + 1) // vel.LONG - 1  # baseline blocks of LONG windows, as scan has them
     covered_long = vel.long_covered(covered)
     proxy = ~presence.followers  # engagement stands in for reach (see pipeline.signals)
+    # A signal whose data is absent at every step is 0 throughout (as scan computes it):
+    # a volume series costs velocity alone.
+    any_authors = bool(presence.authors.any())
+    any_sentiment = bool(presence.sentiment.any())
+    any_reach = bool((presence.followers | presence.engagement).any())
     # Steps in chunks, so memory stays bounded whatever the window, baseline and span.
     chunk = max(1, CHUNK_CELLS // _widest(settings, n))
     for t, s in enumerate(series):
@@ -321,16 +337,20 @@ def _score(
             )
             medians[t, rows] = np.nan_to_num(speed["median"])
             strength["velocity"][t, rows] = speed["strength"]
-            spread_z = robust_z(s.authors[rows], _lagged(s.authors, lag, n, covered, rows=rows))[1]
-            strength["spread"][t, rows] = strength_from_z(spread_z)
-            negative_b = _lagged(s.negative, lag, n, covered, rows=rows)
-            negative_z[t, rows] = robust_z(s.negative[rows], negative_b)[1]
-            nb, rb = sig.capped_baseline(negative_b, _lagged(s.rated, lag, n, covered, rows=rows))
-            neg_base[t, rows], rated_base[t, rows] = nb, rb
-            by_sentiment = presence.sentiment[rows]
-            strength["influence"][t, rows] = _influence(
-                s, rows, by_sentiment, proxy[rows], lag, n, covered
-            )
+            if any_authors:
+                authors_b = _lagged(s.authors, lag, n, covered, rows=rows)
+                strength["spread"][t, rows] = strength_from_z(
+                    robust_z(s.authors[rows], authors_b)[1]
+                )
+            if any_sentiment:
+                negative_b = _lagged(s.negative, lag, n, covered, rows=rows)
+                negative_z[t, rows] = robust_z(s.negative[rows], negative_b)[1]
+                rated_b = _lagged(s.rated, lag, n, covered, rows=rows)
+                neg_base[t, rows], rated_base[t, rows] = sig.capped_baseline(negative_b, rated_b)
+            if any_reach:
+                strength["influence"][t, rows] = _influence(
+                    s, rows, presence.sentiment[rows], proxy[rows], lag, n, covered
+                )
     # The negativity prior is pooled over all topics at each step, as scan does.
     pooled_rated = rated_base.sum(axis=0)
     prior = np.where(
