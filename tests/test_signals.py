@@ -465,3 +465,30 @@ def test_the_slow_scale_needs_the_current_window_above_normal() -> None:
     rising = grid(x=dict(mentions=[60, 100, 100, *quiet], authors=[1] * 23, negative=[0] * 23,
                          rated=[0] * 23))  # fmt: skip
     assert window_signals(rising, 22, HOURLY)["velocity"].item() > 0.0
+
+
+def test_an_episode_runs_through_one_quiet_window() -> None:
+    from stormwatch.pipeline.velocity import episode_run
+
+    e = np.array(
+        [
+            [True, True, False, True, False, False, True],  # burst, lull, burst: 4 back
+            [False, True, True, False, False, True, True],  # quiet now, then the episode: 3
+            [False, False, True, True, True, True, True],  # two quiet windows: no episode
+            [True, True, True, True, True, True, True],  # all of it
+        ]
+    )
+    assert episode_run(e).tolist() == [4, 3, 0, 7]
+    assert episode_run(np.zeros((2, 0), dtype=bool)).tolist() == [0, 0]
+
+
+def test_a_first_burst_of_the_same_episode_is_not_the_record() -> None:
+    """A first burst (80), one quiet hour, then the main surge (100): the first burst belongs
+    to the episode under way, so the surge is not capped below its record."""
+    quiet = [2] * 26  # more than a day of history: volume is not capped as young
+    g = grid(x=dict(mentions=[100, 3, 80, 60, *quiet], authors=[1] * 30, negative=[0] * 30,
+                    rated=[0] * 30))  # fmt: skip
+    settings = Settings(window=timedelta(hours=1), baseline=timedelta(hours=29))
+    got = window_signals(g, 29, settings).row(0, named=True)
+    assert got["record"] == 2.0  # the busiest window before the episode
+    assert got["velocity"] == 1.0

@@ -11,7 +11,8 @@ z >= 10 is full.
 Record gate: a storm outgrows anything the topic saw lately. With ``r = c / record``, the
 record the busiest window of the record period (default 3 days) at quarter-window steps (a
 burst that straddles two whole windows counted back from now is counted whole; the elevated
-windows directly before now, flat z >= 2, are the episode under way and left out), strength
+windows before now, flat z >= 2, are the episode under way and left out, through a lull of
+one quiet window: see ``episode_run``), strength
 is capped at ``0.49 · clip((r - (R - 0.5)) / 0.5, 0, 1)`` while ``r < R`` (``record_ratio``,
 default 1.5): volume like the last days' busiest hour cannot by itself raise a warning; nor
 can volume before the baseline holds a whole day (the daily peak not yet seen: capped at
@@ -75,7 +76,7 @@ def velocity(
     # storm would look calm once it is its own record.
     flat_scale = np.maximum(1.4826 * mad, np.sqrt(median + 1.0))
     elevated = np.nan_to_num((baseline - median[:, None]) / flat_scale[:, None]) >= Z_FLOOR
-    run = np.cumprod(elevated, axis=1).sum(axis=1)
+    run = episode_run(elevated)
     if baseline.shape[1] == 0:  # no baseline windows at all
         baseline = np.full((now.size, 1), np.nan)
         run = np.zeros(now.size, dtype=np.int64)
@@ -107,6 +108,24 @@ def velocity(
         "record_ratio": record_ratio,
         "strength": np.minimum(strength_from_z(z), cap),
     }
+
+
+def episode_run(elevated: np.ndarray) -> np.ndarray:
+    """Per row of ``elevated`` (column k-1: the window k windows before now is elevated), how
+    many windows back the episode under way reaches: to its last elevated window before two
+    quiet windows in a row. One quiet window (a lull between a first burst and the main
+    surge) does not end an episode, so the first burst is not the record the surge must
+    outgrow."""
+    rows, cols = elevated.shape
+    if cols == 0:
+        return np.zeros(rows, dtype=np.int64)
+    quiet = ~elevated
+    ends = quiet & np.concatenate([quiet[:, 1:], np.ones((rows, 1), dtype=bool)], axis=1)
+    stop = np.where(ends.any(axis=1), ends.argmax(axis=1), cols)
+    index = np.arange(cols)[None, :]
+    last = np.where(elevated & (index < stop[:, None]), index, -1).max(axis=1)
+    result: np.ndarray = last + 1
+    return result
 
 
 def _seasonal(baseline: np.ndarray, median: np.ndarray, period: int, needed: int) -> np.ndarray:
