@@ -41,8 +41,8 @@ from stormwatch.simulate import CSV_DATETIME, Firestorm, default_spec, labels_js
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 GRID = {
-    "record": (timedelta(days=3), timedelta(days=4)),
-    "record_ratio": (1.2, 1.5),
+    "record": (timedelta(days=2), timedelta(days=3), timedelta(days=4)),
+    "record_ratio": (1.2, 1.35, 1.5, 1.75),
 }
 PUBLISHED = {  # NAB standard, own thresholds (../shared/bench/README.md)
     "nab-dev": {"ARTime": 81.0, "CAD-OSE": 67.5, "Numenta HTM": 64.6, "Skyline": 61.3},

@@ -457,13 +457,13 @@ def test_the_slow_scale_needs_the_current_window_above_normal() -> None:
     """A burst two windows ago still fills the current 3-window block; with the current window
     back at its usual level, that is no rise under way (it was velocity 1.0)."""
     quiet = [2] * 20
-    after = grid(x=dict(mentions=[2, 100, 100, *quiet], authors=[1] * 23, negative=[0] * 23,
-                        rated=[0] * 23))  # fmt: skip
+    after = grid(x={"mentions": [2, 100, 100, *quiet], "authors": [1] * 23, "negative": [0] * 23,
+                        "rated": [0] * 23})  # fmt: skip
     got = window_signals(after, 22, HOURLY).row(0, named=True)
     assert got["z_long"] > 10  # the block is far above the earlier blocks ...
     assert got["velocity"] == 0.0  # ... but the window itself is not: no storm
-    rising = grid(x=dict(mentions=[60, 100, 100, *quiet], authors=[1] * 23, negative=[0] * 23,
-                         rated=[0] * 23))  # fmt: skip
+    rising = grid(x={"mentions": [60, 100, 100, *quiet], "authors": [1] * 23, "negative": [0] * 23,
+                         "rated": [0] * 23})  # fmt: skip
     assert window_signals(rising, 22, HOURLY)["velocity"].item() > 0.0
 
 
@@ -486,8 +486,8 @@ def test_a_first_burst_of_the_same_episode_is_not_the_record() -> None:
     """A first burst (80), one quiet hour, then the main surge (100): the first burst belongs
     to the episode under way, so the surge is not capped below its record."""
     quiet = [2] * 26  # more than a day of history: volume is not capped as young
-    g = grid(x=dict(mentions=[100, 3, 80, 60, *quiet], authors=[1] * 30, negative=[0] * 30,
-                    rated=[0] * 30))  # fmt: skip
+    g = grid(x={"mentions": [100, 3, 80, 60, *quiet], "authors": [1] * 30, "negative": [0] * 30,
+                    "rated": [0] * 30})  # fmt: skip
     settings = Settings(window=timedelta(hours=1), baseline=timedelta(hours=29))
     got = window_signals(g, 29, settings).row(0, named=True)
     assert got["record"] == 2.0  # the busiest window before the episode
