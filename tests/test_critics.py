@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -81,3 +82,10 @@ def test_a_neutral_news_wave_is_watched_not_a_storm(tmp_path: Path) -> None:
     complaints = _wave(tmp_path, "negative").topics[0]
     assert complaints.level in ("warning", "storm")
     assert not complaints.held
+
+
+def test_the_table_and_markdown_say_why_a_score_was_held(tmp_path: Path) -> None:
+    report = _wave(tmp_path, "neutral")
+    assert "held below warning: no more criticism than usual" in sw.to_markdown(report)
+    german = replace(report, lang="de")
+    assert "unter Warnung gehalten: nicht kritischer als üblich" in sw.to_markdown(german)

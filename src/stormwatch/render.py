@@ -49,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "spread": "{authors} authors",
         "none": "—",
         "followers": "followers",
+        "held": "held below warning: no more criticism than usual",
     },
     "de": {
         "rank": "#",
@@ -71,6 +72,7 @@ LABELS: dict[str, dict[str, str]] = {
         "spread": "{authors} Autoren",
         "none": "—",
         "followers": "Follower",
+        "held": "unter Warnung gehalten: nicht kritischer als üblich",
     },
 }
 
@@ -299,6 +301,12 @@ def _md(text: str) -> str:
     return text
 
 
+def _drivers(t: TopicResult, lang: Lang) -> list[str]:
+    """The three strongest signals, and why the score was held below warning if it was."""
+    found = [describe_signal(s, lang) for s in t.drivers[:3]]
+    return [*found, LABELS[lang]["held"]] if t.held else found
+
+
 def to_markdown(report: Report) -> str:
     from stormwatch.checklist import load_checklist
 
@@ -313,7 +321,7 @@ def to_markdown(report: Report) -> str:
         "|---:|---|---:|---|---|---|---|",
     ]
     for t in report.topics:
-        drivers = ", ".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
+        drivers = ", ".join(_drivers(t, lang)) or labels["none"]
         critic = _critic_text(t, lang)
         lines.append(
             f"| {t.rank} | {_md(t.topic)} | {format_decimal(t.score, lang)} | "
@@ -377,7 +385,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     table.add_column(labels["critic"], overflow="fold")
     for t in report.topics:
         style = LEVEL_STYLE[t.level]
-        drivers = "\n".join(describe_signal(s, lang) for s in t.drivers[:3]) or labels["none"]
+        drivers = "\n".join(_drivers(t, lang)) or labels["none"]
         table.add_row(
             str(t.rank),
             Text(clean(t.topic)),
