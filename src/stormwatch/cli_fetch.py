@@ -188,7 +188,8 @@ def fetch_for_scan(
         elif outcome.result is not None and not quiet:
             for line in summary(outcome.result, store.root):
                 _err(line)
-        if (found := store.source(outcome.spec.source, outcome.key, options)) is not None:
+        found = store.source(outcome.spec.source, outcome.key, options, outcome.spec.topic)
+        if found is not None:
             sources.append(found)
     return sources
 

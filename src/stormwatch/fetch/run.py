@@ -125,29 +125,40 @@ def _pages_into(
 
 @dataclass(frozen=True)
 class Spec:
-    """``hn:acme``, ``mastodon:mastodon.social#acme``, ``rss:https://…``: a source and query."""
+    """``hn:acme``, ``mastodon:mastodon.social#acme``, ``rss:https://…``: a source and query,
+    and optionally the topic its mentions count for (``acme=gdelt:"Acme" sourcelang:german``;
+    default: the query)."""
 
     source: str
     query: str
+    topic: str | None = None
 
     @property
     def text(self) -> str:
+        return f"{self.topic}={self.source}:{self.query}" if self.topic else self.source_query
+
+    @property
+    def source_query(self) -> str:
         return f"{self.source}:{self.query}"
 
 
 def parse_spec(text: str) -> Spec:
-    """``SOURCE:QUERY`` as a :class:`Spec`; ConfigError for a bad one."""
+    """``[TOPIC=]SOURCE:QUERY`` as a :class:`Spec`; ConfigError for a bad one."""
     from stormwatch.errors import ConfigError
     from stormwatch.fetch.base import SOURCES
 
-    source, sep, query = text.partition(":")
+    topic, eq, rest = text.partition("=")
+    if not eq or ":" in topic or not topic.strip():  # no label: the "=" is the query's
+        topic, rest = "", text
+    source, sep, query = rest.partition(":")
     source = source.strip().lower()
     if not sep or not query.strip() or source not in SOURCES:
         raise ConfigError(
             f"{text!r} is not SOURCE:QUERY",
-            hint=f"e.g. hn:acme or mastodon:mastodon.social#acme; sources: {', '.join(SOURCES)}",
+            hint="e.g. hn:acme, mastodon:mastodon.social#acme or acme=bluesky:acme (a topic "
+            f"first); sources: {', '.join(SOURCES)}",
         )
-    return Spec(source, query.strip())
+    return Spec(source, query.strip(), topic.strip() or None)
 
 
 @dataclass(frozen=True)

@@ -164,9 +164,12 @@ class MentionStore:
         name = f"q-{key_hash(key)}-*.parquet" if key is not None else "q-*.parquet"
         return sorted(self.root.glob(f"{part}/day=*/{name}"))
 
-    def source(self, source: str, key: str, options: ReadOptions) -> Source | None:
+    def source(
+        self, source: str, key: str, options: ReadOptions, topic: str | None = None
+    ) -> Source | None:
         """The stored mentions of one source and query as one input for ``analyse`` (one
-        table over all its files, so notes and warnings name the query once), or None."""
+        table over all its files, so notes and warnings name the query once), or None. Its
+        ``brand`` column (the default topic) is ``topic``, else the query."""
         from stormwatch.sources.columnar import open_parquet
         from stormwatch.sources.interpret import interpret
 
@@ -175,8 +178,10 @@ class MentionStore:
             return None
         table = open_parquet(files, f"{source}:{key} (mention store)")
         # a compaction cut short leaves a mention in two files: count it once
-        once = table.frame.unique(subset=["id"], keep="first", maintain_order=True)
-        return interpret(dataclasses.replace(table, frame=once), options)
+        frame = table.frame.unique(subset=["id"], keep="first", maintain_order=True)
+        frame = frame.with_columns(pl.lit(topic or key).alias("brand"))
+        header = (*table.header, "brand")
+        return interpret(dataclasses.replace(table, frame=frame, header=header), options)
 
     def finish(self, source: str, key: str, now: datetime) -> None:
         """Merge each day's files of one query into one: a cron job adds a file every run,
