@@ -268,8 +268,9 @@ def scan(
         list[str] | None,
         typer.Option(
             "--fetch",
-            help="Fetch SOURCE:QUERY (e.g. hn:acme, mastodon:mastodon.social#acme) into the "
-            "mention store first, newer than it holds, and scan it with the files (repeatable).",
+            help="Fetch SOURCE:QUERY (e.g. hn:acme, mastodon:mastodon.social#acme; "
+            "acme=bluesky:acme names the topic) into the mention store first, newer than it "
+            "holds, and scan it with the files (repeatable).",
             show_default=False,
         ),
     ] = None,
