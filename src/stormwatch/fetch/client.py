@@ -133,6 +133,10 @@ class Http:
     _pending: float = 0.0
     _last: datetime | None = None
 
+    def pause(self, seconds: float, url: str, why: str) -> None:
+        """Wait ``seconds`` as a rate-limit wait (counted, within the budget)."""
+        self._wait(seconds, url, why)
+
     def _wait(self, seconds: float, url: str, why: str) -> None:
         if seconds <= 0:
             return
