@@ -384,3 +384,25 @@ def test_the_store_merges_each_day_s_files_and_reads_a_mention_once(tmp_path: Pa
     source = store.source("hn", "acme", ReadOptions())
     assert source is not None
     assert source.frame.collect().height == 13
+
+
+def test_cli_says_what_was_kept_when_a_fetch_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = int(datetime.now(UTC).timestamp())
+    inner = algolia([hit(1, now - 3 * 86400 + 60), hit(2, now - 60)])
+
+    def second_day_fails(req: Seen) -> Answer:
+        if len(calls) >= 1:
+            return Answer(401, {"message": "no"})
+        calls.append(req)
+        return inner(req)
+
+    calls: list[Seen] = []
+    with serve(second_day_fails) as server:
+        monkeypatch.setenv("STORMWATCH_HN_URL", server.url)
+        args = ["fetch", "hn", "acme", "--since", "3d", "--store", str(tmp_path / "s")]
+        result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith("Note: 1 new mention was stored in ")
+    assert "Error: hn: HTTP 401 from" in result.stderr

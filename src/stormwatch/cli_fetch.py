@@ -120,13 +120,21 @@ def run_one(
     limit: int | None = None,
     instance: str | None = None,
     show_progress: bool = False,
+    stats: Stats | None = None,
 ) -> FetchResult:
-    """Build the client and fetch one source and query into ``sink``."""
-    from stormwatch.fetch.client import Http, make_client
+    """Build the client and fetch one source and query into ``sink`` (counting in ``stats``,
+    which the caller keeps when the fetch fails)."""
+    from stormwatch.fetch.client import Http, Stats, make_client
     from stormwatch.fetch.run import fetch_mentions
 
     with make_client() as client, fetch_progress(show_progress, f"{source} {query}") as update:
-        http = Http(client, clock=lambda: datetime.now(UTC), sleep=SLEEP, on_wait=update)
+        http = Http(
+            client,
+            clock=lambda: datetime.now(UTC),
+            sleep=SLEEP,
+            on_wait=update,
+            stats=stats or Stats(),
+        )
         return fetch_mentions(
             source,
             query,
@@ -282,20 +290,34 @@ def fetch(
         raise typer.BadParameter("must be before --until", param_hint="--since")
     if end is not None and end > now + timedelta(minutes=5):
         raise typer.BadParameter("is in the future", param_hint="--until")
+    from stormwatch.errors import FetchError
+    from stormwatch.fetch.client import Stats
+
     where = out if out is not None else store_dir(store, env)
     sink = OutFile(out) if out is not None else MentionStore(where)
-    result = run_one(
-        source,
-        query,
-        sink=sink,
-        env=env,
-        now=now,
-        since=start,
-        until=end,
-        limit=limit,
-        instance=instance,
-        show_progress=sys.stderr.isatty() and not quiet,
-    )
+    stats = Stats()
+    try:
+        result = run_one(
+            source,
+            query,
+            sink=sink,
+            env=env,
+            now=now,
+            since=start,
+            until=end,
+            limit=limit,
+            instance=instance,
+            show_progress=sys.stderr.isatty() and not quiet,
+            stats=stats,
+        )
+    except FetchError:
+        if stats.items and not quiet:
+            _err(
+                f"Note: {stats.items:,} new mention{'' if stats.items == 1 else 's'} "
+                f"{'was' if stats.items == 1 else 'were'} stored in {where} before the error; "
+                "the next fetch resumes after them."
+            )
+        raise
     if not quiet:
         for line in summary(result, where):
             _err(line)
