@@ -227,10 +227,11 @@ def test_out_file_refuses_an_export_it_did_not_write(tmp_path: Path) -> None:
 runner = CliRunner()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_cli_fetch_writes_the_out_file_and_scan_reads_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
-    out = tmp_path / "acme.csv"
+    out = tmp_path / f"acme{suffix}"
     with serve(algolia([hit(i, T - 60 * i) for i in range(1, 30)])) as server:
         monkeypatch.setenv("STORMWATCH_HN_URL", server.url)
         result = runner.invoke(
