@@ -26,6 +26,8 @@ from stormwatch.fetch.client import Http
 from stormwatch.fetch.errors import BlueskyError, MissingCredentialError
 
 NAME = "bluesky"
+# A repeated fetch starts this much early: search indexes posts a little late
+OVERLAP = timedelta(minutes=10)
 ROOT = "https://bsky.social/xrpc"
 ROOT_ENV = "STORMWATCH_BLUESKY_URL"
 HANDLE_ENV = "STORMWATCH_BLUESKY_HANDLE"

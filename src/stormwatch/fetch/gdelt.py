@@ -17,6 +17,8 @@ from stormwatch.fetch.client import Http
 from stormwatch.fetch.errors import GdeltError
 
 NAME = "gdelt"
+# A repeated fetch starts this much early: GDELT publishes in 15-minute batches
+OVERLAP = timedelta(minutes=30)
 ROOT = "https://api.gdeltproject.org/api/v2/doc/doc"
 ROOT_ENV = "STORMWATCH_GDELT_URL"
 MAX_RECORDS = 250

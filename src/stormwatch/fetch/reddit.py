@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +18,8 @@ from stormwatch.fetch.client import Http
 from stormwatch.fetch.errors import MissingCredentialError, RedditError
 
 NAME = "reddit"
+# A repeated fetch starts this much early: listings settle a little late
+OVERLAP = timedelta(minutes=5)
 ROOT = "https://oauth.reddit.com"
 ROOT_ENV = "STORMWATCH_REDDIT_URL"
 AUTH_ROOT = "https://www.reddit.com"

@@ -27,13 +27,16 @@ class FetchResult:
     stopped_at_limit: bool = False
 
 
-def start_from(since: datetime, cursor: Mapping[str, Any]) -> tuple[datetime, datetime]:
-    """Where to start, and where the covered range will begin: after the covered range when
-    ``since`` falls inside it (only what is newer is asked for), else ``since`` itself (a
-    backfill further back, or after a gap)."""
+def start_from(
+    since: datetime, cursor: Mapping[str, Any], overlap: timedelta = timedelta(0)
+) -> tuple[datetime, datetime]:
+    """Where to start, and where the covered range will begin: at the end of the covered
+    range when ``since`` falls inside it (only what is newer is asked for; ``overlap`` before
+    it, for posts an API indexes late), else ``since`` itself (a backfill further back, or
+    after a gap)."""
     covered_from, covered_to = parse_time(cursor.get("from")), parse_time(cursor.get("to"))
     if covered_from and covered_to and covered_from <= since <= covered_to:
-        return covered_to, covered_from
+        return max(covered_to - overlap, since), covered_from
     return since, since
 
 
@@ -72,7 +75,8 @@ def fetch_mentions(
     since = since or until - DEFAULT_SINCE
     with sink.lock(source, key):
         cursor = sink.cursor(source, key)
-        start, covered_from = start_from(since, cursor)
+        overlap = getattr(module, "OVERLAP", timedelta(0))
+        start, covered_from = start_from(since, cursor, overlap)
         request = Request(query, start, until, cursor, env, instance)
         return _pages_into(module, key, request, covered_from, http, sink, now, limit, on_page)
 
