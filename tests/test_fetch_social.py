@@ -95,6 +95,13 @@ def test_bluesky_pages_with_the_cursor_and_caches_followers(tmp_path: Path) -> N
     assert row["followers"] == 1000 + len("did:plc:author1")
     assert row["engagement"] == 6
     assert row["language"] == "de"
+    # a second query of the same run uses the same session
+    with serve(bluesky(posts, calls)) as server:
+        env = {**BSKY_ENV, "STORMWATCH_BLUESKY_URL": server.url}
+        run("bluesky", "acme door", store, env)
+        run("bluesky", "acme fridge", store, env)
+        logins = [s for s in server.seen if s.path == "/com.atproto.server.createSession"]
+    assert len(logins) == 1
 
 
 def test_bluesky_slices_time_past_the_cursor_cap(
