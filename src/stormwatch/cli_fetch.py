@@ -150,6 +150,29 @@ def run_one(
         )
 
 
+def scan_inputs(
+    files: list[Path] | None,
+    fetch_from: list[str] | None,
+    env: Mapping[str, str],
+    settings: Settings,
+    quiet: bool,
+) -> tuple[list[Path], list[Source]]:
+    """The files given, and with ``--fetch`` the mention store's Sources (fetched first)."""
+    if not files and not fetch_from:
+        raise typer.BadParameter("give export files, or --fetch SOURCE:QUERY", param_hint="FILE")
+    if not fetch_from:
+        return list(files or ()), []
+    fetched = fetch_for_scan(fetch_from, env, settings, quiet)
+    if not files and not fetched:
+        from stormwatch.errors import StormwatchError
+
+        raise StormwatchError(
+            "nothing to scan: the fetched sources hold no mentions yet",
+            hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
+        )
+    return list(files or ()), fetched
+
+
 def fetch_for_scan(
     texts: list[str], env: Mapping[str, str], settings: Settings, quiet: bool
 ) -> list[Source]:
