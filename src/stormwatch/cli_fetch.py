@@ -98,7 +98,9 @@ def summary(result: FetchResult, where: Path) -> list[str]:
     lines = [
         f"Fetched {s.items:,} new mention{'' if s.items == 1 else 's'} from "
         f"{result.source} {result.key!r} into {where} ({pages}, "
-        f"{s.duplicates:,} already held, {s.waits} rate-limit waits of {s.waited:.0f} s)."
+        f"{s.duplicates:,} already held, {s.waits} rate-limit waits of {s.waited:.0f} s"
+        + (f", {s.paced:.0f} s keeping the source's pace" if s.paced else "")
+        + ")."
     ]
     if s.dropped:
         reasons = ", ".join(f"{n:,} {why}" for why, n in sorted(s.dropped.items()))
