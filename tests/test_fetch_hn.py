@@ -307,3 +307,12 @@ def test_an_item_indexed_late_is_still_fetched(tmp_path: Path) -> None:
         later = run_later(server.url, store, minutes=5)
     assert later.stats.items == 1
     assert sorted(stored(store)["raw_id"].to_list()) == ["1", "2"]
+
+
+def test_cursors_of_other_queries_survive_a_concurrent_writer(tmp_path: Path) -> None:
+    first, second = MentionStore(tmp_path / "s"), MentionStore(tmp_path / "s")  # two processes
+    first.set_cursor("hn", "acme", {"to": "2026-12-04T10:00:00Z"})
+    second.set_cursor("hn", "globex", {"to": "2026-12-04T11:00:00Z"})
+    first.set_cursor("hn", "acme", {"to": "2026-12-04T12:00:00Z"})
+    assert MentionStore(tmp_path / "s").cursor("hn", "globex") == {"to": "2026-12-04T11:00:00Z"}
+    assert second.cursor("hn", "acme") == {"to": "2026-12-04T12:00:00Z"}
