@@ -91,14 +91,19 @@ def test_a_watch_with_only_fetch_sources_emails_a_storm(
 
 
 def test_watch_fetch_preset_mapping_dayfirst_are_checked(tmp_path: Path) -> None:
-    def load(extra: str) -> Any:
+    def load(extra: str, state: str = "") -> Any:
         path = tmp_path / "a.toml"
         path.write_text(
-            f'[[watch]]\nname = "w"\n{extra}\n[[webhook]]\nurl = "https://hooks.example.org/x"\n'
+            f'{state}[[watch]]\nname = "w"\n{extra}\n'
+            '[[webhook]]\nurl = "https://hooks.example.org/x"\n'
         )
         return load_alert_config(path, {})
 
+    stored = load('fetch = ["hn:acme"]', state='[state]\nmentions = "store"\n')
+    assert stored.mentions_path == tmp_path / "store"  # relative to the config file
+
     cfg = load('fetch = ["hn:acme"]\npreset = "generic"\nmapping = "m.toml"\ndayfirst = true')
+    assert cfg.mentions_path is None
     watch = cfg.watches[0]
     assert watch.fetch == ("hn:acme",)
     assert watch.inputs == ()

@@ -231,3 +231,18 @@ def test_rate_limit_headers_in_iso_time_are_waited_out(tmp_path: Path) -> None:
             instance=server.url,
         )
     assert clock.slept == [42.0]
+
+
+def test_until_holds_back_newer_statuses_for_a_later_fetch(tmp_path: Path) -> None:
+    statuses = [status(i, 100 - i) for i in range(100)]  # one a minute up to 1 minute ago
+    base = [""]
+    store = MentionStore(tmp_path / "s")
+    with serve(tag_timeline(statuses, base)) as server:
+        base[0] = server.url
+        early = fetch(server.url, store, until=NOW - timedelta(minutes=50))
+        assert early.stats.items == 50
+        statuses += [status(i, 0.5) for i in range(100, 130)]
+        for minutes in (30, 0):  # polls: first up to 30 min ago, then everything
+            fetch(server.url, store, until=NOW - timedelta(minutes=minutes))
+    ids = pl.read_parquet(store.files())["raw_id"].to_list()
+    assert len(ids) == len(set(ids)) == 130

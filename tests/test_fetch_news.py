@@ -72,14 +72,28 @@ def test_gdelt_slices_past_the_250_cap_and_paces_requests(tmp_path: Path) -> Non
     assert frame.height == 600
     assert set(frame["platform"]) == {"news"}
     assert set(frame["author"]) == {"news.example"}
-    assert result.stats.waits == len(server.seen) - 1  # one pause before every later request
-    assert all(s == pytest.approx(5.0) for s in clock.slept)
+    assert result.stats.waits == 0  # pacing is not a rate-limit wait (nor in the budget)
+    assert result.stats.paced == pytest.approx(5.0 * (len(server.seen) - 1))
+    assert clock.slept == [pytest.approx(5.0)] * (len(server.seen) - 1)
 
 
-def test_gdelt_plain_text_refusal_is_a_clear_error(tmp_path: Path) -> None:
+def test_gdelt_plain_text_refusal_is_waited_out_then_a_clear_error(tmp_path: Path) -> None:
     refusal = Answer(200, "Please limit requests to one every 5 seconds", content_type="text/plain")
+    env = {"STORMWATCH_GDELT_URL": ""}
+    answers = [refusal]
+    inner = gdelt([article(1, NOW - timedelta(minutes=5))])
+
+    def once(req: Seen) -> Answer:
+        return answers.pop(0) if answers else inner(req)
+
+    clock = FakeClock()
+    with serve(once) as server:
+        env["STORMWATCH_GDELT_URL"] = server.url
+        result = run("gdelt", "acme", MentionStore(tmp_path / "s"), env, clock=clock)
+    assert result.stats.items == 1
+    assert clock.slept == [10.0]  # the pause after the refusal (it covers the pace too)
     with serve(lambda r: refusal) as server, pytest.raises(GdeltError, match="not JSON") as info:
-        run("gdelt", "acme", MentionStore(tmp_path / "s"), {"STORMWATCH_GDELT_URL": server.url})
+        run("gdelt", "acme", MentionStore(tmp_path / "t"), {"STORMWATCH_GDELT_URL": server.url})
     assert "'Please limit requests" in info.value.message
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,13 +22,19 @@ def test_sigterm_mid_fetch_then_resume_has_no_gaps_or_duplicates(tmp_path: Path)
     now = int(datetime.now(UTC).timestamp())
     hits = [hit(i, now - 600 - i * 300) for i in range(800)]  # ~2.8 days, several day slices
     inner = algolia(hits)
+    gate = threading.Event()
+    served: list[int] = []
 
-    def slow(req: Seen) -> Answer:
-        time.sleep(0.3)
-        return inner(req)
+    def stalls_after_one_page(req: Seen) -> Answer:
+        if served:  # the fetch is killed while it waits for its next page
+            gate.wait(30)
+        answer = inner(req)
+        if answer.body["hits"]:
+            served.append(1)
+        return answer
 
     store_dir = tmp_path / "store"
-    with serve(slow) as server:
+    with serve(stalls_after_one_page) as server:
         env = {**os.environ, "STORMWATCH_HN_URL": server.url}
         command = [sys.executable, "-m", "stormwatch", "fetch", "hn", "acme", "--since", "4d"]
         command += ["--store", str(store_dir), "--quiet"]
@@ -38,6 +45,7 @@ def test_sigterm_mid_fetch_then_resume_has_no_gaps_or_duplicates(tmp_path: Path)
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+        gate.set()
         partial = pl.read_parquet(MentionStore(store_dir).files()).height
         assert 0 < partial < 800
         server.handler[0] = inner

@@ -63,3 +63,21 @@ def test_a_source_that_never_worked_is_an_error(monkeypatch: pytest.MonkeyPatch)
     result = runner.invoke(app, ["scan", "--fetch", "hn:acme"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: hn: cannot reach")
+
+
+def test_specs_name_a_topic_that_several_sources_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stormwatch.fetch.run import Spec, parse_spec
+
+    assert parse_spec("hn:acme") == Spec("hn", "acme")
+    assert parse_spec('Acme=gdelt:"Acme" sourcelang:german') == Spec(
+        "gdelt", '"Acme" sourcelang:german', "Acme"
+    )
+    assert parse_spec("rss:https://x.example/feed?a=b") == Spec("rss", "https://x.example/feed?a=b")
+    now = datetime.now(UTC)
+    hits = [hit(i, int((now - timedelta(minutes=20 * i + 5)).timestamp())) for i in range(50)]
+    with serve(algolia(hits)) as server:
+        monkeypatch.setenv("STORMWATCH_HN_URL", server.url)
+        args = ["scan", "--fetch", "acme=hn:acme", "--fetch", "acme=hn:acme corp", "-f", "json"]
+        result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert [t["topic"] for t in json.loads(result.stdout)["topics"]] == ["acme"]

@@ -95,6 +95,13 @@ def test_bluesky_pages_with_the_cursor_and_caches_followers(tmp_path: Path) -> N
     assert row["followers"] == 1000 + len("did:plc:author1")
     assert row["engagement"] == 6
     assert row["language"] == "de"
+    # a second query of the same run uses the same session
+    with serve(bluesky(posts, calls)) as server:
+        env = {**BSKY_ENV, "STORMWATCH_BLUESKY_URL": server.url}
+        run("bluesky", "acme door", store, env)
+        run("bluesky", "acme fridge", store, env)
+        logins = [s for s in server.seen if s.path == "/com.atproto.server.createSession"]
+    assert len(logins) == 1
 
 
 def test_bluesky_slices_time_past_the_cursor_cap(
@@ -194,3 +201,24 @@ def test_reddit_posts_and_comments_of_a_subreddit(tmp_path: Path) -> None:
     assert row["platform"] == "reddit"
     with pytest.raises(MissingCredentialError, match="STORMWATCH_REDDIT_CLIENT_ID"):
         run("reddit", "acme", store, {})
+
+
+def test_reddit_search_waits_for_its_rate_limit_window(tmp_path: Path) -> None:
+    posts = [thing("t3", i, 5 + i) for i in range(150)]
+    inner = reddit({"/search": posts})
+
+    def limited(req: Seen) -> Answer:
+        if req.path == "/search":
+            assert (req.arg("q"), req.arg("sort"), req.arg("type")) == ("acme", "new", "link")
+        answer = inner(req)
+        if req.path == "/search":
+            answer.headers = {"X-Ratelimit-Remaining": "0.0", "X-Ratelimit-Reset": "33"}
+        return answer
+
+    env = {"STORMWATCH_REDDIT_CLIENT_ID": "cid", "STORMWATCH_REDDIT_CLIENT_SECRET": "secret"}
+    clock = FakeClock()
+    with serve(limited) as server:
+        env |= {"STORMWATCH_REDDIT_URL": server.url, "STORMWATCH_REDDIT_AUTH_URL": server.url}
+        result = run("reddit", "acme", MentionStore(tmp_path / "s"), env, clock=clock)
+    assert result.stats.items == 150
+    assert clock.slept == [33.0]  # before the second page

@@ -243,31 +243,6 @@ def _write_rejects(
         )
 
 
-def _scan_inputs(
-    files: list[Path] | None,
-    fetch_from: list[str] | None,
-    env: Mapping[str, str],
-    settings: Settings,
-    quiet: bool,
-) -> tuple[list[Path], list[Any]]:
-    """The files given, and with ``--fetch`` the mention store's Sources (fetched first)."""
-    if not files and not fetch_from:
-        raise typer.BadParameter("give export files, or --fetch SOURCE:QUERY", param_hint="FILE")
-    if not fetch_from:
-        return list(files or ()), []
-    from stormwatch.cli_fetch import fetch_for_scan
-
-    fetched = fetch_for_scan(fetch_from, env, settings, quiet)
-    if not files and not fetched:
-        from stormwatch.errors import StormwatchError
-
-        raise StormwatchError(
-            "nothing to scan: the fetched sources hold no mentions yet",
-            hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
-        )
-    return list(files or ()), fetched
-
-
 @app.command()
 @guarded
 def scan(
@@ -285,8 +260,9 @@ def scan(
         list[str] | None,
         typer.Option(
             "--fetch",
-            help="Fetch SOURCE:QUERY (e.g. hn:acme, mastodon:mastodon.social#acme) into the "
-            "mention store first, newer than it holds, and scan it with the files (repeatable).",
+            help="Fetch SOURCE:QUERY (e.g. hn:acme, mastodon:mastodon.social#acme; "
+            "acme=bluesky:acme names the topic) into the mention store first, newer than it "
+            "holds, and scan it with the files (repeatable).",
             show_default=False,
         ),
     ] = None,
@@ -435,7 +411,9 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
-    files, fetched = _scan_inputs(files, fetch_from, env, settings, quiet)
+    from stormwatch.cli_fetch import scan_inputs
+
+    files, fetched = scan_inputs(files, fetch_from, env, settings, quiet)
     if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
         raise typer.BadParameter(
             f"{rejects} is one of the input files; it would be overwritten",

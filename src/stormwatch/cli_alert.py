@@ -102,7 +102,7 @@ def _fetching(cfg: AlertConfig, env: Mapping[str, str], stack: ExitStack) -> Fet
 
     client = stack.enter_context(make_client())
     return Fetching(
-        store=MentionStore(cli_fetch.store_dir(None, env)),
+        store=MentionStore(cli_fetch.store_dir(cfg.mentions_path, env)),
         make_http=lambda: Http(
             client,
             clock=lambda: datetime.now(UTC),

@@ -98,7 +98,9 @@ def summary(result: FetchResult, where: Path) -> list[str]:
     lines = [
         f"Fetched {s.items:,} new mention{'' if s.items == 1 else 's'} from "
         f"{result.source} {result.key!r} into {where} ({pages}, "
-        f"{s.duplicates:,} already held, {s.waits} rate-limit waits of {s.waited:.0f} s)."
+        f"{s.duplicates:,} already held, {s.waits} rate-limit waits of {s.waited:.0f} s"
+        + (f", {s.paced:.0f} s keeping the source's pace" if s.paced else "")
+        + ")."
     ]
     if s.dropped:
         reasons = ", ".join(f"{n:,} {why}" for why, n in sorted(s.dropped.items()))
@@ -120,13 +122,21 @@ def run_one(
     limit: int | None = None,
     instance: str | None = None,
     show_progress: bool = False,
+    stats: Stats | None = None,
 ) -> FetchResult:
-    """Build the client and fetch one source and query into ``sink``."""
-    from stormwatch.fetch.client import Http, make_client
+    """Build the client and fetch one source and query into ``sink`` (counting in ``stats``,
+    which the caller keeps when the fetch fails)."""
+    from stormwatch.fetch.client import Http, Stats, make_client
     from stormwatch.fetch.run import fetch_mentions
 
     with make_client() as client, fetch_progress(show_progress, f"{source} {query}") as update:
-        http = Http(client, clock=lambda: datetime.now(UTC), sleep=SLEEP, on_wait=update)
+        http = Http(
+            client,
+            clock=lambda: datetime.now(UTC),
+            sleep=SLEEP,
+            on_wait=update,
+            stats=stats or Stats(),
+        )
         return fetch_mentions(
             source,
             query,
@@ -140,6 +150,29 @@ def run_one(
             instance=instance,
             on_page=update,
         )
+
+
+def scan_inputs(
+    files: list[Path] | None,
+    fetch_from: list[str] | None,
+    env: Mapping[str, str],
+    settings: Settings,
+    quiet: bool,
+) -> tuple[list[Path], list[Source]]:
+    """The files given, and with ``--fetch`` the mention store's Sources (fetched first)."""
+    if not files and not fetch_from:
+        raise typer.BadParameter("give export files, or --fetch SOURCE:QUERY", param_hint="FILE")
+    if not fetch_from:
+        return list(files or ()), []
+    fetched = fetch_for_scan(fetch_from, env, settings, quiet)
+    if not files and not fetched:
+        from stormwatch.errors import StormwatchError
+
+        raise StormwatchError(
+            "nothing to scan: the fetched sources hold no mentions yet",
+            hint="widen the query, or check it with `stormwatch fetch SOURCE QUERY`",
+        )
+    return list(files or ()), fetched
 
 
 def fetch_for_scan(
@@ -188,7 +221,8 @@ def fetch_for_scan(
         elif outcome.result is not None and not quiet:
             for line in summary(outcome.result, store.root):
                 _err(line)
-        if (found := store.source(outcome.spec.source, outcome.key, options)) is not None:
+        found = store.source(outcome.spec.source, outcome.key, options, outcome.spec.topic)
+        if found is not None:
             sources.append(found)
     return sources
 
@@ -281,20 +315,34 @@ def fetch(
         raise typer.BadParameter("must be before --until", param_hint="--since")
     if end is not None and end > now + timedelta(minutes=5):
         raise typer.BadParameter("is in the future", param_hint="--until")
+    from stormwatch.errors import FetchError
+    from stormwatch.fetch.client import Stats
+
     where = out if out is not None else store_dir(store, env)
     sink = OutFile(out) if out is not None else MentionStore(where)
-    result = run_one(
-        source,
-        query,
-        sink=sink,
-        env=env,
-        now=now,
-        since=start,
-        until=end,
-        limit=limit,
-        instance=instance,
-        show_progress=sys.stderr.isatty() and not quiet,
-    )
+    stats = Stats()
+    try:
+        result = run_one(
+            source,
+            query,
+            sink=sink,
+            env=env,
+            now=now,
+            since=start,
+            until=end,
+            limit=limit,
+            instance=instance,
+            show_progress=sys.stderr.isatty() and not quiet,
+            stats=stats,
+        )
+    except FetchError:
+        if stats.items and not quiet:
+            _err(
+                f"Note: {stats.items:,} new mention{'' if stats.items == 1 else 's'} "
+                f"{'was' if stats.items == 1 else 'were'} stored in {where} before the error; "
+                "the next fetch resumes after them."
+            )
+        raise
     if not quiet:
         for line in summary(result, where):
             _err(line)

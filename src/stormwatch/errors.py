@@ -100,6 +100,8 @@ class FetchError(StormwatchError):
     request that failed (when there was one)."""
 
     source: str = "fetch"
+    #: The hint when the raiser gives none.
+    default_hint: str | None = "check the query and the API root; `stormwatch sources` says more"
 
     def __init__(
         self,
@@ -111,4 +113,4 @@ class FetchError(StormwatchError):
     ) -> None:
         self.url = url
         self.status = status
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint or self.default_hint)

@@ -39,7 +39,7 @@ EMAIL_KEYS = (
     "timeout",
     "ca_file",
 )
-STATE_KEYS = ("path",)
+STATE_KEYS = ("path", "mentions")
 WATCH_KEYS = (
     "name", "inputs", "fetch", "by", "notify_at", "timezone", "resolve_after", "min_gap",
     "brand_handles", "preset", "mapping", "dayfirst",
@@ -113,6 +113,7 @@ class AlertConfig:
     email: EmailConfig | None = None
     webhooks: tuple[WebhookConfig, ...] = ()
     state_path: Path | None = None  # None: the caller's default (the app directory)
+    mentions_path: Path | None = None  # the mention store of fetch = …; None: the default
     chart: bool = True
     mentions: int = 3
 
@@ -352,6 +353,7 @@ def load_alert_config(
         email=email,
         webhooks=tuple(webhooks),
         state_path=state.local_path("path"),
+        mentions_path=state.local_path("mentions"),
         chart=alert.get("chart", bool, True, "true or false"),
         mentions=alert.integer("mentions", 3),
     )

@@ -91,7 +91,7 @@ def watch_inputs(
         plain = replace(options, timezone="UTC")
         for spec in specs:
             key = source_module(spec.source).key(spec.query, None)
-            if (found := fetching.store.source(spec.source, key, plain)) is not None:
+            if (found := fetching.store.source(spec.source, key, plain, spec.topic)) is not None:
                 sources.append(found)
     if not sources:
         raise InputError(

@@ -26,6 +26,8 @@ from stormwatch.fetch.client import Http
 from stormwatch.fetch.errors import BlueskyError, MissingCredentialError
 
 NAME = "bluesky"
+# A repeated fetch starts this much early: search indexes posts a little late
+OVERLAP = timedelta(minutes=10)
 ROOT = "https://bsky.social/xrpc"
 ROOT_ENV = "STORMWATCH_BLUESKY_URL"
 HANDLE_ENV = "STORMWATCH_BLUESKY_HANDLE"
@@ -86,6 +88,12 @@ def to_mention(post: Mapping[str, Any], dropped: Counter[str]) -> Mention | None
     ) | {"_did": author.get("did")}
 
 
+#: Sessions of this process by (API root, handle): createSession is limited (30 per 5 minutes,
+#: 300 a day per account), so the queries of one run share a session while it is fresh.
+_SESSIONS: dict[tuple[str, str], tuple[dict[str, str], datetime]] = {}
+SESSION_LIFE = timedelta(minutes=30)  # access tokens last about two hours
+
+
 def login(http: Http, root: str, env: Mapping[str, str]) -> dict[str, str]:
     """The Authorization header of a session opened with the app password."""
     handle, password = env.get(HANDLE_ENV), env.get(PASSWORD_ENV)
@@ -93,6 +101,9 @@ def login(http: Http, root: str, env: Mapping[str, str]) -> dict[str, str]:
         raise MissingCredentialError(
             NAME, (HANDLE_ENV, PASSWORD_ENV), "a handle and an app password"
         )
+    cached = _SESSIONS.get((root, handle))
+    if cached is not None and http.clock() - cached[1] < SESSION_LIFE:
+        return cached[0]
     url = f"{root}/com.atproto.server.createSession"
     session = http.decode(
         http.request("POST", url, json={"identifier": handle, "password": password}), url
@@ -100,7 +111,9 @@ def login(http: Http, root: str, env: Mapping[str, str]) -> dict[str, str]:
     token = session.get("accessJwt") if isinstance(session, dict) else None
     if not token:
         raise BlueskyError("bluesky: the login answer has no accessJwt", url=url)
-    return {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"}
+    _SESSIONS[(root, handle)] = (headers, http.clock())
+    return headers
 
 
 def pages(http: Http, request: Request) -> Iterator[Page]:

@@ -55,6 +55,7 @@ class Stats:
     duplicates: int = 0  # mentions the store already held
     waits: int = 0  # rate-limit and retry waits
     waited: float = 0.0  # seconds spent in them
+    paced: float = 0.0  # seconds spent keeping a source's pace (GDELT's), not in the budget
     dropped: Counter[str] = field(default_factory=Counter)  # reason -> count
 
 
@@ -133,6 +134,10 @@ class Http:
     _pending: float = 0.0
     _last: datetime | None = None
 
+    def pause(self, seconds: float, url: str, why: str) -> None:
+        """Wait ``seconds`` as a rate-limit wait (counted, within the budget)."""
+        self._wait(seconds, url, why)
+
     def _wait(self, seconds: float, url: str, why: str) -> None:
         if seconds <= 0:
             return
@@ -171,7 +176,9 @@ class Http:
                 self._wait(pending, url, "the rate limit is spent")
             if self.min_interval and self._last is not None:
                 gap = self.min_interval - (self.clock() - self._last).total_seconds()
-                self._wait(gap, url, "pacing requests")
+                if gap > 0:
+                    self.stats.paced += gap
+                    self.sleep(gap)
             self._last = self.clock()
             last_try = attempt == self.retries
             try:

@@ -25,26 +25,37 @@ class RateLimitedError(FetchError):
 
 class HnError(FetchError):
     source = "hn"
+    default_hint = "check STORMWATCH_HN_URL (unset: hn.algolia.com) and try again later"
 
 
 class MastodonError(FetchError):
     source = "mastodon"
+    default_hint = (
+        "check the instance (--instance) and the hashtag; some instances need "
+        "STORMWATCH_MASTODON_TOKEN"
+    )
 
 
 class BlueskyError(FetchError):
     source = "bluesky"
+    default_hint = "check STORMWATCH_BLUESKY_URL (unset: bsky.social) and the app password"
 
 
 class RedditError(FetchError):
     source = "reddit"
+    default_hint = "check STORMWATCH_REDDIT_URL (unset: oauth.reddit.com) and the app credentials"
 
 
 class GdeltError(FetchError):
     source = "gdelt"
+    default_hint = (
+        "check the query syntax and STORMWATCH_GDELT_URL; GDELT refuses over-eager clients"
+    )
 
 
 class RssError(FetchError):
     source = "rss"
+    default_hint = "check the feed URL: it should give RSS or Atom XML"
 
 
 __all__ = [

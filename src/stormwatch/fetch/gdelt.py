@@ -17,11 +17,14 @@ from stormwatch.fetch.client import Http
 from stormwatch.fetch.errors import GdeltError
 
 NAME = "gdelt"
+# A repeated fetch starts this much early: GDELT publishes in 15-minute batches
+OVERLAP = timedelta(minutes=30)
 ROOT = "https://api.gdeltproject.org/api/v2/doc/doc"
 ROOT_ENV = "STORMWATCH_GDELT_URL"
 MAX_RECORDS = 250
 WINDOW = timedelta(days=90)  # GDELT searches the last 3 months
 PACE = 5.0  # seconds between requests: GDELT refuses over-eager clients
+REFUSALS = 3  # its plain-text refusals waited out (10, 20, 40 s) before it is an error
 INFO = SourceInfo(
     name=NAME,
     title="News media (GDELT DOC 2.0 API)",
@@ -35,6 +38,12 @@ INFO = SourceInfo(
     "belong to their publishers",
     followers="none (a per-domain reach table is yours to supply); author = the domain",
 )
+
+
+def is_refusal(body: str) -> bool:
+    """GDELT's plain-text answer to an over-eager client ("Please limit requests …")."""
+    head = body[:300].lower()
+    return not head.lstrip().startswith(("{", "[")) and "limit requests" in head
 
 
 def key(query: str, instance: str | None = None) -> str:
@@ -80,18 +89,22 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
     since = max(request.since, request.until - WINDOW)
 
     def first(a: datetime, b: datetime) -> tuple[Any, int]:
-        data = http.get_json(
-            root,
-            params={
-                "query": request.query,
-                "mode": "artlist",
-                "format": "json",
-                "maxrecords": MAX_RECORDS,
-                "startdatetime": _stamp(a),
-                "enddatetime": _stamp(b),
-                "sort": "datedesc",
-            },
-        )
+        params = {
+            "query": request.query,
+            "mode": "artlist",
+            "format": "json",
+            "maxrecords": MAX_RECORDS,
+            "startdatetime": _stamp(a),
+            "enddatetime": _stamp(b),
+            "sort": "datedesc",
+        }
+        for attempt in range(REFUSALS + 1):
+            response = http.request("GET", root, params=params)
+            if attempt < REFUSALS and is_refusal(response.text):
+                http.pause(PACE * 2 ** (attempt + 1), root, "GDELT asked to slow down")
+                continue
+            break
+        data = http.decode(response, root)
         if not isinstance(data, dict):
             raise GdeltError("gdelt: the answer is not a JSON object", url=root)
         articles = data.get("articles") or []  # no match: GDELT answers {}

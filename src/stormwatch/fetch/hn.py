@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from stormwatch.fetch.base import (
@@ -27,6 +27,8 @@ from stormwatch.fetch.client import Http
 from stormwatch.fetch.errors import HnError
 
 NAME = "hn"
+# A repeated fetch starts this much early: Algolia indexes items a few minutes late
+OVERLAP = timedelta(minutes=10)
 ROOT = "https://hn.algolia.com/api/v1"
 ROOT_ENV = "STORMWATCH_HN_URL"
 HITS_CAP = 1000  # Algolia pages through this many hits at most

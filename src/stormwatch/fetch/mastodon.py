@@ -153,14 +153,14 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
         for _ in range(MAX_PAGES):
             poll = {"limit": PER_PAGE, "min_id": min_id}
             statuses = _statuses(http.get_json(url, params=poll, headers=headers), url)
-            if not statuses:
+            kept, beyond = _before(statuses, request.until)
+            if kept:  # no --since here: everything after the newest status seen is wanted
+                dropped: Counter[str] = Counter()
+                found = [m for s in kept if (m := to_mention(s, host, seen, dropped))]
+                min_id = _newest([str(s.get("id")) for s in kept])
+                yield Page(found, dropped, cursor={"min_id": min_id})
+            if beyond or not kept:  # the rest is after --until: a later fetch takes it
                 return
-            dropped: Counter[str] = Counter()
-            found = [m for s in statuses if (m := to_mention(s, host, seen, dropped))]
-            min_id = _newest([str(s.get("id")) for s in statuses])
-            # no --since here: everything after the newest status seen is wanted
-            found = [m for m in found if m["timestamp"] < request.until]
-            yield Page(found, dropped, cursor={"min_id": min_id})
         return
     newest: str | None = None
     max_id: str | None = None
@@ -172,16 +172,25 @@ def pages(http: Http, request: Request) -> Iterator[Page]:
         statuses = _statuses(http.decode(response, url), url)
         if not statuses:
             break
-        newest = newest or _newest([str(s.get("id")) for s in statuses])
+        kept, _ = _before(statuses, request.until)
+        if kept:  # polling later starts after the newest status stored, not after --until
+            newest = newest or _newest([str(s.get("id")) for s in kept])
         dropped = Counter()
-        found = [m for s in statuses if (m := to_mention(s, host, seen, dropped))]
-        yield Page([m for m in found if _in_range(m, request)], dropped)
+        found = [m for s in kept if (m := to_mention(s, host, seen, dropped))]
+        yield Page([m for m in found if m["timestamp"] >= request.since], dropped)
         times = [t for s in statuses if (t := parse_time(s.get("created_at")))]
         max_id = next_max_id(response.headers.get("link"))
         if not max_id or (times and min(times) < request.since):
             break
     if newest:
         yield Page([], cursor={"min_id": newest}, requests=0)
+
+
+def _before(statuses: list[dict[str, Any]], until: datetime) -> tuple[list[dict[str, Any]], bool]:
+    """The statuses dated before ``until`` (undated ones too: they are dropped, counted),
+    and whether any was not."""
+    kept = [s for s in statuses if (t := parse_time(s.get("created_at"))) is None or t < until]
+    return kept, len(kept) < len(statuses)
 
 
 def _statuses(data: Any, url: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +18,8 @@ from stormwatch.fetch.client import Http
 from stormwatch.fetch.errors import MissingCredentialError, RedditError
 
 NAME = "reddit"
+# A repeated fetch starts this much early: listings settle a little late
+OVERLAP = timedelta(minutes=5)
 ROOT = "https://oauth.reddit.com"
 ROOT_ENV = "STORMWATCH_REDDIT_URL"
 AUTH_ROOT = "https://www.reddit.com"
@@ -73,12 +76,20 @@ def to_mention(thing: Mapping[str, Any], dropped: Counter[str]) -> Mention | Non
     )
 
 
+#: Tokens of this process by (token URL, client id), shared by the queries of one run.
+_TOKENS: dict[tuple[str, str], tuple[dict[str, str], datetime]] = {}
+TOKEN_LIFE = timedelta(minutes=30)  # Reddit's last a day
+
+
 def token(http: Http, env: Mapping[str, str]) -> dict[str, str]:
     """An app-only bearer token (client credentials grant)."""
     client_id, secret = env.get(ID_ENV), env.get(SECRET_ENV)
     if not client_id or not secret:
         raise MissingCredentialError(NAME, (ID_ENV, SECRET_ENV), "OAuth app credentials")
     url = f"{env.get(AUTH_ENV, AUTH_ROOT).rstrip('/')}/api/v1/access_token"
+    cached = _TOKENS.get((url, client_id))
+    if cached is not None and http.clock() - cached[1] < TOKEN_LIFE:
+        return cached[0]
     answer = http.decode(
         http.request(
             "POST", url, data={"grant_type": "client_credentials"}, auth=(client_id, secret)
@@ -90,7 +101,9 @@ def token(http: Http, env: Mapping[str, str]) -> dict[str, str]:
         raise RedditError(
             "reddit: no access token in the answer", url=url, hint=f"check {ID_ENV}/{SECRET_ENV}"
         )
-    return {"Authorization": f"bearer {access}"}
+    headers = {"Authorization": f"bearer {access}"}
+    _TOKENS[(url, client_id)] = (headers, http.clock())
+    return headers
 
 
 def listings(query: str) -> list[tuple[str, dict[str, str]]]:

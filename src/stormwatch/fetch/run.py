@@ -27,13 +27,16 @@ class FetchResult:
     stopped_at_limit: bool = False
 
 
-def start_from(since: datetime, cursor: Mapping[str, Any]) -> tuple[datetime, datetime]:
-    """Where to start, and where the covered range will begin: after the covered range when
-    ``since`` falls inside it (only what is newer is asked for), else ``since`` itself (a
-    backfill further back, or after a gap)."""
+def start_from(
+    since: datetime, cursor: Mapping[str, Any], overlap: timedelta = timedelta(0)
+) -> tuple[datetime, datetime]:
+    """Where to start, and where the covered range will begin: at the end of the covered
+    range when ``since`` falls inside it (only what is newer is asked for; ``overlap`` before
+    it, for posts an API indexes late), else ``since`` itself (a backfill further back, or
+    after a gap)."""
     covered_from, covered_to = parse_time(cursor.get("from")), parse_time(cursor.get("to"))
     if covered_from and covered_to and covered_from <= since <= covered_to:
-        return covered_to, covered_from
+        return max(covered_to - overlap, since), covered_from
     return since, since
 
 
@@ -72,7 +75,8 @@ def fetch_mentions(
     since = since or until - DEFAULT_SINCE
     with sink.lock(source, key):
         cursor = sink.cursor(source, key)
-        start, covered_from = start_from(since, cursor)
+        overlap = getattr(module, "OVERLAP", timedelta(0))
+        start, covered_from = start_from(since, cursor, overlap)
         request = Request(query, start, until, cursor, env, instance)
         return _pages_into(module, key, request, covered_from, http, sink, now, limit, on_page)
 
@@ -125,29 +129,40 @@ def _pages_into(
 
 @dataclass(frozen=True)
 class Spec:
-    """``hn:acme``, ``mastodon:mastodon.social#acme``, ``rss:https://…``: a source and query."""
+    """``hn:acme``, ``mastodon:mastodon.social#acme``, ``rss:https://…``: a source and query,
+    and optionally the topic its mentions count for (``acme=gdelt:"Acme" sourcelang:german``;
+    default: the query)."""
 
     source: str
     query: str
+    topic: str | None = None
 
     @property
     def text(self) -> str:
+        return f"{self.topic}={self.source}:{self.query}" if self.topic else self.source_query
+
+    @property
+    def source_query(self) -> str:
         return f"{self.source}:{self.query}"
 
 
 def parse_spec(text: str) -> Spec:
-    """``SOURCE:QUERY`` as a :class:`Spec`; ConfigError for a bad one."""
+    """``[TOPIC=]SOURCE:QUERY`` as a :class:`Spec`; ConfigError for a bad one."""
     from stormwatch.errors import ConfigError
     from stormwatch.fetch.base import SOURCES
 
-    source, sep, query = text.partition(":")
+    topic, eq, rest = text.partition("=")
+    if not eq or ":" in topic or not topic.strip():  # no label: the "=" is the query's
+        topic, rest = "", text
+    source, sep, query = rest.partition(":")
     source = source.strip().lower()
     if not sep or not query.strip() or source not in SOURCES:
         raise ConfigError(
             f"{text!r} is not SOURCE:QUERY",
-            hint=f"e.g. hn:acme or mastodon:mastodon.social#acme; sources: {', '.join(SOURCES)}",
+            hint="e.g. hn:acme, mastodon:mastodon.social#acme or acme=bluesky:acme (a topic "
+            f"first); sources: {', '.join(SOURCES)}",
         )
-    return Spec(source, query.strip())
+    return Spec(source, query.strip(), topic.strip() or None)
 
 
 @dataclass(frozen=True)

@@ -103,36 +103,40 @@ def _frame(mentions: Sequence[Mention]) -> pl.DataFrame:
 
 
 class _Cursors:
-    """``{source: {query: cursor}}`` in one JSON file, replaced atomically."""
+    """``{source: {query: cursor}}`` in one JSON file, replaced atomically. Read afresh each
+    time and updated under a lock, so fetches of other queries (another process) keep theirs."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._data: dict[str, dict[str, dict[str, Any]]] | None = None
 
     def _load(self) -> dict[str, dict[str, dict[str, Any]]]:
-        if self._data is None:
-            try:
-                self._data = json.loads(self.path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                self._data = {}
-            except (OSError, ValueError) as exc:
-                raise StormwatchError(
-                    f"cannot read the fetch cursors in {self.path}: {exc}",
-                    hint="delete the file to fetch everything again (mentions are kept)",
-                ) from None
-        return self._data
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise StormwatchError(
+                f"cannot read the fetch cursors in {self.path}: {exc}",
+                hint="delete the file to fetch everything again (mentions are kept)",
+            ) from None
+        return data if isinstance(data, dict) else {}
 
     def get(self, source: str, key: str) -> dict[str, Any]:
         return dict(self._load().get(source, {}).get(key, {}))
 
-    def all(self) -> dict[str, dict[str, dict[str, Any]]]:
-        return {s: dict(q) for s, q in self._load().items()}
-
     def set(self, source: str, key: str, cursor: Mapping[str, Any]) -> None:
-        data = self._load()
-        data.setdefault(source, {})[key] = dict(cursor)
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-        _durable(self.path, lambda p: p.write_text(text, encoding="utf-8"))
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held for a read and a rename: milliseconds
+            data = self._load()
+            data.setdefault(source, {})[key] = dict(cursor)
+            text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+            _durable(self.path, lambda p: p.write_text(text, encoding="utf-8"))
+        finally:
+            os.close(fd)
 
 
 def key_hash(key: str) -> str:
@@ -164,9 +168,12 @@ class MentionStore:
         name = f"q-{key_hash(key)}-*.parquet" if key is not None else "q-*.parquet"
         return sorted(self.root.glob(f"{part}/day=*/{name}"))
 
-    def source(self, source: str, key: str, options: ReadOptions) -> Source | None:
+    def source(
+        self, source: str, key: str, options: ReadOptions, topic: str | None = None
+    ) -> Source | None:
         """The stored mentions of one source and query as one input for ``analyse`` (one
-        table over all its files, so notes and warnings name the query once), or None."""
+        table over all its files, so notes and warnings name the query once), or None. Its
+        ``brand`` column (the default topic) is ``topic``, else the query."""
         from stormwatch.sources.columnar import open_parquet
         from stormwatch.sources.interpret import interpret
 
@@ -175,8 +182,10 @@ class MentionStore:
             return None
         table = open_parquet(files, f"{source}:{key} (mention store)")
         # a compaction cut short leaves a mention in two files: count it once
-        once = table.frame.unique(subset=["id"], keep="first", maintain_order=True)
-        return interpret(dataclasses.replace(table, frame=once), options)
+        frame = table.frame.unique(subset=["id"], keep="first", maintain_order=True)
+        frame = frame.with_columns(pl.lit(topic or key).alias("brand"))
+        header = (*table.header, "brand")
+        return interpret(dataclasses.replace(table, frame=frame, header=header), options)
 
     def finish(self, source: str, key: str, now: datetime) -> None:
         """Merge each day's files of one query into one: a cron job adds a file every run,
