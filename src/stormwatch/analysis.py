@@ -134,7 +134,8 @@ def analyse(
 
     def summary_at(moment: datetime) -> pl.DataFrame:
         marked = mark_brand(scored_at(moment), handles)  # the brand's own posts weigh nothing
-        return _collect(sources, summarise(assign_windows(marked, moment, settings.window, n)))
+        windowed = assign_windows(marked, moment, settings.window, n)
+        return _collect(sources, summarise(windowed, any(s.kind == "series" for s in sources)))
 
     hints = [s.latest for s in sources if s.latest is not None]
     end = given or (max(hints) if hints else None)
@@ -185,7 +186,7 @@ def _report(
     else:
         critical_reach = "followers_negative" if totals["has_sentiment"] else "followers_sum"
     signals = (
-        window_signals(grid, covered, settings)
+        window_signals(grid, covered, settings, counts=totals["counts"])
         .join(
             influence_signal(
                 authors,
@@ -324,6 +325,8 @@ def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
         "has_followers": int(horizon["with_followers"].sum()) > 0,
         "has_engagement": int(horizon["with_engagement"].sum()) > 0,
         "has_authors": int(horizon["with_authors"].sum()) > 0,
+        # whole mentions, unless a volume series has fractional values in the horizon
+        "counts": int(horizon["fractional"].sum()) == 0,
     }
 
 

@@ -137,6 +137,7 @@ class _Presence:
     followers: np.ndarray
     engagement: np.ndarray
     authors: np.ndarray
+    fractional: np.ndarray  # a volume series' value that is not whole (no Poisson floor)
 
 
 def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = None) -> Timeline:
@@ -204,6 +205,7 @@ def _presence(frame: pl.DataFrame, times: np.ndarray, horizon: int) -> _Presence
         followers=any_in(frame["followers"].is_not_null()),
         engagement=any_in(frame["engagement"].is_not_null()),
         authors=any_in(frame["_who"] >= 0),
+        fractional=any_in(frame["count"] != frame["count"].floor()),
     )
 
 
@@ -334,6 +336,7 @@ def _score(
                 recent,
                 ratio,
                 _lagged(c, lag // QUARTERS, QUARTERS * recent + 1, QUARTERS * covered, 0, rows),
+                ~presence.fractional[rows],
             )
             medians[t, rows] = np.nan_to_num(speed["median"])
             strength["velocity"][t, rows] = speed["strength"]

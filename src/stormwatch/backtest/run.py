@@ -281,7 +281,7 @@ def _history_notes(file: str, usable: pl.DataFrame, settings: Settings) -> list[
     ).row(0)
     span: timedelta = last - first  # the data's span, not the replay grid's
     notes = []
-    if int(usable["count"].sum()) == 0:
+    if not usable["count"].sum():
         notes.append(f"{file}: every count is 0: nothing to detect")
     needed = (MIN_BASELINE_WINDOWS + 1) * settings.window
     if span < needed:

@@ -56,6 +56,16 @@ def _integer(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
     )
 
 
+def _decimal(raw: pl.Expr, decimal_comma: bool = False) -> pl.Expr:
+    """A volume series' value as a number (``0.08``, ``1234``, in German files ``0,5``):
+    fractional values are kept, not rounded to whole mentions."""
+    text = number_text(raw)
+    if decimal_comma:
+        text = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    plain = raw.cast(pl.Float64, strict=False)
+    return pl.when(plain.is_not_null()).then(plain).otherwise(text.cast(pl.Float64, strict=False))
+
+
 def normalise(
     source: Source,
     not_after: datetime | None = None,
@@ -112,10 +122,17 @@ def normalise(
         # The raw values stay alongside (pruned unless asked for): the examples of rejects.
         *(pl.col(n).cast(pl.String).alias(f"_raw_{n}") for n in RAW_VALUES if n in present),
         *(column(n, integer) for n in ("followers", "engagement")),
-        # An empty count is one mention; an unreadable one rejects the row (see below).
-        (pl.when(pl.col("count").is_null()).then(1).otherwise(integer(pl.col("count")))).alias(
-            "count"
-        )
+        # An empty count is one mention; an unreadable one rejects the row (see below). A
+        # volume series keeps fractional values (a metric of 0.08 is not 0 mentions).
+        (
+            pl.when(pl.col("count").is_null())
+            .then(1)
+            .otherwise(
+                _decimal(pl.col("count"), source.decimal_comma)
+                if source.kind == "series"
+                else integer(pl.col("count"))
+            )
+        ).alias("count")
         if "count" in present
         else pl.lit(1, pl.Int64).alias("count"),
         *([pl.col("author")] if "author" in present else []),

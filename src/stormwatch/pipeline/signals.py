@@ -104,14 +104,18 @@ def _matrix(grid: pl.DataFrame, column: str, windows: int) -> np.ndarray:
 
 
 def window_signals(
-    grid: pl.DataFrame, baseline_windows: int, settings: Settings | None = None
+    grid: pl.DataFrame,
+    baseline_windows: int,
+    settings: Settings | None = None,
+    counts: bool = True,
 ) -> pl.DataFrame:
     """Velocity, spread and negativity per topic from the zero-filled window grid.
 
     ``baseline_windows`` is how many trailing windows (1..n) the data actually covers.
     Velocity and spread measure the critical stream (``critical``, ``authors``): the mentions
     that are not positive — a surge of praise is no storm — which is every mention when the
-    data has no sentiment. ``total_*`` always count every mention.
+    data has no sentiment. ``total_*`` always count every mention. ``counts``: False for a
+    volume series with fractional values (see ``velocity.velocity``).
     """
     topics = grid["topic"].unique().sort()
     n = grid.height // len(topics) - 1 if len(topics) else 0  # windows 0..n per topic
@@ -137,7 +141,7 @@ def window_signals(
     quarters = np.stack([matrix(name) for name in CRITICAL_QUARTERS], axis=2)
     fine = sliding(quarters.reshape(len(critical), QUARTERS * (n + 1)), baseline_windows)
     speed, slow = two_scales(
-        mentions_now, mentions_base, now_long, base_long, *velocity_params(settings), fine
+        mentions_now, mentions_base, now_long, base_long, *velocity_params(settings), fine, counts
     )
     more = growth(
         mentions_now,
@@ -163,7 +167,7 @@ def window_signals(
         pl.DataFrame(
             {
                 "topic": topics,
-                **{k: pl.Series(v.astype(np.int64)) for k, v in ints.items()},
+                **{k: pl.Series(np.rint(v).astype(np.int64)) for k, v in ints.items()},
                 "total_median": total_median,
                 "mentions_median": speed["median"],
                 "mentions_expected": speed["expected"],

@@ -53,6 +53,7 @@ def velocity(
     recent: int,
     ratio: float,
     fine: np.ndarray | None = None,
+    counts: bool | np.ndarray = True,
 ) -> dict[str, np.ndarray]:
     """Velocity per row (formulas in the module doc): ``median``, seasonal ``index``,
     its parts ``daily_index`` and ``weekly_index`` (NaN while not used), ``expected``, ``z``,
@@ -63,18 +64,25 @@ def velocity(
     day (0: the window does not divide a day, no time-of-day index). ``fine`` column i is the
     count of the window that ends i quarter-windows before now (NaN where the data does not
     cover it): with it the record is the busiest of those, else of the whole windows.
+    ``counts``: per row (or for all), whether the values are whole mentions; a volume series
+    with fractional values (a metric, not a count) has no Poisson floor and no floor of one
+    mention under its record.
     """
+    unit = np.where(counts, 1.0, 0.0)  # the Poisson floor's +1, and the record's floor
+    tiny = 1e-9  # the floor of a metric's scale: far below any value it takes
     median, mad = median_mad(baseline)
     daily = _seasonal(baseline, median, per_day, SEASON_MIN_DAYS)
     weekly = _seasonal(baseline, median, 7 * per_day, SEASON_MIN_WEEKS)
     flat_or_daily = np.nan_to_num(daily, nan=1.0)
     index = np.where(np.isnan(weekly), flat_or_daily, np.sqrt(flat_or_daily * weekly))
     expected = median * index
-    z = (now - expected) / np.maximum(1.4826 * mad * index, np.sqrt(expected + 1.0))
+    floor = np.maximum(np.sqrt(np.maximum(expected, 0.0) + unit) * unit, tiny)
+    z = (now - expected) / np.maximum(1.4826 * mad * index, floor)
     # The windows right before now that are themselves elevated (flat z >= 2) are the
     # episode under way: they are not part of the record it has to outgrow, or an ongoing
     # storm would look calm once it is its own record.
-    flat_scale = np.maximum(1.4826 * mad, np.sqrt(median + 1.0))
+    flat_floor = np.maximum(np.sqrt(np.maximum(median, 0.0) + unit) * unit, tiny)
+    flat_scale = np.maximum(1.4826 * mad, flat_floor)
     elevated = np.nan_to_num((baseline - median[:, None]) / flat_scale[:, None]) >= Z_FLOOR
     run = episode_run(elevated)
     if baseline.shape[1] == 0:  # no baseline windows at all
@@ -91,7 +99,7 @@ def velocity(
     record = np.where(
         covered, np.nanmax(np.where(covered[:, None], recent_part, 0.0), axis=1), np.nan
     )
-    record_ratio = now / np.maximum(np.nan_to_num(record), 1.0)
+    record_ratio = now / np.maximum(np.nan_to_num(record), np.maximum(unit, tiny))
     rising = np.clip((record_ratio - (ratio - RECORD_SPAN)) / RECORD_SPAN, 0.0, 1.0)
     cap = np.where(record_ratio >= ratio, 1.0, RECORD_CAP * rising)
     # Less than a day of history: a surge cannot yet be told from the daily peak.
@@ -210,13 +218,15 @@ def two_scales(
     recent: int,
     ratio: float,
     fine: np.ndarray | None = None,
+    counts: bool | np.ndarray = True,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Velocity on the window (its record from ``fine``) and on blocks of ``LONG`` windows (the
     blocks' record from whole blocks: the slow scale is for sustained rises, and a rolling
     block record cost a labelled storm in the NAB files); the first result's ``strength`` is the
-    stronger of the two, the slow one counting only where the window's own z is at least 2."""
-    short = velocity(now, baseline, per_day, recent, ratio, fine)
-    slow = velocity(now_long, baseline_long, *long_params(per_day, recent), ratio)
+    stronger of the two, the slow one counting only where the window's own z is at least 2.
+    ``counts``: see ``velocity``."""
+    short = velocity(now, baseline, per_day, recent, ratio, fine, counts)
+    slow = velocity(now_long, baseline_long, *long_params(per_day, recent), ratio, None, counts)
     # A slow rise is under way only while the current window is itself above normal.
     rising = np.nan_to_num(short["z"], nan=0.0) >= Z_FLOOR
     slow_strength = np.where(rising, slow["strength"], 0.0)

@@ -47,7 +47,7 @@ def assign_windows(
     )
 
 
-def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
+def summarise(windowed: pl.LazyFrame, fractional: bool = False) -> pl.LazyFrame:
     """The single pass over the mentions: per group of
 
     * ``_file`` (rejected rows only; null for usable rows, so authors are counted across files),
@@ -61,8 +61,13 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
     with a value that could not be read (``unread``), the first record line and the time
     range. Small: topics x windows plus the
     current window's authors.
+
+    ``fractional``: the input holds a volume series whose values may have fractions; the
+    sums are then floats and ``fractional`` counts the rows whose value is not whole (velocity
+    drops its Poisson floor for such data).
     """
     ok = pl.col("_reject").is_null()
+    total = pl.Float64 if fractional else pl.Int64
     return windowed.group_by(
         pl.when(~ok).then(pl.col("_file")).alias("_file"),
         "_reject",
@@ -71,16 +76,21 @@ def summarise(windowed: pl.LazyFrame) -> pl.LazyFrame:
         pl.when(ok & (pl.col("window") == 0)).then(pl.col("author")).alias("author"),
     ).agg(
         pl.len().cast(pl.Int64).alias("rows"),
-        pl.col("count").sum().cast(pl.Int64).alias("mentions"),
-        pl.col("count").filter(CRITICAL).sum().cast(pl.Int64).alias("critical"),
+        pl.col("count").sum().cast(total).alias("mentions"),
+        pl.col("count").filter(CRITICAL).sum().cast(total).alias("critical"),
         *(
             pl.col("count")
             .filter(CRITICAL & (pl.col("quarter") == q))
             .sum()
-            .cast(pl.Int64)
+            .cast(total)
             .alias(name)
             for q, name in enumerate(CRITICAL_QUARTERS)
         ),
+        (
+            (pl.col("count") != pl.col("count").floor()).sum().cast(pl.Int64)
+            if fractional
+            else pl.lit(0, pl.Int64)
+        ).alias("fractional"),
         pl.col("author").filter(CRITICAL).drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
         pl.col("author").is_not_null().sum().cast(pl.Int64).alias("with_authors"),
         NEGATIVE.sum().cast(pl.Int64).alias("negative"),
