@@ -119,7 +119,7 @@ def _apply(data: bytes, plan: Plan) -> bytes:
 def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[str]]:
     tmp = tmp_path_factory.mktemp("fuzz-worker")
     env = {**os.environ, "TMPDIR": str(tmp), "STORMWATCH_CONFIG_DIR": str(tmp / "config")}
-    env.update(LANG="C.UTF-8", PYTHONPATH=str(Path(__file__).parent))
+    env["LANG"] = "C.UTF-8"
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("fuzz_worker.py"))],
         stdin=subprocess.PIPE,
