@@ -197,15 +197,14 @@ def test_a_state_file_that_fails_while_sending_stops_the_delivery(
             self.path, "cannot write the state file (database or disk is full)", hint=WRITE_HINT
         )
 
-    with smtp_server() as smtp:
-        config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, webhook=None)
-        config.write_text(config.read_text() + '\n[[webhook]]\nurl = "https://hooks.invalid/x"\n')
+    with smtp_server() as smtp, webhook_server() as (url, hooks):
+        config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, webhook=url)
         monkeypatch.setattr(StateStore, "delivered", full)
         result = alert("--config", str(config), "--at", STORM)
-        sent = len(smtp.received)
+        sent = (len(smtp.received), len(hooks.requests))
     state = tmp_path / "state.db"
     assert result.exit_code == ExitCode.ERROR
-    assert sent == 1  # the email went out; the webhook was not tried
+    assert sent == (1, 0)  # the email went out; the webhook was not tried
     assert result.stdout.startswith("sent: [stormwatch] STORM Siemens 88 -> email to")
     assert result.stderr == (
         f"Error: {state}: cannot write the state file (database or disk is full)\n"
