@@ -184,3 +184,30 @@ def test_backoff_between_runs() -> None:
         at + timedelta(hours=1),
         at + timedelta(hours=1),
     ]
+
+
+def test_a_state_file_that_fails_while_sending_stops_the_delivery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stormwatch.alerts.errors import StateError
+    from stormwatch.alerts.state import WRITE_HINT, StateStore
+
+    def full(self: StateStore, item_id: int | None) -> None:
+        raise StateError(
+            self.path, "cannot write the state file (database or disk is full)", hint=WRITE_HINT
+        )
+
+    with smtp_server() as smtp, webhook_server() as (url, hooks):
+        config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, webhook=url)
+        monkeypatch.setattr(StateStore, "delivered", full)
+        result = alert("--config", str(config), "--at", STORM)
+        sent = (len(smtp.received), len(hooks.requests))
+    state = tmp_path / "state.db"
+    assert result.exit_code == ExitCode.ERROR
+    assert sent == (1, 0)  # the email went out; the webhook was not tried
+    assert result.stdout.startswith("sent: [stormwatch] STORM Siemens 88 -> email to")
+    assert result.stderr == (
+        f"Error: {state}: cannot write the state file (database or disk is full)\n"
+        f"Hint: {WRITE_HINT}; a message sent but not marked as sent is sent again by the next "
+        "run, with the same id\n"
+    )

@@ -64,14 +64,20 @@ def _jsonl() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _xlsx(tmp: Path) -> bytes:
+def _xlsx(tmp: Path, rows: list[list[str]]) -> bytes:
     path = tmp / "seed.xlsx"
-    book = xlsxwriter.Workbook(path)
+    book = xlsxwriter.Workbook(path, {"strings_to_numbers": True})
     sheet = book.add_worksheet("Mentions")
-    for i, row in enumerate([list(HEADER), *_rows()]):
+    for i, row in enumerate(rows):
         sheet.write_row(i, 0, row)
     book.close()
     return path.read_bytes()
+
+
+def _cells(data: bytes) -> list[list[str]]:
+    """Mutated CSV bytes as rows of cells, for a workbook."""
+    text = data.decode("utf-8", errors="replace")
+    return [line.split(",")[:50] for line in text.split("\n")[:2000]]
 
 
 def _zip(member: bytes) -> bytes:
@@ -113,7 +119,7 @@ def _apply(data: bytes, plan: Plan) -> bytes:
 def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[str]]:
     tmp = tmp_path_factory.mktemp("fuzz-worker")
     env = {**os.environ, "TMPDIR": str(tmp), "STORMWATCH_CONFIG_DIR": str(tmp / "config")}
-    env.update(LANG="C.UTF-8", PYTHONPATH=str(Path(__file__).parent))
+    env["LANG"] = "C.UTF-8"
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("fuzz_worker.py"))],
         stdin=subprocess.PIPE,
@@ -136,7 +142,7 @@ def _scan(worker: subprocess.Popen[str], *args: str) -> dict[str, Any]:
     return answer
 
 
-KINDS = ["csv", "tsv", "jsonl", "xlsx", "zip", "zip-of-mutated-csv"]
+KINDS = ["csv", "tsv", "jsonl", "xlsx", "zip", "zip-of-mutated-csv", "xlsx-of-mutated-csv"]
 
 
 @functools.cache
@@ -144,7 +150,7 @@ def seeds() -> dict[str, bytes]:
     """The unmutated exports (a module-level cache, not a fixture: Hypothesis would print it
     with every failure)."""
     with tempfile.TemporaryDirectory() as tmp:
-        book = _xlsx(Path(tmp))
+        book = _xlsx(Path(tmp), [list(HEADER), *_rows()])
     return {
         "csv": _delimited(","),
         "tsv": _delimited("\t"),
@@ -152,6 +158,7 @@ def seeds() -> dict[str, bytes]:
         "xlsx": book,
         "zip": _zip(_delimited(";")),
         "zip-of-mutated-csv": _delimited(","),
+        "xlsx-of-mutated-csv": _delimited(","),
     }
 
 
@@ -183,7 +190,10 @@ def test_mutated_exports(
     data = _apply(seeds()[kind], plan)
     if kind == "zip-of-mutated-csv":
         data = _zip(data)
-    suffix = {"tsv": ".tsv", "jsonl": ".jsonl", "xlsx": ".xlsx"}.get(kind, ".zip")
+    elif kind == "xlsx-of-mutated-csv":
+        data = _xlsx(tmp_path, _cells(data))
+    suffix = {"tsv": ".tsv", "jsonl": ".jsonl"}.get(kind, ".zip")
+    suffix = ".xlsx" if kind.startswith("xlsx") else suffix
     path = tmp_path / f"export{suffix if kind != 'csv' else '.csv'}"
     path.write_bytes(data)
     assert len(data) < 10 << 20

@@ -211,3 +211,25 @@ def test_a_zip_member_with_corrupt_deflate_data_is_damaged_not_a_bug(tmp_path: P
     assert result.stderr.endswith(
         "Hint: the file is damaged or was not downloaded completely; download it again\n"
     )
+
+
+def test_a_polars_panic_is_an_error_with_a_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from polars.exceptions import PanicException
+    from typer.testing import CliRunner
+
+    import stormwatch.analysis
+    from stormwatch.cli import app
+
+    def panic(*args: object, **kwargs: object) -> None:
+        raise PanicException("could not spawn threads\nbacktrace …")
+
+    monkeypatch.setattr(stormwatch.analysis, "analyse", panic)
+    result = CliRunner().invoke(app, ["scan", str(SAMPLE)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: polars failed: could not spawn threads\n"
+        "Hint: under a memory limit (ulimit -v, systemd MemoryMax) allow stormwatch more: 1 GB "
+        "for exports of a few MB; else this is a bug: rerun with --debug and report it\n"
+    )

@@ -14,21 +14,24 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\
 _SPACES = re.compile(r"\s+")
 
 
+def _visible(text: str) -> str:
+    """Control characters (C0, DEL, C1, so ESC and CSI too), line and paragraph separators
+    and bidi overrides each become a space."""
+    return "".join(
+        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI else c for c in text
+    )
+
+
 def clean(text: object, limit: int | None = None) -> str:
-    """``text`` as one plain line: control characters (C0, DEL, C1, so ESC and CSI too), line
-    and paragraph separators and bidi overrides become spaces, runs of whitespace one space;
-    cut to ``limit`` characters with an ellipsis."""
-    chars = [
-        " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI else c for c in str(text)
-    ]
-    result = _SPACES.sub(" ", "".join(chars)).strip()
+    """``text`` as one plain line: :func:`_visible`, runs of whitespace one space; cut to
+    ``limit`` characters with an ellipsis."""
+    result = _SPACES.sub(" ", _visible(str(text))).strip()
     if limit is not None and len(result) > limit:
         result = result[: limit - 1].rstrip() + "…"
     return result
 
 
 def clean_lines(text: str) -> str:
-    """A message of several lines for stderr: each line cleaned, its indentation kept."""
-    return "\n".join(
-        line[: len(line) - len(line.lstrip(" "))] + clean(line) for line in text.split("\n")
-    )
+    """A message of several lines for stderr: each line :func:`_visible`, its layout (the
+    spaces that align a table, the quoted values) kept."""
+    return "\n".join(_visible(line) for line in text.split("\n"))

@@ -162,12 +162,12 @@ def deliver(
                 result.deferred.append(
                     Delivery(item.summary, where, exc.message, item.attempts + 1)
                 )
-            else:
+            else:  # reported as sent even if the state file then fails to say so
+                result.sent.append(Delivery(item.summary, where, None, item.attempts + 1, refused))
                 if recorded:
                     store.delivered(item.id)
-                result.sent.append(Delivery(item.summary, where, None, item.attempts + 1, refused))
     except StateError as exc:
-        exc.hint = f"{exc.hint}; {_RESENT}"
+        exc.hint = "; ".join(h for h in (exc.hint, _RESENT) if h)
         result.errors.append(("", exc))
     finally:
         if mailer is not None:

@@ -240,7 +240,7 @@ def _process_watch(
         # changes again; until then the alert must not wait for free space.
         result.queued += notices
         result.unrecorded += items
-        exc.hint = f"{exc.hint}; {_UNRECORDED}"
+        exc.hint = "; ".join(h for h in (exc.hint, _UNRECORDED) if h)
         raise
 
 

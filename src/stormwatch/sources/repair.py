@@ -56,12 +56,10 @@ def needs_repair(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class Repaired:
-    """The scratch copy, how many records were set aside of how many, and the first one."""
+    """The scratch copy, and how many records it sets aside."""
 
     path: Path
     bad: int
-    records: int
-    first: tuple[int, str] | None  # (line, reason)
 
 
 class _TooLong(Exception):
@@ -108,7 +106,8 @@ def repair(path: Path, layout: Layout, name: str) -> Repaired:
     """Copy ``path`` with the :data:`BAD` column; an InputError when most records are bad."""
     target = scratch_file(".csv")
     width = len(layout.header)
-    bad, records, first = 0, 0, None
+    bad, records = 0, 0
+    first: tuple[int, str] | None = None  # (line, reason)
     with path.open("rb") as src, target.open("wb") as dst, big_fields():
         for _ in range(layout.header_line - 1):  # a preamble, as it is
             dst.write(src.readline())
@@ -154,7 +153,7 @@ def repair(path: Path, layout: Layout, name: str) -> Repaired:
         _flush(out, dst, force=True)
     if first is not None and bad * 2 > records:
         raise _error(name, first[0], first[1], f" ({bad:,} of {records:,} rows are damaged)")
-    return Repaired(target, bad, records, first)
+    return Repaired(target, bad)
 
 
 def _flush(out: io.StringIO, dst: BinaryIO, force: bool = False) -> None:
