@@ -208,15 +208,19 @@ def main() -> None:
     for corpus in data:
         inside = summary(list(table[default_point][corpus].values()))
         held = []
+        chosen: dict[str, int] = {}
         for name in table[default_point][corpus]:
             best = max(points, key=lambda p: objective(p, name))
             held.append(table[best][corpus][name])
+            label = f"{best[0].days}d x{best[1]}"  # type: ignore[attr-defined]
+            chosen[label] = chosen.get(label, 0) + 1
         out = summary(held)
         for label, s in (("in-sample", inside), ("leave-one-out", out)):
             print(
                 f"{corpus:10s} {label:14s} {s['nab']:6.1f} {s['hit']:4.0f}/{s['windows']:<3.0f} "
                 f"{s['before_step']:9.0f} {s['before_window']:7.0f} {s['fa_week']:6.2f}"
             )
+        print(f"{corpus:10s} {'chosen':14s} " + ", ".join(f"{k}: {v}" for k, v in chosen.items()))
         for detector, score in PUBLISHED.get(corpus, {}).items():
             print(f"{corpus:10s} {detector:14s} {score:6.1f}   (published)")
 
