@@ -21,6 +21,7 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 
+from stormwatch.backtest.series import Presence, Series, horizon_presence, topic_series
 from stormwatch.errors import ConfigError
 from stormwatch.pipeline import signals as sig
 from stormwatch.pipeline import velocity as vel
@@ -50,38 +51,6 @@ class Timeline:
     available: tuple[str, ...]
 
 
-def _in_window(ts: np.ndarray, weights: np.ndarray, times: np.ndarray, width: int) -> np.ndarray:
-    """Σ weights of entries with ``t - width < ts <= t``, for every ``t`` in ``times``."""
-    total = np.concatenate([[0.0], np.cumsum(weights)])
-    upper = np.searchsorted(ts, times, side="right")
-    lower = np.searchsorted(ts, times - width, side="right")
-    result: np.ndarray = total[upper] - total[lower]
-    return result
-
-
-def _distinct(
-    ts: np.ndarray, who: np.ndarray, weights: np.ndarray, times: np.ndarray, width: int
-) -> np.ndarray:
-    """Σ of one weight per distinct ``who`` with an entry in ``(t - width, t]``, for each ``t``.
-
-    ``ts`` sorted; ``who`` < 0 means unknown (not counted)."""
-    known = who >= 0
-    ts, who, weights = ts[known], who[known], weights[known]
-    if ts.size == 0:
-        return np.zeros(times.size)
-    order = np.lexsort((ts, who))  # by author, then time
-    nxt = np.full(ts.size, np.iinfo(np.int64).max, dtype=np.int64)
-    same = who[order][1:] == who[order][:-1]
-    nxt[order[:-1][same]] = ts[order][1:][same]
-    ends = np.minimum(nxt, ts + width)
-    by_end = np.argsort(ends, kind="stable")
-    started = np.concatenate([[0.0], np.cumsum(weights)])[np.searchsorted(ts, times, side="right")]
-    ended_cum = np.concatenate([[0.0], np.cumsum(weights[by_end])])
-    ended = ended_cum[np.searchsorted(ends[by_end], times, side="right")]
-    result: np.ndarray = started - ended
-    return result
-
-
 def _lagged(
     series: np.ndarray,
     lag: int,
@@ -109,35 +78,6 @@ def _lagged(
     )
     result: np.ndarray = np.where(k[None, :] <= covered[rows][:, None], view[rows], np.nan)
     return result
-
-
-@dataclass
-class _Series:
-    """One topic's per-step series (each of shape (steps,)); the reach behind critical
-    mentions in the variants scan may pick at a step (critical = negative or every mention,
-    reach = followers or engagement), filled where the input can need them."""
-
-    total: np.ndarray
-    per_step: np.ndarray  # all mentions in (t - step, t]
-    critical: np.ndarray  # the critical (not positive) stream, per window
-    critical_long: np.ndarray  # the same over LONG windows
-    authors: np.ndarray  # distinct authors of the critical stream
-    negative: np.ndarray
-    rated: np.ndarray
-    reach: dict[tuple[bool, bool], np.ndarray]  # (by sentiment, proxy) -> reach now
-    usual: dict[tuple[bool, bool], np.ndarray]  # (by sentiment, proxy) -> reach per window
-
-
-@dataclass(frozen=True)
-class _Presence:
-    """Per step, what the data inside the horizon (the window and its baseline, across all
-    topics) carries: exactly what scan decides over its horizon (``analysis._totals``)."""
-
-    sentiment: np.ndarray
-    followers: np.ndarray
-    engagement: np.ndarray
-    authors: np.ndarray
-    fractional: np.ndarray  # a volume series' value that is not whole (no Poisson floor)
 
 
 def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = None) -> Timeline:
@@ -172,7 +112,7 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
     covered = np.clip((times - start) // width - 1, 0, n)
     topics = tuple(sorted(frame["topic"].unique().to_list()))
     _check_work(len(topics), times.size, _widest(settings, n))
-    presence = _presence(frame, times, (settings.baseline_windows + 1) * width)
+    presence = horizon_presence(frame, times, (settings.baseline_windows + 1) * width)
     # The reach variants scan may use at some step (by sentiment or not, followers or
     # engagement): computed only where some step needs them.
     variants = [
@@ -183,83 +123,10 @@ def replay(mentions: pl.DataFrame, settings: Settings, step: timedelta | None = 
         if (presence.followers != proxy).any()
     ]
     series = [
-        _topic_series(frame.filter(pl.col("topic") == t), times, width, stride, variants)
+        topic_series(frame.filter(pl.col("topic") == t), times, width, stride, variants)
         for t in topics
     ]
     return _score(topics, times, series, covered, presence, lag, n, settings)
-
-
-def _presence(frame: pl.DataFrame, times: np.ndarray, horizon: int) -> _Presence:
-    """Whether any mention in ``(t - horizon, t]`` is rated, has followers, engagement or
-    an author, for every step ``t``."""
-    ts = frame["_us"].to_numpy()
-
-    def any_in(flags: pl.Series) -> np.ndarray:
-        result: np.ndarray = (
-            _in_window(ts, flags.fill_null(False).to_numpy().astype(float), times, horizon) > 0
-        )
-        return result
-
-    return _Presence(
-        sentiment=any_in(frame["sentiment"].is_not_null()),
-        followers=any_in(frame["followers"].is_not_null()),
-        engagement=any_in(frame["engagement"].is_not_null()),
-        authors=any_in(frame["_who"] >= 0),
-        fractional=any_in(frame["count"] != frame["count"].floor()),
-    )
-
-
-def _topic_series(
-    part: pl.DataFrame,
-    times: np.ndarray,
-    width: int,
-    stride: int,
-    variants: list[tuple[bool, bool]],
-) -> _Series:
-    """The per-step counts of one topic's mentions (``part``, sorted by time)."""
-    ts = part["_us"].to_numpy()
-    count = part["count"].to_numpy().astype(float)
-    negative = (part["sentiment"] == "negative").fill_null(False).to_numpy()
-    # Velocity and spread follow the critical (not positive) stream, as scan does: every
-    # mention where nothing is rated.
-    scored = ~(part["sentiment"] == "positive").fill_null(False).to_numpy()
-    who = part["_who"].to_numpy()
-    followers = part["followers"].fill_null(0).to_numpy().astype(float)
-    engagement = part["engagement"].fill_null(0).to_numpy().astype(float)
-    # Each author's largest follower count so far (causal: never one seen later).
-    biggest = (
-        part.select(pl.col("followers").fill_null(0).cum_max().over("_who"))
-        .to_series()
-        .to_numpy()
-        .astype(float)
-    )
-    reach: dict[tuple[bool, bool], np.ndarray] = {}
-    usual: dict[tuple[bool, bool], np.ndarray] = {}
-    for by_sentiment, proxy in variants:
-        critical = negative if by_sentiment else np.ones(ts.size, dtype=bool)
-        behind = engagement if proxy else followers
-        per_window = _in_window(ts[critical], behind[critical], times, width)
-        usual[by_sentiment, proxy] = per_window
-        # The engagement of critical mentions is that same sum; followers count once per
-        # distinct critical author.
-        reach[by_sentiment, proxy] = (
-            per_window
-            if proxy
-            else _distinct(ts[critical], who[critical], biggest[critical], times, width)
-        )
-    return _Series(
-        total=_in_window(ts, count, times, width),
-        per_step=_in_window(ts, count, times, stride),
-        critical=_in_window(ts[scored], count[scored], times, width),
-        critical_long=_in_window(ts[scored], count[scored], times, width * vel.LONG),
-        authors=_distinct(ts[scored], who[scored], np.ones(int(scored.sum())), times, width),
-        negative=_in_window(ts, negative.astype(float), times, width),
-        rated=_in_window(
-            ts, part["sentiment"].is_not_null().to_numpy().astype(float), times, width
-        ),
-        reach=reach,
-        usual=usual,
-    )
 
 
 def _default_stride(width: int) -> int:
@@ -296,9 +163,9 @@ def _check_work(topics: int, steps: int, windows: int) -> None:
 def _score(
     topics: tuple[str, ...],
     times: np.ndarray,
-    series: list[_Series],
+    series: list[Series],
     covered: np.ndarray,
-    presence: _Presence,
+    presence: Presence,
     lag: int,
     n: int,
     settings: Settings,
@@ -401,7 +268,7 @@ def _score(
 
 
 def _influence(
-    s: _Series,
+    s: Series,
     rows: slice,
     by_sentiment: np.ndarray,
     proxy: np.ndarray,
