@@ -76,7 +76,7 @@ def to_dict(result: Backtest) -> dict[str, Any]:
                     "start": _iso(o.window.start),
                     "end": _iso(o.window.end),
                     "peak": _iso(o.peak),
-                    "step_peak": _iso(o.fine_peak) if o.fine_peak else None,
+                    "step_peak": _iso(o.fine_peak),
                     "first_alert": _iso(o.first_alert) if o.first_alert else None,
                     "hours_before_peak": round(o.lead_hours, 2)
                     if o.lead_hours is not None

@@ -30,6 +30,15 @@ from stormwatch.settings import LEVELS, SIGNALS, Settings
 from stormwatch.sources import ReadOptions, read_sources
 
 FALSE_ALARM_GAP = timedelta(hours=1)  # alerts closer than this are one false-alarm episode
+#: ``backtest --scores``: one row per step and stream.
+SERIES_SCHEMA: dict[str, pl.DataType] = {
+    "time": pl.Datetime("us", "UTC"),
+    "stream": pl.String(),
+    "topic": pl.String(),
+    "score": pl.Float64(),
+    "level": pl.String(),
+    **{f"{name}_points": pl.Float64() for name in SIGNALS},
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class WindowOutcome:
     window: Window
     peak: datetime  # the busiest window (--window) inside the labelled window
     first_alert: datetime | None
-    fine_peak: datetime | None = None  # the busiest replay step (5 minutes for 1h windows)
+    fine_peak: datetime  # the busiest replay step (5 minutes for 1h windows)
 
     @property
     def lead_hours(self) -> float | None:
@@ -61,7 +70,7 @@ class WindowOutcome:
     @property
     def fine_lead_hours(self) -> float | None:
         """Hours between the first alert and the busiest step (negative: after it)."""
-        if self.first_alert is None or self.fine_peak is None:
+        if self.first_alert is None:
             return None
         return (self.fine_peak - self.first_alert).total_seconds() / 3600
 
@@ -234,22 +243,9 @@ def backtest(
     alerts = sorted(tally.alerts, key=lambda a: (a.time, a.stream, a.topic))
     series = None
     if tally.series is not None:
-        series = pl.concat(tally.series) if tally.series else _series_schema().clear()
+        series = pl.concat(tally.series) if tally.series else pl.DataFrame(schema=SERIES_SCHEMA)
     return Backtest(
         tuple(alerts), tuple(tally.streams), tuple(tally.outcomes), metrics, tuple(notes), series
-    )
-
-
-def _series_schema() -> pl.DataFrame:
-    return pl.DataFrame(
-        schema={
-            "time": pl.Datetime("us", "UTC"),
-            "stream": pl.String,
-            "topic": pl.String,
-            "score": pl.Float64,
-            "level": pl.String,
-            **{f"{name}_points": pl.Float64 for name in SIGNALS},
-        }
     )
 
 
@@ -265,7 +261,7 @@ def _series(timeline: Timeline, row: int, name: str) -> pl.DataFrame:
             "level": np.array(LEVELS)[timeline.level[row]],
             **{f"{n}_points": np.round(timeline.points[n][row], 1) for n in SIGNALS},
         },
-        schema=_series_schema().schema,
+        schema=SERIES_SCHEMA,
     )
 
 

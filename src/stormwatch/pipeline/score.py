@@ -62,15 +62,6 @@ def availability(
     return {n: np.asarray(mask[n], dtype=bool) for n in SIGNALS}
 
 
-def point_factors(weights: Weights, available: Iterable[str]) -> dict[str, float]:
-    """Points per unit of strength: ``100 · w_i / Σ w_j`` over the available signals, 0 for
-    the others, so the score is 0..100 whatever the data supports."""
-    w = weights.as_dict()
-    names = set(available)
-    total = sum(w[n] for n in w if n in names) or 1.0
-    return {n: (100.0 * w[n] / total if n in names else 0.0) for n in w}
-
-
 def level_index(score: np.ndarray, thresholds: Thresholds) -> np.ndarray:
     """0 calm, 1 watch, 2 warning, 3 storm: the number of bounds at or below each score (the
     rule of ``Thresholds.level``)."""

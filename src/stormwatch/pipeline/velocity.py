@@ -43,6 +43,7 @@ SEASON_MIN_WEEKS = 2  # same-hour-of-week windows needed before the hour of the 
 SEASON_CLIP = (0.25, 4.0)
 RECORD_CAP = 0.49  # below the record: at most just under half strength
 RECORD_SPAN = 0.5  # the cap rises from 0 to RECORD_CAP over this much of the ratio
+METRIC_FLOOR = 1e-9  # a metric's least scale and record: far below any value it takes
 LONG = 3  # velocity's slower scale: blocks of 3 windows (3 h by default), for slow rises
 
 
@@ -69,20 +70,17 @@ def velocity(
     mention under its record.
     """
     unit = np.where(counts, 1.0, 0.0)  # the Poisson floor's +1, and the record's floor
-    tiny = 1e-9  # the floor of a metric's scale: far below any value it takes
     median, mad = median_mad(baseline)
     daily = _seasonal(baseline, median, per_day, SEASON_MIN_DAYS)
     weekly = _seasonal(baseline, median, 7 * per_day, SEASON_MIN_WEEKS)
     flat_or_daily = np.nan_to_num(daily, nan=1.0)
     index = np.where(np.isnan(weekly), flat_or_daily, np.sqrt(flat_or_daily * weekly))
     expected = median * index
-    floor = np.maximum(np.sqrt(np.maximum(expected, 0.0) + unit) * unit, tiny)
-    z = (now - expected) / np.maximum(1.4826 * mad * index, floor)
+    z = (now - expected) / np.maximum(1.4826 * mad * index, _floor(expected, unit))
     # The windows right before now that are themselves elevated (flat z >= 2) are the
     # episode under way: they are not part of the record it has to outgrow, or an ongoing
     # storm would look calm once it is its own record.
-    flat_floor = np.maximum(np.sqrt(np.maximum(median, 0.0) + unit) * unit, tiny)
-    flat_scale = np.maximum(1.4826 * mad, flat_floor)
+    flat_scale = np.maximum(1.4826 * mad, _floor(median, unit))
     elevated = np.nan_to_num((baseline - median[:, None]) / flat_scale[:, None]) >= Z_FLOOR
     run = episode_run(elevated)
     if baseline.shape[1] == 0:  # no baseline windows at all
@@ -99,7 +97,7 @@ def velocity(
     record = np.where(
         covered, np.nanmax(np.where(covered[:, None], recent_part, 0.0), axis=1), np.nan
     )
-    record_ratio = now / np.maximum(np.nan_to_num(record), np.maximum(unit, tiny))
+    record_ratio = now / np.maximum(np.nan_to_num(record), np.maximum(unit, METRIC_FLOOR))
     rising = np.clip((record_ratio - (ratio - RECORD_SPAN)) / RECORD_SPAN, 0.0, 1.0)
     cap = np.where(record_ratio >= ratio, 1.0, RECORD_CAP * rising)
     # Less than a day of history: a surge cannot yet be told from the daily peak.
@@ -116,6 +114,13 @@ def velocity(
         "record_ratio": record_ratio,
         "strength": np.minimum(strength_from_z(z), cap),
     }
+
+
+def _floor(mean: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """The least scale of a z: ``sqrt(mean + 1)`` for counts (Poisson), ``METRIC_FLOOR`` for
+    a metric (``unit`` 0)."""
+    result: np.ndarray = np.maximum(np.sqrt(np.maximum(mean, 0.0) + unit) * unit, METRIC_FLOOR)
+    return result
 
 
 def episode_run(elevated: np.ndarray) -> np.ndarray:
