@@ -1,0 +1,222 @@
+"""The typer app every command registers on, and what the commands share: the error boundary,
+exit codes, defaults from the environment, duration and moment options.
+
+One error boundary (:func:`guarded`): a StormwatchError becomes ``Error: …`` and ``Hint: …`` on
+stderr and exit code 1; ``--debug`` shows the traceback instead. Heavy modules (polars, the
+pipeline) are imported inside the commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import typer
+
+from stormwatch.__about__ import __version__
+from stormwatch.errors import StormwatchError
+from stormwatch.settings import app_dir, parse_duration
+
+
+class ExitCode(enum.IntEnum):
+    """Exit codes are part of the interface (README, "Exit codes")."""
+
+    OK = 0
+    ERROR = 1  # bad input, bad config
+    USAGE = 2  # bad flags (click's own)
+    ALERT = 3  # --fail-on LEVEL reached
+    DEFERRED = 4  # alert: a message could not be delivered yet; it stays queued for the next run
+    LOCKED = 5  # alert: another run holds the lock; this one did nothing
+    INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM: scratch files removed, nothing else done
+
+
+Format = Literal["table", "json", "csv", "markdown"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="stormwatch",
+    help="Early warning for online firestorms: reads social-listening exports, ranks topics "
+    "by escalation (0-100: calm, watch, warning, storm) and says what to do next.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _err(message: str) -> None:
+    """Every line for stderr: messages quote file names, headers and cells, which may hold
+    terminal escapes."""
+    from stormwatch.text.untrusted import clean_lines
+
+    typer.echo(clean_lines(message), err=True)
+
+
+def guarded(fn: F) -> F:
+    """The single error boundary around every command."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx: typer.Context = kwargs["ctx"]
+        debug = bool((ctx.find_root().obj or {}).get("debug", False))
+        try:
+            return fn(*args, **kwargs)
+        except StormwatchError as exc:
+            if debug:
+                raise
+            _err(f"Error: {exc.message}")
+            if exc.hint:
+                _err(f"Hint: {exc.hint}")
+            raise typer.Exit(ExitCode.ERROR) from None
+        except (typer.Exit, typer.Abort, typer.TyperException, KeyboardInterrupt):
+            raise  # usage errors (exit 2), exits and Ctrl-C are typer's to report
+        except Exception as exc:  # a bug: say so, don't dump a traceback on analysts
+            if debug:
+                raise
+            _err(f"Error: unexpected {type(exc).__name__}: {exc}")
+            _err("Hint: this is a bug in stormwatch; rerun with --debug and report the traceback")
+            raise typer.Exit(ExitCode.ERROR) from None
+        except BaseException as exc:  # polars' PanicException is no Exception
+            if debug or type(exc).__name__ != "PanicException":
+                raise
+            _err(f"Error: polars failed: {(str(exc).splitlines() or ['?'])[0]}")
+            from stormwatch.cli.startup import MEMORY_HINT
+
+            _err(f"Hint: {MEMORY_HINT}; else this is a bug: rerun with --debug and report it")
+            raise typer.Exit(ExitCode.ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stormwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+@guarded
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")
+    ] = False,
+) -> None:
+    """Early warning for online firestorms."""
+    ctx.obj = {"debug": debug}
+    from stormwatch.cli.startup import check_address_space
+
+    check_address_space()
+
+
+def default_lang(env: Mapping[str, str]) -> Literal["en", "de"]:
+    """German when the locale says so (LC_ALL > LC_MESSAGES > LANG), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return "de" if value.lower().startswith("de") else "en"
+    return "en"
+
+
+def config_path(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
+    """--config, else $STORMWATCH_CONFIG, else config.toml in the app dir when it exists."""
+    if explicit is not None:
+        return explicit
+    if env.get("STORMWATCH_CONFIG"):
+        return Path(env["STORMWATCH_CONFIG"])
+    candidate = app_dir(env) / "config.toml"
+    return candidate if candidate.is_file() else None
+
+
+def _duration(value: str | None, option: str) -> timedelta | None:
+    """``value`` as a duration; a bad one is a usage error that names ``option``."""
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+def option_value(check: Callable[[str], Any], value: str, option: str) -> Any:
+    """``check(value)``, with its ConfigError as a usage error of ``option`` (exit 2): a value
+    the option does not accept, as click reports its own."""
+    from stormwatch.errors import ConfigError
+
+    try:
+        return check(value)
+    except ConfigError as exc:
+        hint = f"; {exc.hint}" if exc.hint else ""
+        raise typer.BadParameter(
+            f"{exc.message.removeprefix(option + ': ')}{hint}", param_hint=option
+        ) from None
+
+
+def _moment(value: str | None, timezone: str) -> datetime | None:
+    if value is None:
+        return None
+    from stormwatch.sources.timestamps import parse_moment
+
+    try:
+        return parse_moment(value, timezone)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--at") from None
+
+
+def problem_lines(summary: Any, whose: str = "") -> list[str]:
+    """The warnings about an ``InputSummary``'s rows left out and values left empty, each
+    reason with its count, file, first line and raw value; ``whose`` (e.g. ``watch 'a': ``)
+    goes in front of the count."""
+    lines = []
+    for total, items, what in (
+        (summary.rows_rejected, summary.rejects, "could not be used and {were} left out"),
+        (
+            summary.rows_with_unreadable_values,
+            summary.unreadable,
+            "{were} used with a value that could not be read and was left empty",
+        ),
+    ):
+        if total:
+            verb = what.format(were="was" if total == 1 else "were")
+            lines.append(f"Warning: {whose}{total:,} of {summary.rows_read:,} rows {verb}:")
+        for r in items:
+            value = "empty" if r.example is None else repr(r.example)
+            lines.append(
+                f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: {value})"
+            )
+    return lines
+
+
+def _report_input(summary: Any, quiet: bool) -> None:
+    if quiet:
+        return
+    for line in problem_lines(summary):
+        _err(line)
+    for note in summary.notes:
+        _err(f"Note: {note}")
+    if summary.rows_duplicate:
+        _err(
+            f"Note: {summary.rows_duplicate:,} duplicate mentions (same id, URL, or author, time "
+            "and text in another file; in a volume series, the same time) were counted once."
+        )
+    if summary.rows_after_evaluation:
+        _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """One file by two names: the same path, or (both existing) a link to it. For outputs
+    that must not overwrite an input (``--rejects``, ``--out``, ``--labels``)."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except (OSError, RuntimeError):  # unreadable, or a symlink loop: its own error follows
+        return False

@@ -1,0 +1,273 @@
+"""``stormwatch scan``: rank topics by escalation in export files (or fetched mentions)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stormwatch.cli.app import (
+    ExitCode,
+    _duration,
+    _err,
+    _moment,
+    _report_input,
+    app,
+    config_path,
+    default_lang,
+    guarded,
+    option_value,
+    same_file,
+)
+from stormwatch.settings import LEVELS, Settings, load_settings
+
+
+def _write_rejects(
+    path: Path, files: list[Path], settings: Settings, options: Any, quiet: bool
+) -> None:
+    from stormwatch.render import rejects
+
+    rows = rejects.rejected_rows(files, settings, options=options)
+    try:
+        path.write_text(rejects.to_csv(rows), encoding="utf-8")
+    except OSError as exc:
+        from stormwatch.errors import StormwatchError
+
+        raise StormwatchError(
+            f"cannot write {path}: {exc.strerror}", hint="choose a writable --rejects path"
+        ) from None
+    if not quiet:
+        _err(
+            f"Note: wrote {rows.height:,} set-aside row{'' if rows.height == 1 else 's'} to {path}."
+        )
+
+
+@app.command()
+@guarded
+def scan(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Export files to read (CSV/TSV, XLSX, ZIP of CSVs, Parquet, JSON Lines); "
+            "several are merged.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
+    fetch_from: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fetch",
+            help="Fetch SOURCE:QUERY (e.g. hn:acme, mastodon:mastodon.social#acme; "
+            "acme=bluesky:acme names the topic) into the mention store first, newer than it "
+            "holds, and scan it with the files (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Column that names the topic (brand, query, hashtag, …). "
+            "Default: a brand/query/topic column when the file has one, else one topic.",
+        ),
+    ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option("--window", help="Current window length, e.g. 1h, 30m. [default: 1h]"),
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="Trailing baseline, e.g. 7d. [default: 7d]")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Evaluate as of this moment (e.g. 2011-09-28T12:00Z); "
+            "later mentions are ignored. [default: the newest mention]",
+        ),
+    ] = None,
+    timezone: Annotated[
+        str,
+        typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name)."),
+    ] = "UTC",
+    brand_handle: Annotated[
+        list[str] | None,
+        typer.Option("--brand-handle", help="The brand's own account, e.g. @acme (repeatable)."),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the recommendations: en or de. [default: from the locale, else en]",
+        ),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, csv or markdown. [default: table on a terminal, json otherwise]",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit with code 3 when a topic is at or above this level (watch, warning, storm).",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]"),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects",
+            help="Write the rows that could not be used (and duplicates) to this CSV file, "
+            "with file, line and reason.",
+            show_default=False,
+        ),
+    ] = None,
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="Read ambiguous dates like 01/02/2026 as day first (or month first). "
+            "[default: decided by the data, month first on a tie]",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No warnings, notes or progress on stderr.")
+    ] = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="Read the files as this export format (see `stormwatch formats`). "
+            "[default: recognised from the header]",
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help='TOML file naming the columns of an unknown format, e.g. timestamp = "Erstellt".',
+        ),
+    ] = None,
+    estimate_sentiment: Annotated[
+        bool | None,
+        typer.Option(
+            "--estimate-sentiment/--no-estimate-sentiment",
+            help="Estimate the sentiment of files without one from their texts (flagged in the "
+            "notes). [default: on]",
+            show_default=False,
+        ),
+    ] = None,
+    sentiment_model: Annotated[
+        Path | None,
+        typer.Option(
+            "--sentiment-model",
+            help="Model from train-sentiment for that. [default: the one in the app directory "
+            "if saved there, else the built-in lexicon]",
+        ),
+    ] = None,
+) -> None:
+    """Rank topics by escalation score, with the reasons and the next steps.
+
+    Example:
+
+        stormwatch scan data/samples/siemens-fridge-2011.csv --at 2011-09-28T12:00Z
+    """
+    env = os.environ
+    fmt = output_format or ("table" if sys.stdout.isatty() else "json")
+    if fmt not in ("table", "json", "csv", "markdown"):
+        raise typer.BadParameter("use table, json, csv or markdown", param_hint="--format")
+    if lang is not None and lang not in ("en", "de"):
+        raise typer.BadParameter("use en or de", param_hint="--lang")
+    if fail_on is not None and fail_on not in LEVELS[1:]:
+        raise typer.BadParameter("use watch, warning or storm", param_hint="--fail-on")
+    from stormwatch.sources.timestamps import check_timezone
+
+    option_value(check_timezone, timezone, "--timezone")
+    from stormwatch.sentiment.fill import installed_model
+
+    settings = load_settings(
+        config_path(config, env),
+        env,
+        {
+            "by": by,
+            "window": _duration(window, "--window"),
+            "baseline": _duration(baseline, "--baseline"),
+            "lang": lang,
+            "estimate_sentiment": estimate_sentiment,
+            "sentiment_model": sentiment_model,
+        },
+        defaults=Settings(lang=default_lang(env), sentiment_model=installed_model(env)),
+    )
+    now = _moment(at, timezone)
+    handles = tuple(brand_handle or ())
+    from stormwatch.cli.fetch import scan_inputs
+
+    files, fetched = scan_inputs(files, fetch_from, env, settings, quiet)
+    if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
+        raise typer.BadParameter(
+            f"{rejects} is one of the input files; it would be overwritten",
+            param_hint="--rejects",
+        )
+
+    from stormwatch.cli import progress
+    from stormwatch.pipeline.analyse import analyse
+    from stormwatch.render import formats as render
+    from stormwatch.sources import ReadOptions
+
+    if preset is not None:
+        from stormwatch.sources.presets import get_preset
+
+        option_value(get_preset, preset, "--preset")  # fails before any file is read
+    options = ReadOptions(
+        timezone=timezone,
+        dayfirst=dayfirst,
+        preset=preset,
+        mapping=mapping,
+        # A timestamp more than a day ahead of the clock is an error in the export, and must
+        # not become the evaluation moment.
+        not_after=datetime.now(UTC) + timedelta(days=1),
+    )
+    size = progress.input_size(files)
+    if progress.wanted(size, is_terminal=sys.stderr.isatty(), quiet=quiet):
+        from rich.console import Console
+
+        with progress.reading_progress(Console(stderr=True), size):
+            report = analyse(
+                [*files, *fetched], settings, now=now, options=options, brand_handles=handles
+            )
+    else:
+        report = analyse(
+            [*files, *fetched], settings, now=now, options=options, brand_handles=handles
+        )
+    _report_input(report.input, quiet)
+    if rejects is not None:
+        _write_rejects(rejects, files, settings, options, quiet)
+    if not quiet:
+        for note in report.notes:
+            _err(f"Note: {note}")
+    if fmt == "json":
+        sys.stdout.write(render.to_json(report))
+    elif fmt == "csv":
+        sys.stdout.write(render.to_csv(report))
+    elif fmt == "markdown":
+        sys.stdout.write(render.to_markdown(report))
+    else:
+        from rich.console import Console
+
+        Console(file=sys.stdout).print(render.to_table(report))
+    if fail_on is not None and report.at_or_above(fail_on):
+        raise typer.Exit(ExitCode.ALERT)
