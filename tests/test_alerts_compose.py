@@ -117,7 +117,7 @@ def test_matplotlib_is_imported_only_to_draw() -> None:
 def test_themes_are_listed_and_escaped() -> None:
     from dataclasses import replace
 
-    from stormwatch.pipeline.themes import Term
+    from stormwatch.models import Term
 
     base = report()
     themes = (Term("door close", 8.1, 0.4, 0.01), Term("<b>recall</b>", 5.0, 0.2, 0.0))

@@ -17,10 +17,11 @@ from conftest import T0, WriteCsv, iso
 from stormwatch.cli.main import ExitCode, app
 from stormwatch.errors import ConfigError
 from stormwatch.pipeline.analyse import load_sources
+from stormwatch.pipeline.labelled import read_labelled
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.sentiment.fill import BUILT_IN, Estimator
 from stormwatch.sentiment.model import default_model_path, save_model
-from stormwatch.sentiment.train import read_labelled, train
+from stormwatch.sentiment.train import train
 from stormwatch.settings import load_settings
 
 runner = CliRunner()

@@ -14,12 +14,12 @@ from stormwatch.errors import InputError
 from stormwatch.scratch import remove_scratch, scratch_file, sweep_stale
 from stormwatch.sources import open_tables
 from stormwatch.sources.anchors import KNOWN_HEADERS, choose_header, header_score
+from stormwatch.sources.containers import container_kind
 from stormwatch.sources.sniff import (
     SAMPLE_BYTES,
     TAIL_BYTES,
     Sample,
     Text,
-    container_kind,
     decimal_comma,
     detect_text,
     read_sample,

@@ -6,8 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from stormwatch.pipeline.themes import Term
 from stormwatch.settings import Level
+
+
+@dataclass(frozen=True)
+class Term:
+    """One theme of a topic: ``weight`` is the z-score of its log-odds ratio (see
+    :mod:`stormwatch.pipeline.themes`); the shares are the fractions of current and baseline
+    texts that contain it."""
+
+    term: str
+    weight: float
+    current_share: float
+    baseline_share: float
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,9 @@ def train_sentiment(
 
         stormwatch train-sentiment brandwatch-2025-*.csv --out model.json
     """
+    from stormwatch.pipeline.labelled import read_labelled
     from stormwatch.sentiment.model import default_model_path, save_model
-    from stormwatch.sentiment.train import read_labelled, require_labels, train
+    from stormwatch.sentiment.train import require_labels, train
     from stormwatch.sources import ReadOptions
 
     if preset is not None:

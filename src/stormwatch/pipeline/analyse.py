@@ -17,7 +17,7 @@ from typing import Any, Literal
 import polars as pl
 
 from stormwatch.errors import ConfigError, InputError
-from stormwatch.models import FileFormat, InputSummary, Rejects, Report
+from stormwatch.models import FileFormat, InputSummary, Rejects, Report, Term
 from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.context import context_data, hot_columns
 from stormwatch.pipeline.critics import storm_critics
@@ -31,7 +31,6 @@ from stormwatch.pipeline.signals import (
     usual_reach,
     window_signals,
 )
-from stormwatch.pipeline.themes import Term
 from stormwatch.pipeline.window import (
     AFTER,
     assign_windows,

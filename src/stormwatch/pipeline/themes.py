@@ -32,10 +32,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from stormwatch.models import Term
 
 if TYPE_CHECKING:
     import polars as pl
@@ -63,17 +64,6 @@ _APOSTROPHES = ["’", "‘", "`", "´"]
 _ENTITIES = ["&amp;", "&quot;", "&#39;", "&lt;", "&gt;", "&nbsp;"]
 _ENTITY_TEXT = ["&", '"', "'", "<", ">", " "]
 _SEP = "|"
-
-
-@dataclass(frozen=True)
-class Term:
-    """One distinguishing term: ``weight`` is the z-score of its log-odds ratio (see the module
-    docstring); the shares are the fractions of current and baseline texts that contain it."""
-
-    term: str
-    weight: float
-    current_share: float
-    baseline_share: float
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from stormwatch.errors import InputError
@@ -87,11 +88,11 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Path
     return target
 
 
-def open_zip(path: Path, name: str | None = None) -> list[RawTable]:
-    """Open every CSV (or other table) member of a ZIP archive, in archive order."""
-    from stormwatch.sources.sniff import open_file
-
-    name = name or str(path)
+def open_zip(
+    path: Path, name: str, open_member: Callable[[Path, str], list[RawTable]]
+) -> list[RawTable]:
+    """Open every CSV (or other table) member of a ZIP archive, in archive order, each with
+    ``open_member(unpacked path, name)``."""
     try:
         with zipfile.ZipFile(path) as archive:
             check_inflation(archive, name, "zip")
@@ -108,5 +109,5 @@ def open_zip(path: Path, name: str | None = None) -> list[RawTable]:
         raise InputError(name, f"not a valid ZIP archive ({exc})", hint=_BROKEN) from None
     tables: list[RawTable] = []
     for member_name, member_path in extracted:
-        tables.extend(open_file(member_path, member_name, in_archive=True))
+        tables.extend(open_member(member_path, member_name))
     return tables

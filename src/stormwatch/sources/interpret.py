@@ -11,7 +11,6 @@ from typing import Literal
 import polars as pl
 
 from stormwatch.errors import InputError
-from stormwatch.sources import ReadOptions, Source
 from stormwatch.sources.hints import no_timestamp_error, unreadable_timestamp_error
 from stormwatch.sources.mapping import ColumnMapping, bind_mapping, load_mapping
 from stormwatch.sources.presets import Preset, detect_preset, get_preset
@@ -22,6 +21,7 @@ from stormwatch.sources.schema import (
     match_columns,
     normalise_header,
 )
+from stormwatch.sources.source import ReadOptions, Source
 from stormwatch.sources.table import BAD, RawTable
 from stormwatch.sources.timestamps import TimestampFormat, cover, detect_formats, parse_expr
 

@@ -1,5 +1,5 @@
-"""Sniffing: what a file is (container) and which reader opens it (:func:`open_file`), how its
-text is encoded, and where its table starts.
+"""Sniffing: how a file's text is encoded, its delimiter and number formats, and where its
+table starts (what the file is, and which reader opens it: :mod:`stormwatch.sources.containers`).
 
 Everything here reads at most the first :data:`SAMPLE_BYTES` and the last :data:`TAIL_BYTES`
 of a file, except :func:`transcode`, which streams a whole text file into UTF-8 for polars.
@@ -13,17 +13,13 @@ import csv
 import io
 import re
 import sys
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from stormwatch.errors import InputError
 from stormwatch.scratch import scratch_file
 from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
-from stormwatch.sources.table import RawTable
 
 SAMPLE_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
@@ -34,20 +30,11 @@ DATA_SAMPLE_ROWS = 200
 #: fields (a damaged or hostile file) made polars panic or take gigabytes.
 MAX_COLUMNS = 5000
 
-Kind = Literal["delimited", "jsonl", "excel", "zip", "parquet"]
-
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-_PACKED = {  # magic bytes of compressed files that are not tables themselves
-    b"\x1f\x8b": "gzip-compressed",
-    b"\x28\xb5\x2f\xfd": "zstd-compressed",
-    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive",
-    b"Rar!\x1a\x07": "a RAR archive",
-}
-_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _LONE_CR = re.compile(r"\r(?!\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -78,79 +65,6 @@ def read_sample(path: Path, name: str) -> Sample:
     except OSError as exc:
         raise InputError(name, f"cannot read the file: {exc.strerror or exc}") from None
     return Sample(head, tail, size)
-
-
-def _zip_kind(path: Path, name: str) -> Kind:
-    """A workbook or an archive of tables, by its members; a zip bomb is refused here, before
-    either reader inflates anything."""
-    from stormwatch.sources.archive import check_inflation
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = {i.filename: i for i in archive.infolist()}
-            mimetype = b""
-            if "mimetype" in members and members["mimetype"].file_size < 1024:
-                mimetype = archive.read("mimetype")[:60]
-            kind: Kind = "zip"
-            if "xl/workbook.xml" in members or b"opendocument.spreadsheet" in mimetype:
-                kind = "excel"
-            check_inflation(archive, name, kind)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
-        what = "XLSX workbook" if name.lower().endswith((".xlsx", ".xlsm")) else "ZIP archive"
-        raise InputError(
-            name,
-            f"not a valid {what} ({exc})",
-            hint="the file is damaged or was not downloaded completely; download it again",
-        ) from None
-    return kind
-
-
-def container_kind(path: Path, name: str, head: bytes) -> Kind:
-    """What ``path`` holds, by its magic bytes first and its extension second."""
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_kind(path, name)
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy .xls
-        return "excel"
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    for magic, what in _PACKED.items():
-        if head.startswith(magic):
-            raise InputError(
-                name,
-                f"the file is {what}",
-                hint="unpack it first and pass the file inside (CSV, XLSX or JSON Lines)",
-            )
-    first = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
-    if first == b"{" or name.lower().endswith(_JSONL_SUFFIXES):
-        return "jsonl"
-    return "delimited"
-
-
-def open_file(path: Path, name: str, *, in_archive: bool = False) -> list[RawTable]:
-    """Open ``path`` with the reader for its container; ``name`` is what messages call it."""
-    sample = read_sample(path, name)
-    kind = container_kind(path, name, sample.head) if sample.size else "delimited"
-    if kind == "zip":
-        if in_archive:
-            raise InputError(name, "is an archive inside an archive", hint="unpack it first")
-        from stormwatch.sources.archive import open_zip
-
-        return open_zip(path, name)
-    if kind == "excel":
-        from stormwatch.sources.excel import open_excel
-
-        return [open_excel(path, name)]
-    if kind == "parquet":
-        from stormwatch.sources.columnar import open_parquet
-
-        return [open_parquet(path, name)]
-    if kind == "jsonl":
-        from stormwatch.sources.columnar import open_jsonl
-
-        return [open_jsonl(path, name, sample)]
-    from stormwatch.sources.delimited import open_delimited
-
-    return [open_delimited(path, name, sample)]
 
 
 # --- text encoding ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ that reads real exports); guesses are marked as such in the notes."""
 
 from __future__ import annotations
 
-from stormwatch.sources.presets import Preset
+from stormwatch.sources.presets.preset import Preset
 from stormwatch.sources.presets.rules import Col, First, Join, Numbers
 from stormwatch.sources.timestamps import TimestampFormat
 

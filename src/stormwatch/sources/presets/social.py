@@ -3,7 +3,7 @@ Lines (Twitter/X), CrowdTangle CSV (Facebook, Instagram; legacy since August 202
 
 from __future__ import annotations
 
-from stormwatch.sources.presets import Preset
+from stormwatch.sources.presets.preset import Preset
 from stormwatch.sources.presets.rules import Col, Const, First, Numbers, Template, Unless
 from stormwatch.sources.timestamps import TimestampFormat
 
