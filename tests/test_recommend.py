@@ -9,7 +9,8 @@ import pytest
 
 from stormwatch.models import AuthorStat, SignalResult, TopicResult
 from stormwatch.pipeline.checklist import load_checklist
-from stormwatch.pipeline.recommend import format_int, format_share, recommend
+from stormwatch.pipeline.recommend import recommend
+from stormwatch.text.numbers import format_int, format_share
 
 PLACEHOLDERS = {
     "monitor": {"current", "window", "baseline"},

@@ -21,8 +21,7 @@ from stormwatch.backtest.labels import Window, load_labels
 from stormwatch.cli.main import ExitCode, app
 from stormwatch.errors import StormwatchError
 from stormwatch.models import TopicResult
-from stormwatch.simulate.generate import shape
-from stormwatch.simulate.spec import (
+from stormwatch.simulate import (
     COLUMNS,
     MAX_DAYS,
     MAX_MENTIONS,
@@ -38,6 +37,7 @@ from stormwatch.simulate.spec import (
     labels_json,
     simulate,
 )
+from stormwatch.simulate.generate import shape
 
 H = timedelta(hours=1)
 

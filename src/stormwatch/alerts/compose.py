@@ -21,9 +21,9 @@ from stormwatch.alerts.episodes import Notice
 from stormwatch.alerts.mentions import Mention
 from stormwatch.models import AuthorStat, Report, TopicResult
 from stormwatch.pipeline.checklist import load_checklist
-from stormwatch.pipeline.recommend import format_int
 from stormwatch.render.formats import describe_signal, report_dict
 from stormwatch.settings import Lang
+from stormwatch.text.numbers import format_int
 from stormwatch.text.untrusted import clean
 
 LABELS: dict[str, dict[str, str]] = {

@@ -20,7 +20,7 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
 def _topics(value: str) -> int | list[str]:
     """``6`` -> six made-up brands; ``acme,globex`` -> those names; ``-3``, ``2.5``, ``201``
     are usage errors."""
-    from stormwatch.simulate.spec import MAX_TOPICS
+    from stormwatch.simulate import MAX_TOPICS
 
     text = value.strip()
     if _NUMBER.fullmatch(text):
@@ -119,7 +119,7 @@ def simulate(
 
         stormwatch simulate --days 28 --storms 2 --out sim.csv --labels sim-labels.json
     """
-    from stormwatch.simulate.spec import (
+    from stormwatch.simulate import (
         CSV_DATETIME,
         MAX_DAYS,
         MAX_MENTIONS,
@@ -127,7 +127,7 @@ def simulate(
         expected_mentions,
         labels_json,
     )
-    from stormwatch.simulate.spec import simulate as run_simulation
+    from stormwatch.simulate import simulate as run_simulation
     from stormwatch.sources.timestamps import parse_moment
 
     try:

@@ -11,6 +11,7 @@ import polars as pl
 from stormwatch.models import AuthorStat, Context, SignalResult, TopicResult
 from stormwatch.pipeline.checklist import load_checklist
 from stormwatch.pipeline.context import ContextData, context_frame, contexts
+from stormwatch.pipeline.explain import explain
 from stormwatch.pipeline.recommend import recommend
 from stormwatch.settings import SIGNALS, Settings, format_duration
 
@@ -108,7 +109,10 @@ def topic_results(
     indicators: dict[str, Context] = {}
     if context is not None:
         frame = context_frame(context, scored, covered)
-        indicators = contexts(frame, settings.lang, context.timezone)
+        indicators = {
+            topic: replace(c, explanations=explain(c, settings.lang))
+            for topic, c in contexts(frame, context.timezone).items()
+        }
     checklist = load_checklist(settings.lang)
     window = format_duration(settings.window)
     top = _author_stats(

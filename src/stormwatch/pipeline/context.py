@@ -39,7 +39,7 @@ Formulas (now = the current window 0, baseline = windows 1..n):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
@@ -52,7 +52,6 @@ from stormwatch.pipeline.response import (
 )
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
 from stormwatch.pipeline.window import CRITICAL, NEGATIVE
-from stormwatch.settings import Lang
 
 #: A platform value that names news, blog, press or broadcast media (lower-cased first).
 MEDIA_PATTERN = (
@@ -279,11 +278,10 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def contexts(frame: pl.DataFrame, lang: Lang, timezone: str = "UTC") -> dict[str, Context]:
-    """The :class:`Context` of every topic in ``frame`` (from :func:`context_frame`), with the
-    explanations in ``lang``; ``timezone`` is the report's."""
-    from stormwatch.pipeline.explain import explain
-
+def contexts(frame: pl.DataFrame, timezone: str = "UTC") -> dict[str, Context]:
+    """The :class:`Context` of every topic in ``frame`` (from :func:`context_frame`), without
+    explanations (sentences are made by :mod:`stormwatch.pipeline.explain`); ``timezone`` is
+    the report's."""
     out: dict[str, Context] = {}
     for r in frame.iter_rows(named=True):  # one row per topic, not per mention
         response = ResponseGap(
@@ -314,5 +312,5 @@ def contexts(frame: pl.DataFrame, lang: Lang, timezone: str = "UTC") -> dict[str
             stage=r["stage"],
             response=response,
         )
-        out[r["topic"]] = replace(context, explanations=explain(context, lang))
+        out[r["topic"]] = context
     return out

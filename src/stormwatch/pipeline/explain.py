@@ -3,18 +3,11 @@ what it means (``Context.explanations``; the thresholds are in ``pipeline/contex
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from stormwatch.models import Context, ResponseGap
 from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated, media_up, reshares_fast
-from stormwatch.pipeline.recommend import format_int, format_share
 from stormwatch.settings import Lang
+from stormwatch.text.numbers import format_hours, format_int, format_local, format_share
 
-WEEKDAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
-}
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "newcomers_none": "no critical authors in the current window",
@@ -111,20 +104,6 @@ STAGE_NAMES = {
         "media pick-up": "Medienresonanz",
     },
 }
-
-
-def format_hours(hours: float, lang: Lang) -> str:
-    """``5.25`` -> ``5.3`` (en) or ``5,3`` (de): one decimal."""
-    text = f"{hours:.1f}"
-    return text.replace(".", ",") if lang == "de" else text
-
-
-def format_local(moment: datetime, timezone: str, lang: Lang) -> str:
-    """``Sat 2026-11-07 19:10 Europe/Berlin`` (en) or ``Sa 07.11.2026 19:10 Europe/Berlin``."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    day = WEEKDAYS[lang][local.weekday()]
-    stamp = local.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
-    return f"{day} {stamp} {timezone}"
 
 
 def off_hours(gap: ResponseGap, lang: Lang) -> str:

@@ -32,6 +32,7 @@ from stormwatch.models import Context, Recommendation, TopicResult
 from stormwatch.pipeline.checklist import Checklist
 from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated, reshares_fast
 from stormwatch.settings import LEVELS, Lang
+from stormwatch.text.numbers import format_int, format_share
 
 INFLUENCE_MIN = 0.4
 CROWD_MIN = 0.5
@@ -39,23 +40,6 @@ NEGATIVITY_MIN = 0.3
 PERSISTENT_SHARE = 0.3
 PERSISTENT_POSTS = 5
 RESPONSE_GAP_HOURS = 1.0  # an open response gap from this many hours gets step 10
-
-
-def format_int(value: float, lang: Lang) -> str:
-    """``1000000`` -> ``1,000,000`` (en) or ``1.000.000`` (de)."""
-    text = f"{round(value):,}"
-    return text.replace(",", ".") if lang == "de" else text
-
-
-def format_decimal(value: float, lang: Lang, digits: int = 1) -> str:
-    """``7.65`` -> ``7.7`` (en) or ``7,7`` (de)."""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "de" else text
-
-
-def format_share(value: float, lang: Lang) -> str:
-    """``0.64`` -> ``64%`` (en) or ``64 %`` (de)."""
-    return f"{round(value * 100)} %" if lang == "de" else f"{round(value * 100)}%"
 
 
 def recommend(topic: TopicResult, checklist: Checklist, window: str) -> tuple[Recommendation, ...]:
@@ -118,7 +102,8 @@ def recommend(topic: TopicResult, checklist: Checklist, window: str) -> tuple[Re
 
 def _context_steps(c: Context, r: dict[str, str], lang: Lang, window: str) -> dict[int, str]:
     """Steps 3, 10 and 11 from the context indicators (table in the module doc)."""
-    from stormwatch.pipeline.explain import format_hours, format_local, off_hours
+    from stormwatch.pipeline.explain import off_hours
+    from stormwatch.text.numbers import format_hours, format_local
 
     picked: dict[int, str] = {}
     if c.stage == "media pick-up":

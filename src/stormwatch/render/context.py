@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from stormwatch.models import Context, ResponseGap
-from stormwatch.pipeline.explain import STAGE_NAMES, format_hours
+from stormwatch.pipeline.explain import STAGE_NAMES
 from stormwatch.settings import Lang
+from stormwatch.text.numbers import format_hours
 
 #: The CSV columns, in order (between the signals and the top critic).
 CSV_COLUMNS = (

@@ -13,7 +13,6 @@ from typing import Any
 
 from stormwatch.__about__ import __version__
 from stormwatch.models import Rejects, Report, SignalResult, TopicResult
-from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
 from stormwatch.render.context import (
     CSV_COLUMNS,
     compact,
@@ -23,6 +22,7 @@ from stormwatch.render.context import (
 )
 from stormwatch.render.context import LABELS as CONTEXT_LABELS
 from stormwatch.settings import SIGNALS, Lang
+from stormwatch.text.numbers import format_decimal, format_int, format_share
 from stormwatch.text.untrusted import clean
 
 SPARK = "▁▂▃▄▅▆▇█"
