@@ -216,6 +216,13 @@ def test_the_model_in_the_app_directory_is_the_default(write_csv: WriteCsv, tmp_
     env = {"STORMWATCH_CONFIG_DIR": str(tmp_path)}
     result = invoke("scan", str(_zork_file(write_csv)), "--format", "json", env=env)
     assert json.loads(result.stdout)["input"]["sentiment_estimator"] == str(model)
+    # backtest resolves its settings through the same code, so it estimates with it too
+    zork = _zork_file(write_csv)
+    result = invoke("backtest", str(zork), "--format", "json", env=env)
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert json.loads(result.stdout)["notes"][0] == (
+        f"{zork}: no sentiment column; sentiment estimated from text with the trained model {model}"
+    )
     missing = tmp_path / "missing.json"
     result = invoke("scan", str(_zork_file(write_csv)), "--sentiment-model", str(missing))
     assert result.exit_code == ExitCode.ERROR

@@ -25,7 +25,7 @@ from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.problems import problem_notes
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
 from stormwatch.pipeline.velocity import SEASON_MIN_DAYS
-from stormwatch.sentiment.fill import estimator
+from stormwatch.sentiment.fill import estimates, estimator
 from stormwatch.settings import LEVELS, SIGNALS, Settings
 from stormwatch.sources import ReadOptions, read_sources
 
@@ -214,6 +214,8 @@ def backtest(
         for source in read_sources(path, options):
             # Read once: the notes on what was left out and the replay share the rows.
             mentions = normalise_all([source], estimator=estimate).collect()
+            if estimate is not None and estimates(source):
+                notes.append(estimate.note(source.path))
             notes += problem_notes(source, mentions.lazy())
             usable = mentions.filter(pl.col("_reject").is_null())
             if usable.height == 0:

@@ -21,13 +21,14 @@ from stormwatch.cli.app import (
     _err,
     _moment,
     app,
+    check_lang,
     config_path,
-    default_lang,
+    default_settings,
     guarded,
     problem_lines,
 )
 from stormwatch.errors import ConfigError
-from stormwatch.settings import Lang, Settings, app_dir
+from stormwatch.settings import Lang, app_dir
 
 if TYPE_CHECKING:
     from stormwatch.alerts.config import AlertConfig
@@ -172,8 +173,7 @@ def alert(
         stormwatch alert --config /etc/stormwatch/alerts.toml
     """
     env = os.environ
-    if lang is not None and lang not in ("en", "de"):
-        raise typer.BadParameter("use en or de", param_hint="--lang")
+    check_lang(lang)
     moment = _moment(at, "UTC")
     path = config_path(config, env)
     if path is None:
@@ -193,7 +193,7 @@ def alert(
         path,
         env,
         {"lang": lang},
-        defaults=Settings(lang=default_lang(env)),
+        defaults=default_settings(env),
         check_timezone=check_timezone,
     )
     state_path = cfg.state_path or app_dir(env) / "state.db"

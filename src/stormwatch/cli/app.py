@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import enum
 import functools
+import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from stormwatch.__about__ import __version__
 from stormwatch.errors import StormwatchError
-from stormwatch.settings import app_dir, parse_duration
+from stormwatch.settings import Settings, app_dir, load_settings, parse_duration
 
 
 class ExitCode(enum.IntEnum):
@@ -37,9 +39,26 @@ class ExitCode(enum.IntEnum):
 
 Format = Literal["table", "json", "csv", "markdown"]
 F = TypeVar("F", bound=Callable[..., Any])
+#: ``-q/--quiet``, the same on every command.
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Only errors on stderr: no notes or progress.")
+]
+
+
+class _Commands(TyperGroup):
+    """The root group: ``--debug`` works before or after the command's name (``stormwatch scan
+    --debug x.csv`` as ``stormwatch --debug scan x.csv``); ``--`` ends the options as usual."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            args = ["--debug", *(a for i, a in enumerate(args) if i >= end or a != "--debug")]
+        return super().parse_args(ctx, args)
+
 
 app = typer.Typer(
     name="stormwatch",
+    cls=_Commands,
     help="Early warning for online firestorms: reads social-listening exports, ranks topics "
     "by escalation (0-100: calm, watch, warning, storm) and says what to do next.",
     no_args_is_help=True,
@@ -136,6 +155,57 @@ def config_path(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
         return Path(env["STORMWATCH_CONFIG"])
     candidate = app_dir(env) / "config.toml"
     return candidate if candidate.is_file() else None
+
+
+def default_settings(env: Mapping[str, str]) -> Settings:
+    """What every command starts from before the config file, ``STORMWATCH_*`` and flags: the
+    locale's language and the sentiment model train-sentiment saved in the app directory."""
+    from stormwatch.sentiment.fill import installed_model
+
+    return Settings(lang=default_lang(env), sentiment_model=installed_model(env))
+
+
+def command_settings(
+    config: Path | None, env: Mapping[str, str], flags: Mapping[str, Any]
+) -> Settings:
+    """A command's settings: flag > ``STORMWATCH_*`` > config file > :func:`default_settings`."""
+    return load_settings(config_path(config, env), env, flags, defaults=default_settings(env))
+
+
+def check_lang(lang: str | None) -> None:
+    """``--lang``: en or de (a usage error, exit 2, otherwise)."""
+    if lang is not None and lang not in ("en", "de"):
+        raise typer.BadParameter("use en or de", param_hint="--lang")
+
+
+def pick_format(value: str | None, allowed: tuple[str, ...]) -> str:
+    """``--format``: one of ``allowed``; unset, a table on a terminal and JSON into a pipe."""
+    fmt = value or ("table" if sys.stdout.isatty() else "json")
+    if fmt not in allowed:
+        listed = f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+        raise typer.BadParameter(f"use {listed}", param_hint="--format")
+    return fmt
+
+
+def read_options(
+    timezone: str,
+    preset: str | None,
+    mapping: Path | None,
+    dayfirst: bool | None,
+    not_after: datetime | None = None,
+) -> Any:
+    """The :class:`~stormwatch.sources.ReadOptions` of the shared reading flags, each checked
+    before any file is read (a bad value is a usage error of its flag)."""
+    from stormwatch.sources import ReadOptions
+    from stormwatch.sources.presets import get_preset
+    from stormwatch.sources.timestamps import check_timezone
+
+    option_value(check_timezone, timezone, "--timezone")
+    if preset is not None:
+        option_value(get_preset, preset, "--preset")
+    return ReadOptions(
+        timezone=timezone, preset=preset, mapping=mapping, dayfirst=dayfirst, not_after=not_after
+    )
 
 
 def _duration(value: str | None, option: str) -> timedelta | None:

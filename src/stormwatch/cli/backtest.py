@@ -12,16 +12,17 @@ import typer
 
 from stormwatch.alerts.episodes import Policy
 from stormwatch.cli.app import (
+    Quiet,
     _duration,
     _err,
     app,
-    config_path,
-    default_lang,
+    command_settings,
     guarded,
-    option_value,
+    pick_format,
+    read_options,
     same_file,
 )
-from stormwatch.settings import LEVELS, Settings, format_duration, load_settings
+from stormwatch.settings import LEVELS, format_duration
 
 
 @app.command()
@@ -103,6 +104,7 @@ def backtest(
             show_default=False,
         ),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Replay exports step by step (each decision uses only data up to that step), list the
     alerts an episode-based cron job would have sent and, with --labels, score them.
@@ -111,28 +113,23 @@ def backtest(
 
         stormwatch backtest Twitter_volume_*.csv --labels windows.json
     """
-    fmt = output_format or ("table" if sys.stdout.isatty() else "json")
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("use table or json", param_hint="--format")
+    fmt = pick_format(output_format, ("table", "json"))
     if notify_at not in LEVELS[1:]:
         raise typer.BadParameter("use watch, warning or storm", param_hint="--notify-at")
     from stormwatch.backtest import render
     from stormwatch.backtest.labels import load_labels
     from stormwatch.backtest.run import backtest as run_backtest
-    from stormwatch.sources import ReadOptions
-    from stormwatch.sources.timestamps import check_timezone
 
     env = os.environ
-    option_value(check_timezone, timezone, "--timezone")
-    settings = load_settings(
-        config_path(config, env),
+    options = read_options(timezone, preset, mapping, dayfirst)
+    settings = command_settings(
+        config,
         env,
         {
             "by": by,
             "window": _duration(window, "--window"),
             "baseline": _duration(baseline, "--baseline"),
         },
-        defaults=Settings(lang=default_lang(env)),
     )
     calm, gap = _duration(resolve_after, "--resolve-after"), _duration(min_gap, "--min-gap")
     assert calm is not None  # the options have defaults
@@ -145,11 +142,6 @@ def backtest(
         thresholds=settings.thresholds,
     )
     windows = load_labels(labels, timezone) if labels is not None else None
-    if preset is not None:
-        from stormwatch.sources.presets import get_preset
-
-        option_value(get_preset, preset, "--preset")
-    options = ReadOptions(timezone=timezone, preset=preset, mapping=mapping, dayfirst=dayfirst)
     if scores is not None and any(
         same_file(scores, f) for f in [*files, *([labels] if labels else [])]
     ):
@@ -164,7 +156,7 @@ def backtest(
             raise typer.BadParameter(
                 f"cannot write it: {exc.strerror}", param_hint="--scores"
             ) from None
-    for note in result.notes:
+    for note in [] if quiet else result.notes:
         _err(f"Note: {note}")
     if fmt == "json":
         sys.stdout.write(json.dumps(render.to_dict(result), ensure_ascii=False, indent=2) + "\n")

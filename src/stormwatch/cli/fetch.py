@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stormwatch.cli.app import _err, app, guarded, option_value
+from stormwatch.cli.app import Quiet, _err, app, guarded, option_value
 from stormwatch.settings import app_dir
 
 if TYPE_CHECKING:
@@ -350,7 +350,10 @@ def fetch(
 
 @app.command()
 @guarded
-def sources(ctx: typer.Context) -> None:
+def sources(
+    ctx: typer.Context,
+    quiet: Quiet = False,  # nothing but errors goes to stderr here anyway
+) -> None:
     """List the sources `stormwatch fetch` can read: what QUERY means, the credentials each
     needs (environment variables), the variable that replaces its API root, limits and terms.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli.app import app, guarded
+from stormwatch.cli.app import Quiet, app, guarded, pick_format
 
 
 @app.command()
@@ -22,6 +22,7 @@ def formats(
             help="table or json. [default: table on a terminal, json otherwise]",
         ),
     ] = None,
+    quiet: Quiet = False,  # nothing but errors goes to stderr here anyway
 ) -> None:
     """List the export formats (presets) stormwatch recognises, and what each maps.
 
@@ -29,9 +30,7 @@ def formats(
 
         stormwatch formats --format json
     """
-    fmt = output_format or ("table" if sys.stdout.isatty() else "json")
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("use table or json", param_hint="--format")
+    fmt = pick_format(output_format, ("table", "json"))
     from stormwatch.sources.presets import describe_all
 
     described = describe_all()

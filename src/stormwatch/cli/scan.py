@@ -17,13 +17,14 @@ from stormwatch.cli.app import (
     _moment,
     _report_input,
     app,
-    config_path,
-    default_lang,
+    check_lang,
+    command_settings,
     guarded,
-    option_value,
+    pick_format,
+    read_options,
     same_file,
 )
-from stormwatch.settings import LEVELS, Settings, load_settings
+from stormwatch.settings import LEVELS, Settings
 
 
 def _write_rejects(
@@ -187,20 +188,21 @@ def scan(
         stormwatch scan data/samples/siemens-fridge-2011.csv --at 2011-09-28T12:00Z
     """
     env = os.environ
-    fmt = output_format or ("table" if sys.stdout.isatty() else "json")
-    if fmt not in ("table", "json", "csv", "markdown"):
-        raise typer.BadParameter("use table, json, csv or markdown", param_hint="--format")
-    if lang is not None and lang not in ("en", "de"):
-        raise typer.BadParameter("use en or de", param_hint="--lang")
+    fmt = pick_format(output_format, ("table", "json", "csv", "markdown"))
+    check_lang(lang)
     if fail_on is not None and fail_on not in LEVELS[1:]:
         raise typer.BadParameter("use watch, warning or storm", param_hint="--fail-on")
-    from stormwatch.sources.timestamps import check_timezone
-
-    option_value(check_timezone, timezone, "--timezone")
-    from stormwatch.sentiment.fill import installed_model
-
-    settings = load_settings(
-        config_path(config, env),
+    options = read_options(
+        timezone,
+        preset,
+        mapping,
+        dayfirst,
+        # A timestamp more than a day ahead of the clock is an error in the export, and must
+        # not become the evaluation moment.
+        not_after=datetime.now(UTC) + timedelta(days=1),
+    )
+    settings = command_settings(
+        config,
         env,
         {
             "by": by,
@@ -210,7 +212,6 @@ def scan(
             "estimate_sentiment": estimate_sentiment,
             "sentiment_model": sentiment_model,
         },
-        defaults=Settings(lang=default_lang(env), sentiment_model=installed_model(env)),
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
@@ -226,21 +227,7 @@ def scan(
     from stormwatch.cli import progress
     from stormwatch.pipeline.analyse import analyse
     from stormwatch.render import formats as render
-    from stormwatch.sources import ReadOptions
 
-    if preset is not None:
-        from stormwatch.sources.presets import get_preset
-
-        option_value(get_preset, preset, "--preset")  # fails before any file is read
-    options = ReadOptions(
-        timezone=timezone,
-        dayfirst=dayfirst,
-        preset=preset,
-        mapping=mapping,
-        # A timestamp more than a day ahead of the clock is an error in the export, and must
-        # not become the evaluation moment.
-        not_after=datetime.now(UTC) + timedelta(days=1),
-    )
     size = progress.input_size(files)
     if progress.wanted(size, is_terminal=sys.stderr.isatty(), quiet=quiet):
         from rich.console import Console

@@ -6,11 +6,14 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stormwatch.cli.app import _err, app, guarded, same_file
+from stormwatch.cli.app import Quiet, _err, app, guarded, same_file
+
+if TYPE_CHECKING:
+    from stormwatch.simulate import Labels, SimSpec
 from stormwatch.errors import StormwatchError
 
 #: A value that reads as a number (``-3``, ``2.5``) is a count, never a topic's name.
@@ -110,6 +113,7 @@ def simulate(
             show_default=False,
         ),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Write a realistic synthetic mention export: calm topics with daily and weekly cycles,
     firestorms (rising volume and negativity, newcomers, a ~1M-follower amplifier, media
@@ -157,8 +161,16 @@ def simulate(
         _write(Path(out), csv)
     if labels is not None:
         _write(labels, labels_json(windows))
+    if not quiet:
+        _summary(spec, frame.height, seed, out, labels, windows)
+
+
+def _summary(
+    spec: SimSpec, mentions: int, seed: int, out: str, labels: Path | None, windows: Labels
+) -> None:
+    """What was simulated, on stderr."""
     _err(
-        f"Simulated {frame.height:,} mentions of {len(spec.topics)} topics, "
+        f"Simulated {mentions:,} mentions of {len(spec.topics)} topics, "
         f"{_iso(spec.start)} to {_iso(spec.end)} (seed {seed})"
         + ("" if out == "-" else f" -> {out}")
     )
