@@ -49,6 +49,31 @@ def test_a_malformed_webhook_url_in_the_environment(tmp_path: Path, url: str, pr
     assert not (tmp_path / "state.db").exists()
 
 
+def test_a_plain_http_webhook_in_the_config_is_refused_with_a_hint(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [SAMPLE], webhook="http://hooks.example/x")
+    result = alert("--config", str(config), "--at", STORM)
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr == (
+        f"Error: {config}: webhook[1].url: must be an https:// URL (plain http only to "
+        "localhost)\n"
+        "Hint: use the https:// URL the chat tool gave for the webhook (plain http only to a "
+        "relay on this machine)\n"
+    )
+
+
+def test_a_state_file_that_cannot_be_created_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    config = write_config(tmp_path, [SAMPLE], webhook="https://hooks.example/x")
+    config.write_text(config.read_text().replace(str(tmp_path / "state.db"), str(blocker / "s.db")))
+    result = alert("--config", str(config), "--at", STORM)
+    assert result.exit_code == ExitCode.ERROR
+    assert result.stderr.startswith(f"Error: {blocker / 's.db'}: cannot create the state file (")
+    assert result.stderr.endswith(
+        "Hint: give [state] path a place this user may write, or make its directory writable\n"
+    )
+
+
 def test_a_malformed_mention_url_gives_no_link() -> None:
     assert _safe_url("http://[oops") is None
     assert _safe_url("https://example.org/a") == "https://example.org/a"

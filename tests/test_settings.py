@@ -178,22 +178,24 @@ def test_baseline_windows_counts_whole_windows() -> None:
         (
             {"weights": Weights(velocity=-1)},
             "signal weights must be >= 0 and not all zero",
-            None,
+            "give each weight in [weights] 0 or more, at least one above 0 "
+            "(velocity = 40 is the default)",
         ),
         (
             {"weights": Weights(0, 0, 0, 0)},
             "signal weights must be >= 0 and not all zero",
-            None,
+            "give each weight in [weights] 0 or more, at least one above 0 "
+            "(velocity = 40 is the default)",
         ),
         (
             {"weights": Weights(spread=float("nan"))},
             "signal weights must be finite numbers",
-            None,
+            "e.g. velocity = 40 in [weights]",
         ),
         (
             {"weights": Weights(velocity=float("inf"))},
             "signal weights must be finite numbers",
-            None,
+            "e.g. velocity = 40 in [weights]",
         ),
         ({"lang": "fr"}, "unknown language 'fr'", "use en or de"),
     ],
@@ -391,7 +393,41 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_directory_as_config_file(tmp_path: Path) -> None:
     err = config_error(tmp_path)
-    assert str(err).startswith(f"{tmp_path}: cannot read config file: ")
+    assert str(err) == f"{tmp_path}: is a directory, not a config file"
+    assert err.hint == "name the TOML file itself, e.g. --config ~/.config/stormwatch/config.toml"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ('[scan]\nwindow = "forever"\n', 'a number and a unit: "1h", "30m" or "7d"'),
+        ('[scan]\nrecord_ratio = "x"\n', "a number, e.g. 1.5"),
+        ('[scan]\nestimate_sentiment = "maybe"\n', "true or false"),
+        ('[scan]\nlang = "fr"\n', '"en" or "de"'),
+        ("[scan]\nby = 3\n", 'text, e.g. "brand"'),
+        (
+            "window = = 1h\n",
+            'fix that line: each setting is key = value, text in quotes (window = "1h"), '
+            "each [section] once",
+        ),
+    ],
+)
+def test_every_config_error_has_a_hint(tmp_path: Path, text: str, hint: str) -> None:
+    assert config_error(write(tmp_path, text)).hint == hint
+
+
+def test_a_bad_variable_gets_a_hint_without_quotes() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(None, {"STORMWATCH_SCAN_WINDOW": "forever"})
+    assert info.value.hint == "a number and a unit: 1h, 30m or 7d"
+
+
+def test_a_missing_config_file_gets_a_hint(tmp_path: Path) -> None:
+    err = config_error(tmp_path / "nope.toml")
+    assert err.hint == (
+        "check the path (--config or STORMWATCH_CONFIG); without either, stormwatch reads "
+        "config.toml in its app directory if there is one"
+    )
 
 
 @pytest.mark.parametrize(

@@ -280,7 +280,10 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert f"Error: cannot write {target}" in nowhere.stderr
     twice = runner.invoke(app, ["simulate", "--topics", "acme,acme"])
     assert twice.exit_code == ExitCode.ERROR
-    assert "Error: topic names must be unique: acme, acme" in twice.stderr
+    assert twice.stderr == (
+        "Error: topic names must be unique: acme, acme\n"
+        "Hint: name each topic once, e.g. --topics acme,globex\n"
+    )
     usage = (["--topics", "0"], ["--topics", "a,,b"], ["--start", "soon"], ["--seed", "-1"])
     for bad in (*usage, ["--days", "0"], ["--storms", "-1"]):
         result = runner.invoke(app, ["simulate", *bad])

@@ -133,7 +133,7 @@ class Settings:
                 try:
                     object.__setattr__(self, name, parse_duration(value))
                 except ValueError as exc:
-                    raise ConfigError(str(exc), key=name) from None
+                    raise ConfigError(str(exc), key=name, hint='e.g. "1h", "30m" or "7d"') from None
             elif not isinstance(value, timedelta):
                 raise ConfigError(
                     f"expected a duration, not {value!r}", key=name, hint='e.g. "1h" or "7d"'
@@ -154,9 +154,15 @@ class Settings:
         if any(w < 0 for w in self.weights.as_dict().values()) or not any(
             self.weights.as_dict().values()
         ):
-            raise ConfigError("signal weights must be >= 0 and not all zero")
+            raise ConfigError(
+                "signal weights must be >= 0 and not all zero",
+                hint="give each weight in [weights] 0 or more, at least one above 0 "
+                "(velocity = 40 is the default)",
+            )
         if not all(math.isfinite(w) for w in self.weights.as_dict().values()):
-            raise ConfigError("signal weights must be finite numbers")
+            raise ConfigError(
+                "signal weights must be finite numbers", hint="e.g. velocity = 40 in [weights]"
+            )
         if self.lang not in LANGS:
             raise ConfigError(f"unknown language {self.lang!r}", hint="use en or de")
         if not (math.isfinite(self.record_ratio) and self.record_ratio >= 1.0):
@@ -235,6 +241,23 @@ def env_var(section: str, key: str) -> str:
     return f"STORMWATCH_{section}_{key}".upper()
 
 
+def _value_hint(convert: Any, source: str) -> str:
+    """How to write a value right, in the place it came from (a file or a variable)."""
+    in_file = source.endswith(".toml") or "/" in source
+    quoted = (lambda v: f'"{v}"') if in_file else (lambda v: v)
+    if convert is parse_duration:
+        return f"a number and a unit: {quoted('1h')}, {quoted('30m')} or {quoted('7d')}"
+    if convert is float:
+        return "a number, e.g. 1.5"
+    if convert is _flag:
+        return "true or false"
+    if convert is _lang:
+        return f"{quoted('en')} or {quoted('de')}"
+    if convert is _path:
+        return f"a file path, e.g. {quoted('~/models/acme.json')}"
+    return f"text, e.g. {quoted('brand')}"
+
+
 def _convert(section: str, key: str, value: object, source: str) -> object:
     convert = CONFIG_KEYS[section][key]
     expected = (int, float, str) if convert is float else (str,)
@@ -245,7 +268,9 @@ def _convert(section: str, key: str, value: object, source: str) -> object:
             raise ValueError("expected a number" if convert is float else "expected a string")
         return convert(value)
     except ValueError as exc:
-        raise ConfigError(str(exc), path=source, key=f"{section}.{key}") from None
+        raise ConfigError(
+            str(exc), path=source, key=f"{section}.{key}", hint=_value_hint(convert, source)
+        ) from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -255,11 +280,31 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError("config file not found", path=path) from None
+        raise ConfigError(
+            "config file not found",
+            path=path,
+            hint="check the path (--config or STORMWATCH_CONFIG); without either, stormwatch "
+            "reads config.toml in its app directory if there is one",
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            "is a directory, not a config file",
+            path=path,
+            hint="name the TOML file itself, e.g. --config ~/.config/stormwatch/config.toml",
+        ) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read config file: {exc.strerror}", path=path) from None
+        raise ConfigError(
+            f"cannot read config file: {exc.strerror}",
+            path=path,
+            hint="check that the file exists and that this user may read it",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+        raise ConfigError(
+            f"not valid TOML: {exc}",
+            path=path,
+            hint='fix that line: each setting is key = value, text in quotes (window = "1h"), '
+            "each [section] once",
+        ) from None
 
 
 def read_config_file(path: str | Path) -> dict[str, dict[str, object]]:

@@ -199,7 +199,12 @@ def _webhook(r: TableReader, index: int) -> WebhookConfig:
     if (url is None) == (url_env is None):
         raise r.error("url", "give exactly one of url and url_env")
     if url is not None and (problem := check_webhook_url(url)):
-        raise r.error("url", problem)
+        raise r.error(
+            "url",
+            problem,
+            hint="use the https:// URL the chat tool gave for the webhook (plain http only to "
+            "a relay on this machine)",
+        )
     return WebhookConfig(
         name=r.text("name", f"webhook{index}") or f"webhook{index}",
         url=url,

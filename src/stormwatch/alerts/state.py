@@ -255,9 +255,16 @@ class StateStore:
 
 def _create_file(path: Path) -> None:
     """An empty file only the owner can read: the outbox holds mention text."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise StateError(
+            path,
+            f"cannot create the state file ({exc.strerror or exc})",
+            hint="give [state] path a place this user may write, or make its directory writable",
+        ) from None
 
 
 def _query(conn: sqlite3.Connection, path: Path, sql: str) -> list[Any]:

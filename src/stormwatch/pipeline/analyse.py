@@ -69,7 +69,12 @@ def _collect(
         return query.collect(engine=engine)
     except pl.exceptions.PolarsError as exc:
         where = sources[0].path if len(sources) == 1 else ", ".join(s.path for s in sources)
-        raise InputError(where, f"cannot read the data: {exc}".splitlines()[0]) from None
+        raise InputError(
+            where,
+            f"cannot read the data: {exc}".splitlines()[0],
+            hint="the file may be damaged or cut off (download the export again); "
+            "--debug shows the reader's whole message",
+        ) from None
 
 
 def _as_aware(now: datetime | None) -> datetime | None:

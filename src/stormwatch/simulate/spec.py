@@ -279,7 +279,10 @@ def _topic_names(topics: int | Sequence[str]) -> list[str]:
     if not names or not all(names):
         raise StormwatchError("topic names must not be empty")
     if len(set(names)) != len(names):
-        raise StormwatchError(f"topic names must be unique: {', '.join(names)}")
+        raise StormwatchError(
+            f"topic names must be unique: {', '.join(names)}",
+            hint="name each topic once, e.g. --topics acme,globex",
+        )
     return names
 
 
@@ -323,7 +326,7 @@ def validate(spec: SimSpec) -> None:
         raise StormwatchError("no topics to simulate")
     names = [t.name for t in spec.topics]
     if len(set(names)) != len(names):
-        raise StormwatchError(f"topic names must be unique: {names}")
+        raise StormwatchError(f"topic names must be unique: {names}", hint="name each topic once")
     for t in spec.topics:
         shares_ok = t.negative >= 0 and t.positive >= 0 and t.negative + t.positive <= 1
         if not (t.rate > 0 and shares_ok and 0 <= t.german <= 1 and t.sector in PRODUCTS):
