@@ -170,6 +170,7 @@ def alert(
 
     Example:
 
+    \b
         stormwatch alert --config /etc/stormwatch/alerts.toml
     """
     env = os.environ

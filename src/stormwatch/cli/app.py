@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from stormwatch.__about__ import __version__
 from stormwatch.errors import StormwatchError
@@ -45,6 +46,76 @@ Quiet = Annotated[
 ]
 
 
+#: The placeholder each option's value gets in ``--help`` (typer would show Python types such
+#: as ``<list[Path]>``); an option missing here shows its own name in capitals.
+METAVARS = {
+    "--at": "MOMENT",
+    "--baseline": "DURATION",
+    "--brand-handle": "HANDLE",
+    "--by": "COLUMN",
+    "--config": "FILE",
+    "--days": "DAYS",
+    "--fail-on": "LEVEL",
+    "--fetch": "SOURCE:QUERY",
+    "--folds": "N",
+    "--format": "FORMAT",
+    "--instance": "HOST",
+    "--labels": "FILE",
+    "--lang": "en|de",
+    "--limit": "N",
+    "--mapping": "FILE",
+    "--min-gap": "DURATION",
+    "--notify-at": "LEVEL",
+    "--out": "FILE",
+    "--preset": "NAME",
+    "--rejects": "FILE",
+    "--resolve-after": "DURATION",
+    "--scores": "FILE",
+    "--seed": "N",
+    "--sentiment-model": "FILE",
+    "--since": "WHEN",
+    "--start": "MOMENT",
+    "--store": "DIR",
+    "--storms": "N",
+    "--timezone": "ZONE",
+    "--topics": "N|NAMES",
+    "--until": "WHEN",
+    "--window": "DURATION",
+}
+_TYPE_LABEL = re.compile(r" <[^>]*>(?:\.\.\.)?$")
+
+
+class _Command(TyperCommand):
+    """A command whose ``--help`` shows placeholders people read (``--window DURATION``,
+    ``FILE...``), not Python types."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"Arguments": [], "Options": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            name, text = _TYPE_LABEL.sub("", record[0]), record[1]
+            if param.param_type_name == "argument":
+                sections["Arguments"].append((name, text))
+                continue
+            if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+                longest = max(param.opts, key=len)
+                name += " " + METAVARS.get(longest, longest.lstrip("-").upper())
+            sections["Options"].append((name, text))
+        for title, rows in sections.items():
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+class _App(typer.Typer):
+    """Every command of the app is a :class:`_Command`."""
+
+    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or _Command, **kwargs)
+
+
 class _Commands(TyperGroup):
     """The root group: ``--debug`` works before or after the command's name (``stormwatch scan
     --debug x.csv`` as ``stormwatch --debug scan x.csv``); ``--`` ends the options as usual."""
@@ -55,8 +126,21 @@ class _Commands(TyperGroup):
             args = ["--debug", *(a for i, a in enumerate(args) if i >= end or a != "--debug")]
         return super().parse_args(ctx, args)
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Each command with the first sentence of its help, whole (click cuts it to 45
+        characters and "...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            first = (command.short_help or command.help or "").strip().split("\n\n")[0]
+            rows.append((name, " ".join(first.split()).split(": ")[0].rstrip(".")))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
-app = typer.Typer(
+
+app = _App(
     name="stormwatch",
     cls=_Commands,
     help="Early warning for online firestorms: reads social-listening exports, ranks topics "

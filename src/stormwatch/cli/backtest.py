@@ -111,6 +111,7 @@ def backtest(
 
     Example:
 
+    \b
         stormwatch backtest Twitter_volume_*.csv --labels windows.json
     """
     fmt = pick_format(output_format, ("table", "json"))

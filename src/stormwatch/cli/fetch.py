@@ -297,8 +297,10 @@ def fetch(
 
     Examples:
 
+    \b
         stormwatch fetch hn acme --since 6h --out acme.csv
 
+    \b
         stormwatch fetch mastodon '#acme' --instance mastodon.social
     """
     from stormwatch.fetch.base import source_module
@@ -359,6 +361,7 @@ def sources(
 
     Example:
 
+    \b
         stormwatch sources
     """
     from stormwatch.fetch.base import SOURCES, source_module

@@ -28,6 +28,7 @@ def formats(
 
     Example:
 
+    \b
         stormwatch formats --format json
     """
     fmt = pick_format(output_format, ("table", "json"))

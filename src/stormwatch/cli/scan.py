@@ -185,7 +185,8 @@ def scan(
 
     Example:
 
-        stormwatch scan data/samples/siemens-fridge-2011.csv --at 2011-09-28T12:00Z
+    \b
+        stormwatch scan data/samples/siemens-fridge-2011.csv --lang de
     """
     env = os.environ
     fmt = pick_format(output_format, ("table", "json", "csv", "markdown"))

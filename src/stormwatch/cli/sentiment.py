@@ -54,6 +54,7 @@ def train_sentiment(
 
     Example:
 
+    \b
         stormwatch train-sentiment brandwatch-2025-*.csv --out model.json
     """
     from stormwatch.pipeline.labelled import read_labelled

@@ -121,7 +121,8 @@ def simulate(
 
     Example:
 
-        stormwatch simulate --days 28 --storms 2 --out sim.csv --labels sim-labels.json
+    \b
+        stormwatch simulate --days 28 --out sim.csv --labels sim-labels.json
     """
     from stormwatch.simulate import (
         CSV_DATETIME,
