@@ -209,7 +209,11 @@ def test_no_config(tmp_path: Path) -> None:
     )
     missing = tmp_path / "nope.toml"
     result = alert("--config", str(missing))
-    assert result.stderr == f"Error: {missing}: config file not found\n"
+    assert result.stderr == (
+        f"Error: {missing}: config file not found\n"
+        "Hint: check the path (--config or STORMWATCH_CONFIG); without either, stormwatch reads "
+        "config.toml in its app directory if there is one\n"
+    )
 
 
 def test_unknown_key(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from stormwatch.pipeline.velocity import SEASON_MIN_DAYS
 from stormwatch.sentiment.fill import estimates, estimator
 from stormwatch.settings import LEVELS, SIGNALS, Settings
 from stormwatch.sources import ReadOptions, read_sources
+from stormwatch.text.notes import Note
 
 FALSE_ALARM_GAP = timedelta(hours=1)  # alerts closer than this are one false-alarm episode
 #: ``backtest --scores``: one row per step and stream.
@@ -167,7 +168,7 @@ class _Tally:
             return
         key = file if file in self.labels else topic if topic in self.labels else None
         if key is None:
-            self.notes.append(f"no labels for {name}: its alerts count as false alarms")
+            self.notes.append(Note("no_labels", stream=name))
             windows: Sequence[Window] = ()
         else:
             self.used_keys.add(key)
@@ -219,25 +220,20 @@ def backtest(
             notes += problem_notes(source, mentions.lazy())
             usable = mentions.filter(pl.col("_reject").is_null())
             if usable.height == 0:
-                notes.append(f"{source.path}: no usable mentions, skipped")
+                notes.append(Note("no_usable", file=source.path))
                 continue
             timeline = replay(usable, settings)
             file = _file_name(path, source.path, clashing)
             notes += _history_notes(file, usable, settings)
             several = len(timeline.topics) > 1
             if labels is not None and several and file in labels:
-                notes.append(
-                    f"labels for {file!r} apply to each of its {len(timeline.topics)} topics; "
-                    "key them by topic to score one"
-                )
+                notes.append(Note("labels_per_topic", key=repr(file), topics=len(timeline.topics)))
             for row, topic in enumerate(timeline.topics):
                 tally.add(timeline, row, f"{file}:{topic}" if several else file, file, source.path)
     metrics = None
     if labels is not None:
         notes += [
-            f"labels for {k!r} match several inputs: key them by the path as given"
-            if k in clashing
-            else f"labels for {k!r} match no input file or topic"
+            Note("labels_ambiguous" if k in clashing else "labels_unmatched", key=repr(k))
             for k in labels
             if k not in tally.used_keys
         ]
@@ -267,8 +263,8 @@ def _series(timeline: Timeline, row: int, name: str) -> pl.DataFrame:
     )
 
 
-def _hours(delta: timedelta) -> str:
-    return f"{delta / timedelta(hours=1):.4g} h"
+def _hours(delta: timedelta) -> float:
+    return delta / timedelta(hours=1)
 
 
 def _history_notes(file: str, usable: pl.DataFrame, settings: Settings) -> list[str]:
@@ -278,20 +274,14 @@ def _history_notes(file: str, usable: pl.DataFrame, settings: Settings) -> list[
         pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last")
     ).row(0)
     span: timedelta = last - first  # the data's span, not the replay grid's
-    notes = []
+    notes: list[str] = []
     if not usable["count"].sum():
-        notes.append(f"{file}: every count is 0: nothing to detect")
+        notes.append(Note("all_zero", file=file))
     needed = (MIN_BASELINE_WINDOWS + 1) * settings.window
     if span < needed:
-        notes.append(
-            f"{file}: not enough history ({_hours(span)} of data, a baseline needs "
-            f"{_hours(needed)}): volume signals were never scored"
-        )
+        notes.append(Note("short_history", file=file, span=_hours(span), needed=_hours(needed)))
     elif span < timedelta(days=SEASON_MIN_DAYS + 1):
-        notes.append(
-            f"{file}: {_hours(span)} of data: scored against a flat baseline (the "
-            f"time-of-day index needs {SEASON_MIN_DAYS} days of history)"
-        )
+        notes.append(Note("flat_baseline", file=file, span=_hours(span), days=SEASON_MIN_DAYS))
     return notes
 
 
@@ -311,17 +301,10 @@ def _windows(
         lo = int(np.searchsorted(times, int(w.start.timestamp() * US), side="left"))
         hi = int(np.searchsorted(times, int(w.end.timestamp() * US), side="right")) - 1
         if hi < lo:
-            notes.append(
-                f"{name}: window {w.start:%Y-%m-%d %H:%M}..{w.end:%Y-%m-%d %H:%M} is "
-                "outside the data, not scored"
-            )
+            notes.append(Note("window_outside", stream=name, start=w.start, end=w.end))
             continue
         if hi < nab.probation_rows(times.size):
-            notes.append(
-                f"{name}: window {w.start:%Y-%m-%d %H:%M}..{w.end:%Y-%m-%d %H:%M} ends in the "
-                "first 15 % of the stream (NAB's probation): counted as a window, not in the "
-                "NAB score"
-            )
+            notes.append(Note("window_probation", stream=name, start=w.start, end=w.end))
         bounds.append((lo, hi))
         peak = lo + int(np.argmax(timeline.mentions[row, lo : hi + 1]))
         fine = lo + int(np.argmax(timeline.step_mentions[row, lo : hi + 1]))

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 def _summary(result: RunResult) -> None:
     from stormwatch.alerts.compose import format_moment
+    from stormwatch.text.notes import PREFIX, say
     from stormwatch.text.untrusted import clean
 
     for name, report in result.reports.items():
@@ -50,7 +51,7 @@ def _summary(result: RunResult) -> None:
         for line in result.fetched.get(name, ()):
             typer.echo(f"  fetched: {line}")
         for note in (*report.input.notes, *report.notes):
-            typer.echo(f"  note: {clean(note)}")
+            typer.echo(f"  {PREFIX['note'][lang].lower()}: {clean(say(note, lang))}")
     if not (result.queued or result.sent or result.deferred):
         typer.echo("nothing to send")
 
@@ -61,7 +62,8 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
         _summary(result)
     if not quiet:  # rows left out and values left empty, as scan reports them
         for name, report in result.reports.items():
-            for line in problem_lines(report.input, f"watch {name!r}: "):
+            lang: Lang = "de" if report.lang == "de" else "en"
+            for line in problem_lines(report.input, lang, f"watch {name!r}: "):
                 _err(line)
     if dry_run:
         typer.echo("dry run: nothing sent, no state changed")

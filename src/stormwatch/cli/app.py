@@ -22,7 +22,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from stormwatch.__about__ import __version__
 from stormwatch.errors import StormwatchError
-from stormwatch.settings import Settings, app_dir, load_settings, parse_duration
+from stormwatch.settings import Lang, Settings, app_dir, load_settings, parse_duration
 
 
 class ExitCode(enum.IntEnum):
@@ -327,44 +327,56 @@ def _moment(value: str | None, timezone: str) -> datetime | None:
         raise typer.BadParameter(str(exc), param_hint="--at") from None
 
 
-def problem_lines(summary: Any, whose: str = "") -> list[str]:
+def tell(kind: str, text: str, lang: Lang) -> None:
+    """A note or warning on stderr, in ``lang`` (``kind``: note or warning)."""
+    from stormwatch.text.notes import PREFIX, say
+
+    _err(f"{PREFIX[kind][lang]}: {say(text, lang)}")
+
+
+def problem_lines(summary: Any, lang: Lang, whose: str = "") -> list[str]:
     """The warnings about an ``InputSummary``'s rows left out and values left empty, each
     reason with its count, file, first line and raw value; ``whose`` (e.g. ``watch 'a': ``)
     goes in front of the count."""
+    from stormwatch.text.notes import PREFIX, Note
+
     lines = []
-    for total, items, what in (
-        (summary.rows_rejected, summary.rejects, "could not be used and {were} left out"),
-        (
-            summary.rows_with_unreadable_values,
-            summary.unreadable,
-            "{were} used with a value that could not be read and was left empty",
-        ),
+    for total, items, key in (
+        (summary.rows_rejected, summary.rejects, "unusable"),
+        (summary.rows_with_unreadable_values, summary.unreadable, "unreadable"),
     ):
         if total:
-            verb = what.format(were="was" if total == 1 else "were")
-            lines.append(f"Warning: {whose}{total:,} of {summary.rows_read:,} rows {verb}:")
-        for r in items:
-            value = "empty" if r.example is None else repr(r.example)
-            lines.append(
-                f"  {r.reason}: {r.count:,} in {r.file} (first at line {r.first_line}: {value})"
+            head = Note(
+                key if total > 1 else f"{key}_one", whose=whose, count=total, rows=summary.rows_read
             )
+            lines.append(f"{PREFIX['warning'][lang]}: {head.text(lang)}")
+        for r in items:
+            value = Note("empty") if r.example is None else repr(r.example)
+            detail = Note(
+                "problem",
+                reason=r.reason,
+                count=r.count,
+                file=r.file,
+                line=r.first_line,
+                value=value,
+            )
+            lines.append(f"  {detail.text(lang)}")
     return lines
 
 
-def _report_input(summary: Any, quiet: bool) -> None:
+def _report_input(summary: Any, quiet: bool, lang: Lang) -> None:
+    from stormwatch.text.notes import Note
+
     if quiet:
         return
-    for line in problem_lines(summary):
+    for line in problem_lines(summary, lang):
         _err(line)
     for note in summary.notes:
-        _err(f"Note: {note}")
+        tell("note", note, lang)
     if summary.rows_duplicate:
-        _err(
-            f"Note: {summary.rows_duplicate:,} duplicate mentions (same id, URL, or author, time "
-            "and text in another file; in a volume series, the same time) were counted once."
-        )
+        tell("note", Note("duplicates", count=summary.rows_duplicate), lang)
     if summary.rows_after_evaluation:
-        _err(f"Note: {summary.rows_after_evaluation:,} mentions after --at were ignored.")
+        tell("note", Note("after_at", count=summary.rows_after_evaluation), lang)
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -14,13 +14,13 @@ from stormwatch.alerts.episodes import Policy
 from stormwatch.cli.app import (
     Quiet,
     _duration,
-    _err,
     app,
     command_settings,
     guarded,
     pick_format,
     read_options,
     same_file,
+    tell,
 )
 from stormwatch.settings import LEVELS, format_duration
 
@@ -158,7 +158,7 @@ def backtest(
                 f"cannot write it: {exc.strerror}", param_hint="--scores"
             ) from None
     for note in [] if quiet else result.notes:
-        _err(f"Note: {note}")
+        tell("note", note, settings.lang)
     if fmt == "json":
         sys.stdout.write(json.dumps(render.to_dict(result), ensure_ascii=False, indent=2) + "\n")
     else:

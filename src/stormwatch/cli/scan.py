@@ -23,6 +23,7 @@ from stormwatch.cli.app import (
     pick_format,
     read_options,
     same_file,
+    tell,
 )
 from stormwatch.settings import LEVELS, Settings
 
@@ -241,12 +242,12 @@ def scan(
         report = analyse(
             [*files, *fetched], settings, now=now, options=options, brand_handles=handles
         )
-    _report_input(report.input, quiet)
+    _report_input(report.input, quiet, settings.lang)
     if rejects is not None:
         _write_rejects(rejects, files, settings, options, quiet)
     if not quiet:
         for note in report.notes:
-            _err(f"Note: {note}")
+            tell("note", note, settings.lang)
     if fmt == "json":
         sys.stdout.write(render.to_json(report))
     elif fmt == "csv":

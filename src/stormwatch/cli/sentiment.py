@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli.app import _err, app, guarded, option_value, same_file
+from stormwatch.cli.app import _err, app, default_lang, guarded, option_value, same_file, tell
 
 
 @app.command("train-sentiment")
@@ -70,8 +70,9 @@ def train_sentiment(
         _check_out(out, files, mapping)
     data = read_labelled(files, ReadOptions(preset=preset, mapping=mapping))
     say = (lambda _: None) if quiet else _err
-    for note in data.notes:
-        say(f"Note: {note}")
+    lang = default_lang(os.environ)
+    for note in [] if quiet else data.notes:
+        tell("note", note, lang)
     require_labels(data)
     counts = ", ".join(f"{c} {n:,}" for c, n in data.counts().items())
     skipped = data.left_out()

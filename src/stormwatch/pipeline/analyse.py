@@ -42,6 +42,7 @@ from stormwatch.pipeline.window import (
 from stormwatch.sentiment.fill import empty_columns, estimator, flag_estimates
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
+from stormwatch.text.notes import Note
 
 Input = str | Path | Source
 
@@ -413,34 +414,22 @@ def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[st
     notes: list[str] = []
     if covered < MIN_BASELINE_WINDOWS:
         notes.append(
-            f"not enough history for a baseline ({covered} complete "
-            f"{format_duration(settings.window)} windows before the current one); "
-            "volume and spread are not scored"
+            Note("short_baseline", covered=covered, window=format_duration(settings.window))
         )
     elif covered < settings.baseline_windows:
-        notes.append(
-            f"the baseline covers {covered} of {settings.baseline_windows} windows "
-            "(the data starts later)"
-        )
+        notes.append(Note("partial_baseline", covered=covered, windows=settings.baseline_windows))
     if not row["in_horizon"]:  # nothing to say about columns without mentions to read them in
         newest = row["newest"]
         notes.append(
-            f"no mentions in the current window or the {format_duration(settings.baseline)} "
-            f"baseline before it; the newest is from {newest:%Y-%m-%d %H:%M} UTC"
+            Note("nothing_recent", baseline=format_duration(settings.baseline), newest=newest)
         )
         return tuple(notes)
     if not row["has_sentiment"]:
-        notes.append(
-            "no sentiment in the data: negativity is not scored and every mention "
-            "counts as potentially critical for influence"
-        )
+        notes.append(Note("no_sentiment"))
     if not row["has_followers"] and row["has_engagement"]:
-        notes.append(
-            "no follower counts in the data: influence uses the engagement (likes, shares, "
-            "comments) of the critical mentions as the proxy"
-        )
+        notes.append(Note("engagement_proxy"))
     elif not row["has_followers"]:
-        notes.append("no follower counts in the data: influence is not scored")
+        notes.append(Note("no_followers"))
     if not row["has_authors"]:
-        notes.append("no author column in the data: spread is not scored")
+        notes.append(Note("no_authors"))
     return tuple(notes)

@@ -14,6 +14,7 @@ from stormwatch.pipeline.normalise import normalise
 from stormwatch.sentiment.train import Labelled
 from stormwatch.sources import ReadOptions
 from stormwatch.sources.schema import match_columns, sentiment_expr, unreadable_sentiment
+from stormwatch.text.notes import Note
 
 TEXT_HINT = (
     "train-sentiment learns from the text of each mention: name the column 'text' (or content, "
@@ -52,7 +53,7 @@ def _table_frame(table: Any, options: ReadOptions) -> tuple[pl.DataFrame, Locate
             raw.alias("raw"),
             (pl.col("_row").cast(pl.Int64) + table.header_line + 1).alias("_line"),
         ).collect()
-        note = f"{table.name}: no timestamp column; text and sentiment read by header"
+        note = Note("read_by_header", file=table.name)
         return frame, table.physical_line, note
     for name, hint in (("text", TEXT_HINT), ("sentiment", SENTIMENT_HINT)):
         if name not in source.columns:

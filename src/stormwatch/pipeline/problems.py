@@ -11,6 +11,7 @@ import polars as pl
 
 from stormwatch.pipeline.normalise import DUPLICATE, REASONS, UNREADABLE
 from stormwatch.sources import Source
+from stormwatch.text.notes import Note
 
 #: The raw column that shows what was wrong, per reason.
 EXAMPLE_COLUMN = {
@@ -90,21 +91,25 @@ def problem_notes(source: Source, mentions: pl.LazyFrame) -> list[str]:
     def collect(_: Sequence[Source], query: pl.LazyFrame) -> pl.DataFrame:
         return query.collect()
 
-    notes = []
+    notes: list[str] = []
     kinds: tuple[tuple[Kind, str], ...] = (
-        ("_reject", "left out"),
-        ("_unread", "used, the value left empty"),
+        ("_reject", "rows_left_out"),
+        ("_unread", "rows_left_empty"),
     )
-    for kind, what in kinds:
+    for kind, key in kinds:
         found = problems([source], mentions, collect, kind)
         for r in found.iter_rows(named=True):
-            value = "empty" if r["example"] is None else repr(r["example"])
-            rows = "1 row" if r["count"] == 1 else f"{r['count']:,} rows"
-            line = source.physical_line(r["line"])
             notes.append(
-                f"{source.path}: {r['reason']}: {rows} {what} (first at line {line}: {value})"
+                Note(
+                    key,
+                    file=source.path,
+                    reason=r["reason"],
+                    rows=Note("one_row") if r["count"] == 1 else Note("rows", count=r["count"]),
+                    line=source.physical_line(r["line"]),
+                    value=Note("empty") if r["example"] is None else repr(r["example"]),
+                )
             )
     copies = mentions.filter(pl.col("_reject") == DUPLICATE).select(pl.len()).collect().item()
     if copies:
-        notes.append(f"{source.path}: {copies:,} duplicate rows (the same time again) counted once")
+        notes.append(Note("duplicate_times", file=source.path, count=copies))
     return notes

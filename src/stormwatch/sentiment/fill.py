@@ -21,6 +21,7 @@ import polars as pl
 from stormwatch.errors import ConfigError
 from stormwatch.sentiment.lexicon import classify
 from stormwatch.sentiment.model import RETRAIN, TextModel, default_model_path, load_model
+from stormwatch.text.notes import Note
 
 if TYPE_CHECKING:
     from stormwatch.models import InputSummary
@@ -68,8 +69,10 @@ class Estimator:
 
     def note(self, path: str, empty: bool = False) -> str:
         """``FILE: no sentiment column; sentiment estimated from text with …``."""
-        why = "the sentiment column is empty" if empty else "no sentiment column"
-        return f"{path}: {why}; sentiment estimated from text with {self.description}"
+        why = Note("why_empty_column" if empty else "why_no_column")
+        if self.model_path is None:
+            return Note("estimated_lexicon", file=path, why=why)
+        return Note("estimated_model", file=path, why=why, model=str(self.model_path))
 
 
 #: The default estimator: the built-in lexicon.

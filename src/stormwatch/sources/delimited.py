@@ -27,6 +27,7 @@ from stormwatch.sources.sniff import (
     transcode,
 )
 from stormwatch.sources.table import BAD, ROW, RawTable, unique_names
+from stormwatch.text.notes import Note
 
 
 def physical_line(path: Path, layout: Layout, record_line: int) -> int:
@@ -220,8 +221,13 @@ def _ragged_note(name: str, layout: Layout) -> str | None:
         return None
     count, sampled, line, fields = layout.ragged
     shown = repr(layout.delimiter).replace("'\\t'", "tab")
-    return (
-        f"{name}: {count} of the first {sampled} rows have more fields than the header's "
-        f"{len(layout.header)} (first at line {line}, {fields} fields); their extra fields are "
-        f"ignored and their columns may be shifted: texts that contain {shown} must be quoted"
+    return Note(
+        "ragged",
+        file=name,
+        count=count,
+        sampled=sampled,
+        fields_header=len(layout.header),
+        line=line,
+        fields=fields,
+        delimiter=shown,
     )

@@ -17,6 +17,7 @@ from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_sc
 from stormwatch.sources.schema import normalise_header
 from stormwatch.sources.sniff import decimal_comma
 from stormwatch.sources.table import ROW, RawTable, unique_names
+from stormwatch.text.notes import Note
 
 #: Sheets that hold the mentions by name: Brand24 ("Mentions"), YouScan in Spanish.
 MENTION_SHEETS = ("mentions", "menciones")
@@ -149,7 +150,5 @@ def open_excel(path: Path, name: str | None = None) -> RawTable:
         header_line=header_index + 1,  # so header_line + 1 + _row is the sheet row
         tail=tail,
         decimal_comma=decimal_comma(sample, ","),
-        notes=(f"{name}: read sheet {sheet!r}, the one that looks like mentions",)
-        if guessed
-        else (),
+        notes=(Note("sheet", file=name, sheet=repr(sheet)),) if guessed else (),
     )

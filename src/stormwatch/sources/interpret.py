@@ -24,6 +24,7 @@ from stormwatch.sources.schema import (
 from stormwatch.sources.source import ReadOptions, Source
 from stormwatch.sources.table import BAD, RawTable
 from stormwatch.sources.timestamps import TimestampFormat, cover, detect_formats, parse_expr
+from stormwatch.text.notes import Note
 
 SAMPLE_ROWS = 1000
 
@@ -228,13 +229,17 @@ def _notes(
     notes: list[str] = []
     if preset is not None and forced and not preset.matches(header):
         anchors = ", ".join(repr(a) for a in preset.signatures[0] if a not in header)
-        notes.append(f"{name}: --preset {preset.name}, but the file lacks {anchors}")
+        notes.append(Note("preset_mismatch", file=name, preset=preset.name, anchors=anchors))
     if preset is None and len(columns["timestamp"].headers) > 1:
-        notes.append(f"{name}: the timestamp is {columns['timestamp'].label} joined")
+        notes.append(Note("joined_timestamp", file=name, columns=columns["timestamp"].label))
     if kind == "series":
         notes.append(
-            f"{name}: a mention-volume series ({columns['count'].label} per "
-            f"{columns['timestamp'].label}): only volume signals can be scored"
+            Note(
+                "series",
+                file=name,
+                count=columns["count"].label,
+                timestamp=columns["timestamp"].label,
+            )
         )
     return tuple(notes)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from stormwatch.errors import InputError
 from stormwatch.scratch import scratch_file
 from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
+from stormwatch.text.notes import Note
 
 SAMPLE_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
@@ -129,7 +130,7 @@ def detect_text(name: str, sample: Sample) -> Text:
             sample.tail, True, skip_leading=True
         ):
             codec = "cp1252"
-            note = f"{name}: read as Windows-1252 (cp1252): the file is not valid UTF-8"
+            note = Note("cp1252", file=name)
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     text = decoder.decode(head[bom:], final=sample.complete)
     if not text.strip():
