@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from stormwatch.settings import Level
+from stormwatch.settings import Lang, Level
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class Report:
     window: str
     baseline: str
     by: str | None
-    lang: str
+    lang: Lang
     input: InputSummary
     topics: tuple[TopicResult, ...]
     signals_available: tuple[str, ...] = ()

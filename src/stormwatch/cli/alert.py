@@ -28,7 +28,7 @@ from stormwatch.cli.app import (
     problem_lines,
 )
 from stormwatch.errors import ConfigError
-from stormwatch.settings import Lang, app_dir
+from stormwatch.settings import app_dir
 
 if TYPE_CHECKING:
     from stormwatch.alerts.config import AlertConfig
@@ -42,7 +42,7 @@ def _summary(result: RunResult) -> None:
     from stormwatch.text.untrusted import clean
 
     for name, report in result.reports.items():
-        lang: Lang = "de" if report.lang == "de" else "en"
+        lang = report.lang
         hot = [f"{clean(t.topic, 40)} {t.level} {t.score:.0f}" for t in report.topics[:3]]
         typer.echo(
             f"watch {name}: {len(report.topics)} topics at "
@@ -62,7 +62,7 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
         _summary(result)
     if not quiet:  # rows left out and values left empty, as scan reports them
         for name, report in result.reports.items():
-            lang: Lang = "de" if report.lang == "de" else "en"
+            lang = report.lang
             for line in problem_lines(report.input, lang, f"watch {name!r}: "):
                 _err(line)
     if dry_run:

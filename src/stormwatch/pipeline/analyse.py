@@ -9,10 +9,10 @@ sorted); if the pass finds a newer one, it runs once more with that moment.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import polars as pl
 
@@ -159,10 +159,10 @@ def analyse(
     if end is not None:
         mentions = scored_at(end)
     totals = _totals(summary, n) if summary is not None else None
-    if end is None or summary is None or totals is None or totals["start"] is None:
+    if end is None or summary is None or totals is None:
         raise _no_usable_rows(sources, mentions, summary, given)
     rejects = problems(sources, mentions, _collect, "_reject", summary)
-    unread = problems(sources, mentions, _collect, "_unread") if totals["unread"] else None
+    unread = problems(sources, mentions, _collect, "_unread") if totals.unread else None
     inputs_summary = _summarise_input(sources, totals, rejects, unread)
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
     marked = mark_brand(mentions, handles)
@@ -174,7 +174,7 @@ def _report(
     settings: Settings,
     end: datetime,
     summary: pl.DataFrame,
-    totals: dict[str, Any],
+    totals: Totals,
     inputs_summary: InputSummary,
     marked: pl.LazyFrame,
     brand_known: bool,
@@ -182,20 +182,20 @@ def _report(
     n = settings.baseline_windows
     counts = count_windows(summary, n)
     authors = count_authors(summary)
-    covered = max(0, min(n, int((end - totals["start"]) / settings.window) - 1))
-    grid = fill_windows(counts, totals["topics"], n)
-    proxy = not totals["has_followers"]
+    covered = max(0, min(n, int((end - totals.start) / settings.window) - 1))
+    grid = fill_windows(counts, totals.topics, n)
+    proxy = not totals.has_followers
     # The reach behind critical mentions per window: negative ones, or all without sentiment.
     if proxy:
-        critical_reach = "engagement_negative" if totals["has_sentiment"] else "engagement"
+        critical_reach = "engagement_negative" if totals.has_sentiment else "engagement"
     else:
-        critical_reach = "followers_negative" if totals["has_sentiment"] else "followers_sum"
+        critical_reach = "followers_negative" if totals.has_sentiment else "followers_sum"
     signals = (
-        window_signals(grid, covered, settings, counts=totals["counts"])
+        window_signals(grid, covered, settings, counts=totals.counts)
         .join(
             influence_signal(
                 authors,
-                totals["has_sentiment"],
+                totals.has_sentiment,
                 proxy=proxy,
                 usual=usual_reach(grid, critical_reach, covered),
             ),
@@ -206,13 +206,13 @@ def _report(
             pl.col("reach").fill_null(0),
             pl.col("usual_reach").fill_null(0.0),
             pl.col("influence").fill_null(0.0),
-            pl.lit(1.0 if not totals["has_followers"] else 0.0).alias("engagement_proxy"),
+            pl.lit(1.0 if not totals.has_followers else 0.0).alias("engagement_proxy"),
         )
     )
     # With sentiment, critics' reach counts as far as the talk is more critical than usual.
     weight = (
         pl.Series(critical_gate(signals["negativity"].to_numpy()))
-        if totals["has_sentiment"]
+        if totals.has_sentiment
         else pl.lit(1.0)
     )
     signals = signals.with_columns(
@@ -220,12 +220,12 @@ def _report(
     )
     available = available_signals(
         covered,
-        has_followers=totals["has_followers"] or totals["has_engagement"],
-        has_sentiment=totals["has_sentiment"],
-        has_authors=totals["has_authors"],
+        has_followers=totals.has_followers or totals.has_engagement,
+        has_sentiment=totals.has_sentiment,
+        has_authors=totals.has_authors,
     )
     scored = score_topics(
-        signals, settings.weights, available, settings.thresholds, totals["has_sentiment"]
+        signals, settings.weights, available, settings.thresholds, totals.has_sentiment
     )
     # Context and themes only for the topics at watch or above: a calm export is read once.
     hot = scored.filter(pl.col("level") != "calm")["topic"].to_list()
@@ -235,7 +235,7 @@ def _report(
     if rows is not None:
         context = context_data(rows, hot, end, inputs_summary.timezone, brand_known)
         critics = storm_critics(
-            rows, hot, settings.window, totals["has_sentiment"], settings.top_authors
+            rows, hot, settings.window, totals.has_sentiment, settings.top_authors
         )
     topics = topic_results(
         scored,
@@ -243,7 +243,7 @@ def _report(
         authors,
         settings,
         available,
-        totals["has_sentiment"],
+        totals.has_sentiment,
         context,
         covered,
         critics,
@@ -258,7 +258,7 @@ def _report(
         input=inputs_summary,
         topics=tuple(replace(t, themes=themes.get(t.topic, ())) for t in topics),
         signals_available=tuple(available),
-        history_start=totals["start"],
+        history_start=totals.start,
         baseline_windows=covered,
         notes=_notes(settings, covered, totals),
     )
@@ -307,32 +307,55 @@ def _themes(rows: pl.DataFrame, hot: list[str]) -> dict[str, tuple[Term, ...]]:
     return themes
 
 
-def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:
-    """Whole-input figures from the summary: rows, rejected, after the moment, the first
-    usable mention, the topics, and which columns carry data inside the horizon."""
+@dataclass(frozen=True)
+class Totals:
+    """Whole-input figures from the summary: rows (all read), duplicates, rejected, after the
+    moment, with a value left empty; the first usable mention, the newest, the topics; the
+    mentions inside the horizon and which columns carry data there."""
+
+    rows: int
+    duplicates: int
+    rejected: int
+    after: int
+    unread: int
+    start: datetime
+    newest: datetime
+    topics: list[str]
+    in_horizon: int
+    has_sentiment: bool
+    has_followers: bool
+    has_engagement: bool
+    has_authors: bool
+    #: Whole mentions, unless a volume series has fractional values in the horizon.
+    counts: bool
+
+
+def _totals(summary: pl.DataFrame, windows: int) -> Totals | None:
+    """The :class:`Totals`, or None when no mention is usable."""
     ok = summary.filter(pl.col("_reject").is_null())
     seen = ok.filter(pl.col("window") != AFTER)
     horizon = ok.filter(pl.col("window").is_between(0, windows))
     rows = int(summary["rows"].sum())
     duplicates = int(summary.filter(pl.col("_reject") == DUPLICATE)["rows"].sum())
-    start = seen["start"].min()
-    return {
-        "rows": rows,
-        "duplicates": duplicates,
-        "rejected": rows - int(ok["rows"].sum()) - duplicates,
-        "after": int(ok.filter(pl.col("window") == AFTER)["rows"].sum()),
-        "unread": int(ok["unread"].sum()),
-        "start": start if isinstance(start, datetime) else None,
-        "topics": sorted(seen["topic"].unique().to_list()),
-        "in_horizon": int(horizon["rows"].sum()),
-        "newest": seen["end"].max(),
-        "has_sentiment": int(horizon["rated"].sum()) > 0,
-        "has_followers": int(horizon["with_followers"].sum()) > 0,
-        "has_engagement": int(horizon["with_engagement"].sum()) > 0,
-        "has_authors": int(horizon["with_authors"].sum()) > 0,
-        # whole mentions, unless a volume series has fractional values in the horizon
-        "counts": int(horizon["fractional"].sum()) == 0,
-    }
+    start, newest = seen["start"].min(), seen["end"].max()
+    if not (isinstance(start, datetime) and isinstance(newest, datetime)):
+        return None
+    return Totals(
+        rows=rows,
+        duplicates=duplicates,
+        rejected=rows - int(ok["rows"].sum()) - duplicates,
+        after=int(ok.filter(pl.col("window") == AFTER)["rows"].sum()),
+        unread=int(ok["unread"].sum()),
+        start=start,
+        newest=newest,
+        topics=sorted(seen["topic"].unique().to_list()),
+        in_horizon=int(horizon["rows"].sum()),
+        has_sentiment=int(horizon["rated"].sum()) > 0,
+        has_followers=int(horizon["with_followers"].sum()) > 0,
+        has_engagement=int(horizon["with_engagement"].sum()) > 0,
+        has_authors=int(horizon["with_authors"].sum()) > 0,
+        counts=int(horizon["fractional"].sum()) == 0,
+    )
 
 
 def _topic_column(sources: Sequence[Source]) -> str | None:
@@ -342,7 +365,7 @@ def _topic_column(sources: Sequence[Source]) -> str | None:
 
 def _summarise_input(
     sources: Sequence[Source],
-    totals: dict[str, Any],
+    totals: Totals,
     rejects: pl.DataFrame,
     unread: pl.DataFrame | None,
 ) -> InputSummary:
@@ -357,8 +380,8 @@ def _summarise_input(
             for f in (r["_file"],)
         )
 
-    rows, rejected, after = totals["rows"], totals["rejected"], totals["after"]
-    duplicates = totals["duplicates"]
+    rows, rejected, after = totals.rows, totals.rejected, totals.after
+    duplicates = totals.duplicates
     return InputSummary(
         files=tuple(s.path for s in sources),
         rows_read=rows,
@@ -368,7 +391,7 @@ def _summarise_input(
         rows_duplicate=duplicates,
         notes=tuple(note for s in sources for note in s.notes),
         rejects=items(rejects),
-        rows_with_unreadable_values=totals["unread"],
+        rows_with_unreadable_values=totals.unread,
         unreadable=items(unread),
         timezone=sources[0].timezone,
         formats={
@@ -410,7 +433,7 @@ def _no_usable_rows(
     )
 
 
-def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[str, ...]:
+def _notes(settings: Settings, covered: int, row: Totals) -> tuple[str, ...]:
     notes: list[str] = []
     if covered < MIN_BASELINE_WINDOWS:
         notes.append(
@@ -418,18 +441,18 @@ def _notes(settings: Settings, covered: int, row: dict[str, object]) -> tuple[st
         )
     elif covered < settings.baseline_windows:
         notes.append(Note("partial_baseline", covered=covered, windows=settings.baseline_windows))
-    if not row["in_horizon"]:  # nothing to say about columns without mentions to read them in
-        newest = row["newest"]
+    if not row.in_horizon:  # nothing to say about columns without mentions to read them in
+        newest = row.newest
         notes.append(
             Note("nothing_recent", baseline=format_duration(settings.baseline), newest=newest)
         )
         return tuple(notes)
-    if not row["has_sentiment"]:
+    if not row.has_sentiment:
         notes.append(Note("no_sentiment"))
-    if not row["has_followers"] and row["has_engagement"]:
+    if not row.has_followers and row.has_engagement:
         notes.append(Note("engagement_proxy"))
-    elif not row["has_followers"]:
+    elif not row.has_followers:
         notes.append(Note("no_followers"))
-    if not row["has_authors"]:
+    if not row.has_authors:
         notes.append(Note("no_authors"))
     return tuple(notes)

@@ -19,7 +19,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Checklist:
-    lang: str
+    lang: Lang
     steps: dict[int, Step]
     reasons: dict[str, str]
     levels: dict[str, str]

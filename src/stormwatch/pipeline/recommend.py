@@ -44,7 +44,7 @@ RESPONSE_GAP_HOURS = 1.0  # an open response gap from this many hours gets step 
 
 def recommend(topic: TopicResult, checklist: Checklist, window: str) -> tuple[Recommendation, ...]:
     """The checklist steps for ``topic``, ordered by step number; empty when calm."""
-    lang: Lang = "de" if checklist.lang == "de" else "en"
+    lang = checklist.lang
     level = LEVELS.index(topic.level)
     if level == 0:
         return ()

@@ -310,7 +310,7 @@ def _drivers(t: TopicResult, lang: Lang) -> list[str]:
 def to_markdown(report: Report) -> str:
     from stormwatch.pipeline.checklist import load_checklist
 
-    lang: Lang = "de" if report.lang == "de" else "en"
+    lang = report.lang
     labels = LABELS[lang]
     level_names = load_checklist(lang).levels
     lines = [
@@ -366,7 +366,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
 
     from stormwatch.pipeline.checklist import load_checklist
 
-    lang: Lang = "de" if report.lang == "de" else "en"
+    lang = report.lang
     labels = LABELS[lang]
     level_names = load_checklist(lang).levels
     table = Table(
