@@ -494,14 +494,26 @@ def test_detector_firestorms_warn_before_peak_and_rank_first(
 
 
 def test_detector_decoys_stay_at_watch_or_below(detection: Scenario, tmp_path: Path) -> None:
-    """Each decoy's highest score from its peak to an hour after (DECOY_STEP apart). Seed 0's
-    news spike carries a negative headline from a 1.1M-follower outlet that always covers the
-    topic: influence is measured above the topic's usual reach, so it stays at watch."""
+    """Each decoy's highest score from its peak to an hour after, at every replay step (5
+    minutes; the replay is scan's kernel at each step, see test_kernel.py). Seed 0's news spike
+    carries a negative headline from a 1.1M-follower outlet that always covers the topic:
+    influence is measured above the topic's usual reach, so it stays at watch."""
+    from stormwatch.backtest.run import backtest
+    from stormwatch.settings import Settings
+
+    decoys = [e for e in detection.spec.events if not isinstance(e, Firestorm)]
+    first = min(d.peak_start for d in decoys) - timedelta(days=8)
+    path = tmp_path / "d.csv"
+    seen = pl.col("timestamp").is_between(first, max(d.peak_end for d in decoys) + H)
+    detection.frame.filter(seen).write_csv(path, datetime_format="%Y-%m-%dT%H:%M:%SZ")
+    series = backtest([path], Settings(), scores=True).scores
+    assert series is not None
     alarms = []
-    for decoy in (e for e in detection.spec.events if not isinstance(e, Firestorm)):
-        moments = _moments(decoy.peak_start + DECOY_STEP, decoy.peak_end + H, DECOY_STEP)
-        results = _evaluate(detection.frame, tmp_path / "d.csv", decoy.topic, moments)
-        moment, worst, _ = max(results, key=lambda r: r[1].score)
-        if worst.level in ALARM:
-            alarms.append(f"{decoy.kind} at {moment:%Y-%m-%dT%H:%MZ}: {_describe(worst)}")
+    for decoy in decoys:
+        span = pl.col("time").is_between(decoy.peak_start + DECOY_STEP, decoy.peak_end + H)
+        steps = series.filter(span, pl.col("topic") == decoy.topic)
+        assert steps.height >= 4 * (decoy.peak_end + H - decoy.peak_start) // H
+        worst = steps.sort("score").row(-1, named=True)
+        if worst["level"] in ALARM:
+            alarms.append(f"{decoy.kind} at {worst['time']:%Y-%m-%dT%H:%MZ}: {worst}")
     assert not alarms, f"seed {detection.seed}: decoys above watch:\n" + "\n".join(alarms)
