@@ -102,9 +102,9 @@ def describe_signal(sig: SignalResult, lang: Lang) -> str:
     labels = LABELS[lang]
     d = sig.detail
     if sig.name == "velocity":
-        ratio = d.get("now", 0.0) / max(d.get("expected", d.get("median", 0.0)), 1.0)
-        shown = format_decimal(ratio, lang, 0 if ratio >= 10 else 1)
-        text = labels["velocity"].format(ratio=f"{shown}×")
+        from stormwatch.pipeline.surge import ratio_text, surge
+
+        text = labels["velocity"].format(ratio=ratio_text(surge(sig, False), lang))
     elif sig.name == "influence":
         label = "engagement" if d.get("engagement_proxy") else "influence"
         text = labels[label].format(reach=_compact(d.get("reach", 0.0), lang))
