@@ -21,6 +21,8 @@ from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.context import context_data, hot_columns
 from stormwatch.pipeline.critics import storm_critics
+from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
+from stormwatch.pipeline.evidence import top_mentions
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
 from stormwatch.pipeline.response import BRAND, mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
@@ -244,6 +246,11 @@ def _report(
         critics,
     )
     themes = _themes(rows, hot) if rows is not None else {}
+    evidence = (
+        top_mentions(rows, hot, settings.window, totals["has_sentiment"])
+        if rows is not None
+        else {}
+    )
     return Report(
         evaluated_at=end,
         window=format_duration(settings.window),
@@ -251,7 +258,10 @@ def _report(
         by=settings.by or _topic_column(sources),
         lang=settings.lang,
         input=inputs_summary,
-        topics=tuple(replace(t, themes=themes.get(t.topic, ())) for t in topics),
+        topics=tuple(
+            replace(t, themes=themes.get(t.topic, ()), top_mentions=evidence.get(t.topic, ()))
+            for t in topics
+        ),
         signals_available=tuple(available),
         history_start=totals["start"],
         baseline_windows=covered,
@@ -266,15 +276,15 @@ def _hot_rows(
     settings: Settings,
     hot: list[str],
 ) -> pl.DataFrame:
-    """The mentions of the ``hot`` topics inside the horizon (``hot_columns`` plus ``text``),
-    baseline in time order: one more streaming pass, for their context indicators and
-    themes."""
+    """The mentions of the ``hot`` topics inside the horizon (``hot_columns`` plus text, URL,
+    engagement and sentiment), baseline in time order: one more streaming pass, for their
+    context indicators, critics, top mentions and themes."""
     n = settings.baseline_windows
     usable = marked.filter(pl.col("_reject").is_null() & pl.col("topic").is_in(hot))
     query = (
         assign_windows(usable, end, settings.window, n)
         .filter(pl.col("window").is_between(0, n))
-        .select(*hot_columns(), "text")
+        .select(*hot_columns(), *EVIDENCE_COLUMNS)
     )
     return _collect(sources, query).sort("window", descending=True, maintain_order=True)
 

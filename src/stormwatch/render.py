@@ -9,11 +9,15 @@ import io
 import json
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from stormwatch.__about__ import __version__
-from stormwatch.models import Rejects, Report, SignalResult, TopicResult
+from stormwatch.evidence_text import LABELS as EVIDENCE
+from stormwatch.evidence_text import critic_line, critics, excerpt, mention_head, safe_url
+from stormwatch.models import AuthorStat, Rejects, Report, SignalResult, TopicResult, TopMention
 from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
+from stormwatch.pipeline.surge import Surge, ratio_text, surge
 from stormwatch.render_context import (
     CSV_COLUMNS,
     compact,
@@ -38,6 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
         "critic": "top critic",
         "steps": "Recommended next steps",
         "themes": "themes",
+        "critics": "critics",
+        "loudest": "most engaged",
         "title": "stormwatch — {count} at {at} (window {window}, baseline {baseline})",
         "at": "%Y-%m-%d %H:%M UTC",
         "one": "{n} topic",
@@ -61,6 +67,8 @@ LABELS: dict[str, dict[str, str]] = {
         "critic": "Top-Kritiker",
         "steps": "Empfohlene nächste Schritte",
         "themes": "Themen",
+        "critics": "Kritiker",
+        "loudest": "meistbeachtet",
         "title": "stormwatch — {count}, Stand {at} (Zeitfenster {window}, Basis {baseline})",
         "at": "%d.%m.%Y %H:%M UTC",
         "one": "{n} Thema",
@@ -102,8 +110,6 @@ def describe_signal(sig: SignalResult, lang: Lang) -> str:
     labels = LABELS[lang]
     d = sig.detail
     if sig.name == "velocity":
-        from stormwatch.pipeline.surge import ratio_text, surge
-
         text = labels["velocity"].format(ratio=ratio_text(surge(sig, False), lang))
     elif sig.name == "influence":
         label = "engagement" if d.get("engagement_proxy") else "influence"
@@ -173,6 +179,39 @@ def _author(a: Any) -> dict[str, Any] | None:
     }
 
 
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _surge_dict(t: TopicResult) -> dict[str, Any]:
+    """The ``surge`` object: the one ratio the driver and step 1 show (pipeline/surge.py)."""
+    rise = topic_surge(t)
+    return {
+        "now": rise.now,
+        "usual": round(rise.usual, 3),
+        "ratio": round(rise.ratio, 2),
+        "critical_only": rise.critical,
+    }
+
+
+def _mention_dict(m: TopMention) -> dict[str, Any]:
+    return {
+        "timestamp": _iso(m.timestamp),
+        "author": m.author,
+        "followers": m.followers,
+        "engagement": m.engagement,
+        "sentiment": m.sentiment,
+        "text": m.text,
+        "url": m.url,
+    }
+
+
+def topic_surge(t: TopicResult) -> Surge:
+    """The topic's surge (pipeline/surge.py); counted on critical mentions when the data has
+    sentiment (its negativity signal is available)."""
+    return surge(t.signals["velocity"], t.signals["negativity"].available)
+
+
 def _topic_dict(t: TopicResult) -> dict[str, Any]:
     return {
         "rank": t.rank,
@@ -198,6 +237,8 @@ def _topic_dict(t: TopicResult) -> dict[str, Any]:
             }
             for a in t.critics
         ],
+        "surge": _surge_dict(t),
+        "top_mentions": [_mention_dict(m) for m in t.top_mentions],
         "sparkline": list(t.sparkline),
         "themes": [
             {
@@ -259,6 +300,9 @@ def to_csv(report: Report) -> str:
             "top_critic_followers",
             "steps",
             "themes",
+            "surge_ratio",
+            "critics",
+            "top_mentions",
         ]
     )
     for t in report.topics:
@@ -278,6 +322,9 @@ def to_csv(report: Report) -> str:
                 critic.followers if critic else "",
                 " ".join(str(r.step) for r in t.recommendations),
                 csv_safe("; ".join(x.term for x in t.themes)),
+                round(topic_surge(t).ratio, 2),
+                csv_safe("; ".join(a.author for a in critics(t)) if t.critics else ""),
+                csv_safe(" ".join(u for m in t.top_mentions if (u := safe_url(m.url)))),
             ]
         )
     return out.getvalue()
@@ -334,6 +381,16 @@ def to_markdown(report: Report) -> str:
         lines += [""]
         lines += [f"- **{_md(t.topic)}**, {labels['themes']}: {_md(_themes(t))}" for t in themed]
     for t in report.topics:
+        if t.critics or t.top_mentions:
+            lines += ["", f"### {_md(t.topic)} — {EVIDENCE[lang]['critics']}", ""]
+            lines += [f"- {_md(critic_line(a, lang))}" for a in critics(t)]
+        if t.top_mentions:
+            lines += ["", f"**{EVIDENCE[lang]['mentions']}**", ""]
+            for m in t.top_mentions:
+                url = safe_url(m.url)
+                link = f" <{_md_url(url)}>" if url else ""
+                lines.append(f"- {_md(mention_head(m, lang))}: “{_md(excerpt(m))}”{link}")
+    for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:
             lines += ["", f"### {_md(t.topic)} — {labels['steps']}", ""]
             lines += [f"{r.step}. **{r.title}**: {_md(r.why)}" for r in t.recommendations]
@@ -343,8 +400,18 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _md_url(url: str) -> str:
+    """An http(s) URL for a Markdown autolink: the characters that would end it escaped."""
+    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
 def _themes(t: TopicResult) -> str:
     return ", ".join(clean(x.term) for x in t.themes)
+
+
+def _critic_short(a: AuthorStat, lang: Lang) -> str:
+    followers = "?" if a.followers is None else _compact(a.followers, lang)
+    return f"{clean(a.author, 60)} ({followers})"
 
 
 def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
@@ -407,6 +474,17 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
         if t.themes:
             line = Text(f"{clean(t.topic)} — {labels['themes']}: ", style=LEVEL_STYLE[t.level])
             line.append(_themes(t))
+            parts.append(line)
+        if t.critics:
+            line = Text(f"{clean(t.topic)} — {labels['critics']}: ", style=LEVEL_STYLE[t.level])
+            line.append(", ".join(_critic_short(a, lang) for a in critics(t)))
+            parts.append(line)
+        if t.top_mentions:
+            m = t.top_mentions[0]
+            line = Text(f"{clean(t.topic)} — {labels['loudest']}: ", style=LEVEL_STYLE[t.level])
+            line.append(f"{mention_head(m, lang)}: “{excerpt(m)}”")
+            if url := safe_url(m.url):
+                line.append(f" {url}")
             parts.append(line)
     for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:

@@ -3,7 +3,7 @@ one-line reason in the user's language.
 
 | step | when |
 |---|---|
-| 1 listen | level >= watch (the surge of ``pipeline/surge.py``: critical mentions now, usually, ratio) |
+| 1 listen | level >= watch; the surge of ``pipeline/surge.py`` (now, usually, ratio) |
 | 2 answer the influential critic | influence >= 0.4 and a critic is known |
 | 3 write for the onlookers | level >= watch and velocity or spread >= 0.5 |
 | 4 open, not wooden | negativity >= 0.3 |
