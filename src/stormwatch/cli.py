@@ -7,14 +7,15 @@ pipeline) are imported inside the commands so ``--help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TextIO, TypeVar
 
 import typer
 
@@ -36,7 +37,7 @@ class ExitCode(enum.IntEnum):
     TERMINATED = 143  # SIGTERM: scratch files removed, nothing else done
 
 
-Format = Literal["table", "json", "csv", "markdown"]
+Format = Literal["table", "json", "csv", "markdown", "html"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
@@ -243,6 +244,64 @@ def _write_rejects(
         )
 
 
+def _histories(
+    inputs: list[Any], report: Any, settings: Settings, options: Any, handles: Any
+) -> Any:
+    """The timelines of the HTML report (``stormwatch.history``)."""
+    from stormwatch.history import histories
+
+    return histories(inputs, report, settings, options, handles)
+
+
+def _emit(
+    fmt: str, report: Any, out: Path | None, quiet: bool, timelines: Callable[[], Any]
+) -> None:
+    """The report in ``fmt`` to stdout or ``--out``; ``timelines`` for the html format."""
+    from stormwatch import render
+
+    if fmt == "table":
+        from rich.console import Console
+
+        if out is None:
+            Console(file=sys.stdout).print(render.to_table(report))
+        else:
+            with _output(out) as stream:
+                Console(file=stream, width=100).print(render.to_table(report))
+    else:
+        if fmt == "html":
+            from stormwatch.report_html import to_html
+
+            text = to_html(report, timelines())
+        else:
+            text = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}[
+                fmt
+            ](report)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            with _output(out) as stream:
+                stream.write(text)
+    if out is not None and not quiet:
+        _err(f"Note: wrote {out}.")
+
+
+@contextlib.contextmanager
+def _output(path: Path) -> Iterator[TextIO]:
+    """``--out``: the file, written whole or not at all (a temporary file renamed over it)."""
+    from stormwatch.errors import StormwatchError
+
+    part = path.with_name(f".{path.name}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        part.replace(path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise StormwatchError(
+            f"cannot write {path}: {exc.strerror}", hint="choose a writable --out path"
+        ) from None
+
+
 @app.command()
 @guarded
 def scan(
@@ -309,7 +368,17 @@ def scan(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, csv or markdown. [default: table on a terminal, json otherwise]",
+            help="table, json, csv, markdown or html (a self-contained report, see `stormwatch "
+            "report`). [default: table on a terminal, json otherwise]",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the output to this file instead of standard output.",
+            show_default=False,
         ),
     ] = None,
     fail_on: Annotated[
@@ -385,8 +454,8 @@ def scan(
     """
     env = os.environ
     fmt = output_format or ("table" if sys.stdout.isatty() else "json")
-    if fmt not in ("table", "json", "csv", "markdown"):
-        raise typer.BadParameter("use table, json, csv or markdown", param_hint="--format")
+    if fmt not in ("table", "json", "csv", "markdown", "html"):
+        raise typer.BadParameter("use table, json, csv, markdown or html", param_hint="--format")
     if lang is not None and lang not in ("en", "de"):
         raise typer.BadParameter("use en or de", param_hint="--lang")
     if fail_on is not None and fail_on not in LEVELS[1:]:
@@ -419,8 +488,12 @@ def scan(
             f"{rejects} is one of the input files; it would be overwritten",
             param_hint="--rejects",
         )
+    if out is not None and any(f.exists() and same_file(out, f) for f in files):
+        raise typer.BadParameter(
+            f"{out} is one of the input files; it would be overwritten", param_hint="--out"
+        )
 
-    from stormwatch import progress, render
+    from stormwatch import progress
     from stormwatch.analysis import analyse
     from stormwatch.sources import ReadOptions
 
@@ -455,16 +528,13 @@ def scan(
     if not quiet:
         for note in report.notes:
             _err(f"Note: {note}")
-    if fmt == "json":
-        sys.stdout.write(render.to_json(report))
-    elif fmt == "csv":
-        sys.stdout.write(render.to_csv(report))
-    elif fmt == "markdown":
-        sys.stdout.write(render.to_markdown(report))
-    else:
-        from rich.console import Console
-
-        Console(file=sys.stdout).print(render.to_table(report))
+    _emit(
+        fmt,
+        report,
+        out,
+        quiet,
+        lambda: _histories([*files, *fetched], report, settings, options, handles),
+    )
     if fail_on is not None and report.at_or_above(fail_on):
         raise typer.Exit(ExitCode.ALERT)
 
@@ -486,6 +556,7 @@ from stormwatch import (  # noqa: E402, F401
     cli_backtest,
     cli_fetch,
     cli_formats,
+    cli_report,
     cli_sentiment,
     cli_simulate,
 )
