@@ -47,6 +47,7 @@ from stormwatch.sources import ReadOptions, Source, read_sources
 from stormwatch.themes import Term
 
 Input = str | Path | Source
+CALM_TEXTS = 50  # texts before the episode needed to use them alone as the themes' baseline
 
 
 def load_sources(
@@ -163,7 +164,7 @@ def analyse(
     inputs_summary = _summarise_input(sources, totals, rejects, unread)
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
     marked = mark_brand(mentions, handles)
-    return _report(sources, settings, end, summary, totals, inputs_summary, marked, bool(handles))
+    return _report(sources, settings, end, summary, totals, inputs_summary, marked, handles)
 
 
 def _report(
@@ -174,9 +175,10 @@ def _report(
     totals: dict[str, Any],
     inputs_summary: InputSummary,
     marked: pl.LazyFrame,
-    brand_known: bool,
+    handles: Sequence[str],
 ) -> Report:
     n = settings.baseline_windows
+    brand_known = bool(handles)
     counts = count_windows(summary, n)
     authors = count_authors(summary)
     covered = max(0, min(n, int((end - totals["start"]) / settings.window) - 1))
@@ -245,7 +247,14 @@ def _report(
         covered,
         critics,
     )
-    themes = _themes(rows, hot) if rows is not None else {}
+    starts = {
+        t.topic: t.context.response.episode_start
+        for t in topics
+        if t.context is not None and t.context.response.episode_start is not None
+    }
+    themes = (
+        _themes(rows, hot, totals["has_sentiment"], starts, handles) if rows is not None else {}
+    )
     evidence = (
         top_mentions(rows, hot, settings.window, totals["has_sentiment"])
         if rows is not None
@@ -289,8 +298,19 @@ def _hot_rows(
     return _collect(sources, query).sort("window", descending=True, maintain_order=True)
 
 
-def _themes(rows: pl.DataFrame, hot: list[str]) -> dict[str, tuple[Term, ...]]:
-    """The distinguishing terms of each topic in ``hot`` (see ``stormwatch.themes``)."""
+def _themes(
+    rows: pl.DataFrame,
+    hot: list[str],
+    has_sentiment: bool,
+    starts: dict[str, datetime],
+    handles: Sequence[str],
+) -> dict[str, tuple[Term, ...]]:
+    """The distinguishing terms of each topic in ``hot`` (see ``stormwatch.themes``): what its
+    current critical mentions (negative ones; all without sentiment) say that its baseline's
+    mentions did not. The baseline is the part before the episode of criticism under way
+    (``starts``, see ``pipeline/response.py``), so a storm's own first hours do not hide what
+    it is about; the whole baseline when that part has fewer than ``CALM_TEXTS`` texts. The
+    topic's name and the brand's ``handles`` are never themes."""
     texts = rows.filter(pl.col("text").is_not_null() & ~pl.col(BRAND))
     if texts.height == 0:
         return {}
@@ -299,14 +319,19 @@ def _themes(rows: pl.DataFrame, hot: list[str]) -> dict[str, tuple[Term, ...]]:
     themes: dict[str, tuple[Term, ...]] = {}
     for topic in hot:
         part = texts.filter(pl.col("topic") == topic)
-        now, base = part.filter(pl.col("window") == 0), part.filter(pl.col("window") > 0)
+        critical = pl.col("negative") if has_sentiment else pl.lit(True)
+        now = part.filter((pl.col("window") == 0) & critical)
+        base = part.filter(pl.col("window") > 0)
+        if topic in starts:
+            calm = base.filter(pl.col("timestamp") < starts[topic])
+            base = calm if calm.height >= CALM_TEXTS else base
         themes[topic] = tuple(
             distinguishing_terms(
                 now["text"].to_list(),
                 base["text"].to_list(),
                 authors=now["author"].to_list(),
                 baseline_authors=base["author"].to_list(),
-                exclude=[topic],
+                exclude=[topic, *handles],
             )
         )
     return themes
