@@ -119,7 +119,7 @@ def test_fail_on_sets_exit_code_3(storm_csv: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xml"], "Invalid value for --format: use table, json, csv or markdown"),
+        (["--format", "xml"], "Invalid value for --format: use table, json, csv, markdown or html"),
         (["--window", "soon"], "'soon' is not a duration"),
         (["--at", "tomorrow"], "Invalid value for --at: 'tomorrow' is not a timestamp"),
         (["--fail-on", "panic"], "Invalid value for --fail-on: use watch, warning or storm"),

@@ -24,7 +24,7 @@ from stormwatch.pipeline.critics import storm_critics
 from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.pipeline.evidence import top_mentions
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
-from stormwatch.pipeline.response import BRAND, mark_brand, normalise_handles
+from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import (
     critical_gate,
@@ -32,6 +32,7 @@ from stormwatch.pipeline.signals import (
     usual_reach,
     window_signals,
 )
+from stormwatch.pipeline.theming import topic_themes
 from stormwatch.pipeline.window import (
     AFTER,
     assign_windows,
@@ -44,10 +45,8 @@ from stormwatch.problems import EXAMPLE_COLUMN, problems
 from stormwatch.sentiment.fill import empty_columns, estimator, flag_estimates
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
-from stormwatch.themes import Term
 
 Input = str | Path | Source
-CALM_TEXTS = 50  # texts before the episode needed to use them alone as the themes' baseline
 
 
 def load_sources(
@@ -253,7 +252,9 @@ def _report(
         if t.context is not None and t.context.response.episode_start is not None
     }
     themes = (
-        _themes(rows, hot, totals["has_sentiment"], starts, handles) if rows is not None else {}
+        topic_themes(rows, hot, totals["has_sentiment"], starts, settings.window, handles)
+        if rows is not None
+        else {}
     )
     evidence = (
         top_mentions(rows, hot, settings.window, totals["has_sentiment"])
@@ -296,45 +297,6 @@ def _hot_rows(
         .select(*hot_columns(), *EVIDENCE_COLUMNS)
     )
     return _collect(sources, query).sort("window", descending=True, maintain_order=True)
-
-
-def _themes(
-    rows: pl.DataFrame,
-    hot: list[str],
-    has_sentiment: bool,
-    starts: dict[str, datetime],
-    handles: Sequence[str],
-) -> dict[str, tuple[Term, ...]]:
-    """The distinguishing terms of each topic in ``hot`` (see ``stormwatch.themes``): what its
-    current critical mentions (negative ones; all without sentiment) say that its baseline's
-    mentions did not. The baseline is the part before the episode of criticism under way
-    (``starts``, see ``pipeline/response.py``), so a storm's own first hours do not hide what
-    it is about; the whole baseline when that part has fewer than ``CALM_TEXTS`` texts. The
-    topic's name and the brand's ``handles`` are never themes."""
-    texts = rows.filter(pl.col("text").is_not_null() & ~pl.col(BRAND))
-    if texts.height == 0:
-        return {}
-    from stormwatch.themes import distinguishing_terms
-
-    themes: dict[str, tuple[Term, ...]] = {}
-    for topic in hot:
-        part = texts.filter(pl.col("topic") == topic)
-        critical = pl.col("negative") if has_sentiment else pl.lit(True)
-        now = part.filter((pl.col("window") == 0) & critical)
-        base = part.filter(pl.col("window") > 0)
-        if topic in starts:
-            calm = base.filter(pl.col("timestamp") < starts[topic])
-            base = calm if calm.height >= CALM_TEXTS else base
-        themes[topic] = tuple(
-            distinguishing_terms(
-                now["text"].to_list(),
-                base["text"].to_list(),
-                authors=now["author"].to_list(),
-                baseline_authors=base["author"].to_list(),
-                exclude=[topic, *handles],
-            )
-        )
-    return themes
 
 
 def _totals(summary: pl.DataFrame, windows: int) -> dict[str, Any]:

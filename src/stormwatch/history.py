@@ -99,8 +99,9 @@ def histories(
     )
     if rows.height == 0:
         return {}
-    timeline = replay(rows, settings)
     width = settings.window // timedelta(microseconds=1)
+    # Quarter-window steps, the coarsest the replay takes: every fourth is a window's end.
+    timeline = replay(rows, settings, settings.window // 4 if width % 4 == 0 else None)
     stride = int(timeline.times[1] - timeline.times[0]) if timeline.times.size > 1 else width
     picked = np.arange(timeline.times.size - 1, -1, -max(width // stride, 1))[:shown][::-1]
     times = tuple(datetime.fromtimestamp(int(us) / 1e6, tz=UTC) for us in timeline.times[picked])
