@@ -13,13 +13,15 @@ h2{font-size:1.25em;margin:1.2em 0 .3em}
 h3{font-size:1.05em;margin:1em 0 .3em}
 .meta{color:#555;margin:.1em 0}
 .files{font-size:.85em}
-bdi,blockquote,td,dd,li{overflow-wrap:anywhere;word-break:break-word}
+bdi,blockquote,dd,li{overflow-wrap:anywhere}
+td{overflow-wrap:break-word}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.95em}
+.scroll table{min-width:36em}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #ddd;vertical-align:top}
 .n{font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:0 .45em;border-radius:3px;background:var(--level);
-color:#fff;font-size:.85em;font-weight:600}
+color:#fff;font-size:.85em;font-weight:600;white-space:nowrap}
 tr.level-calm .badge{background:#2e7d32}
 tr.level-watch .badge{background:#b58900}
 tr.level-warning .badge{background:#e65100}
