@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import stormwatch as sw
-from conftest import SAMPLE, WriteCsv
+from conftest import SAMPLE, WriteCsv, storm_rows
 from report_helpers import HOSTILE_HEADER, HOSTILE_TOPIC, figures, hostile_rows, json_value
 from stormwatch.cli import app
 from stormwatch.history import histories
@@ -124,3 +124,17 @@ def test_hostile_text_is_text(write_csv: WriteCsv, tmp_path: Path) -> None:
     assert HOSTILE_TOPIC not in page
     # The 10 kB word is cut to the excerpt's length, not carried whole.
     assert "x" * 300 not in page
+
+
+def test_a_calm_export_gets_a_summary_and_no_timeline(write_csv: WriteCsv, tmp_path: Path) -> None:
+    path = write_csv(storm_rows(storm_hours=0))
+    out = tmp_path / "calm.html"
+    result = runner.invoke(app, ["report", str(path), "--out", str(out), "--lang", "de", "-q"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert '<p class="calm">Alle Themen sind ruhig.</p>' in page
+    assert "<svg" not in page
+    assert [k for k, _, _ in figures(page) if k.endswith(".score")] == [
+        "topics.0.score",
+        "topics.1.score",
+    ]

@@ -66,6 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "themes_shares": "{now} of the current window's texts, {before} of the baseline's",
         "steps": "Recommended next steps",
         "calm": "All other topics are calm.",
+        "calm_all": "All topics are calm.",
         "notes": "Notes",
         "footer": "stormwatch {version} · figures as in scan --format json",
         "at": "%Y-%m-%d %H:%M UTC",
@@ -104,6 +105,7 @@ LABELS: dict[str, dict[str, str]] = {
         "themes_shares": "{now} der Texte im aktuellen Fenster, {before} in der Basis",
         "steps": "Empfohlene nächste Schritte",
         "calm": "Alle anderen Themen sind ruhig.",
+        "calm_all": "Alle Themen sind ruhig.",
         "notes": "Hinweise",
         "footer": "stormwatch {version} · Zahlen wie in scan --format json",
         "at": "%d.%m.%Y %H:%M UTC",
@@ -174,7 +176,8 @@ def to_html(report: Report, histories: Mapping[str, History] | None = None) -> s
         history = (histories or {}).get(topic.topic)
         out.append(_topic(index, topic, history, report.window, lang, levels))
     if len(hot) < len(report.topics):
-        out.append(f'<p class="calm">{html.escape(labels["calm"])}</p>')
+        calm = labels["calm" if hot else "calm_all"]
+        out.append(f'<p class="calm">{html.escape(calm)}</p>')
     notes = [*report.notes, *report.input.notes]
     if notes:
         out.append(f"<section class='notes'><h2>{html.escape(labels['notes'])}</h2><ul>")
