@@ -7,15 +7,14 @@ pipeline) are imported inside the commands so ``--help`` stays fast.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, TextIO, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -244,64 +243,6 @@ def _write_rejects(
         )
 
 
-def _histories(
-    inputs: list[Any], report: Any, settings: Settings, options: Any, handles: Any
-) -> Any:
-    """The timelines of the HTML report (``stormwatch.history``)."""
-    from stormwatch.history import histories
-
-    return histories(inputs, report, settings, options, handles)
-
-
-def _emit(
-    fmt: str, report: Any, out: Path | None, quiet: bool, timelines: Callable[[], Any]
-) -> None:
-    """The report in ``fmt`` to stdout or ``--out``; ``timelines`` for the html format."""
-    from stormwatch import render
-
-    if fmt == "table":
-        from rich.console import Console
-
-        if out is None:
-            Console(file=sys.stdout).print(render.to_table(report))
-        else:
-            with _output(out) as stream:
-                Console(file=stream, width=100).print(render.to_table(report))
-    else:
-        if fmt == "html":
-            from stormwatch.report_html import to_html
-
-            text = to_html(report, timelines())
-        else:
-            text = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}[
-                fmt
-            ](report)
-        if out is None:
-            sys.stdout.write(text)
-        else:
-            with _output(out) as stream:
-                stream.write(text)
-    if out is not None and not quiet:
-        _err(f"Note: wrote {out}.")
-
-
-@contextlib.contextmanager
-def _output(path: Path) -> Iterator[TextIO]:
-    """``--out``: the file, written whole or not at all (a temporary file renamed over it)."""
-    from stormwatch.errors import StormwatchError
-
-    part = path.with_name(f".{path.name}.part")
-    try:
-        with part.open("w", encoding="utf-8", newline="") as stream:
-            yield stream
-        part.replace(path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise StormwatchError(
-            f"cannot write {path}: {exc.strerror}", hint="choose a writable --out path"
-        ) from None
-
-
 @app.command()
 @guarded
 def scan(
@@ -528,13 +469,13 @@ def scan(
     if not quiet:
         for note in report.notes:
             _err(f"Note: {note}")
-    _emit(
-        fmt,
-        report,
-        out,
-        quiet,
-        lambda: _histories([*files, *fetched], report, settings, options, handles),
-    )
+    from stormwatch.cli_output import emit
+    from stormwatch.history import histories
+
+    inputs: list[Any] = [*files, *fetched]
+    emit(fmt, report, out, lambda: histories(inputs, report, settings, options, handles))
+    if out is not None and not quiet:
+        _err(f"Note: wrote {out}.")
     if fail_on is not None and report.at_or_above(fail_on):
         raise typer.Exit(ExitCode.ALERT)
 

@@ -9,15 +9,13 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from stormwatch.__about__ import __version__
-from stormwatch.evidence_text import LABELS as EVIDENCE
-from stormwatch.evidence_text import critic_line, critics, excerpt, mention_head, safe_url
-from stormwatch.models import AuthorStat, Rejects, Report, SignalResult, TopicResult, TopMention
+from stormwatch.evidence_text import critics, excerpt, mention_head, safe_url
+from stormwatch.models import AuthorStat, Rejects, Report, SignalResult, TopicResult
 from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
-from stormwatch.pipeline.surge import Surge, ratio_text, surge
+from stormwatch.pipeline.surge import ratio_text, surge
 from stormwatch.render_context import (
     CSV_COLUMNS,
     compact,
@@ -26,6 +24,9 @@ from stormwatch.render_context import (
     explanation_lines,
 )
 from stormwatch.render_context import LABELS as CONTEXT_LABELS
+from stormwatch.render_evidence import CSV_COLUMNS as EVIDENCE_COLUMNS
+from stormwatch.render_evidence import csv_cells as evidence_cells
+from stormwatch.render_evidence import markdown_lines, mention_dict, surge_dict
 from stormwatch.settings import SIGNALS, Lang
 from stormwatch.untrusted import clean
 
@@ -179,39 +180,6 @@ def _author(a: Any) -> dict[str, Any] | None:
     }
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _surge_dict(t: TopicResult) -> dict[str, Any]:
-    """The ``surge`` object: the one ratio the driver and step 1 show (pipeline/surge.py)."""
-    rise = topic_surge(t)
-    return {
-        "now": rise.now,
-        "usual": round(rise.usual, 3),
-        "ratio": round(rise.ratio, 2),
-        "critical_only": rise.critical,
-    }
-
-
-def _mention_dict(m: TopMention) -> dict[str, Any]:
-    return {
-        "timestamp": _iso(m.timestamp),
-        "author": m.author,
-        "followers": m.followers,
-        "engagement": m.engagement,
-        "sentiment": m.sentiment,
-        "text": m.text,
-        "url": m.url,
-    }
-
-
-def topic_surge(t: TopicResult) -> Surge:
-    """The topic's surge (pipeline/surge.py); counted on critical mentions when the data has
-    sentiment (its negativity signal is available)."""
-    return surge(t.signals["velocity"], t.signals["negativity"].available)
-
-
 def _topic_dict(t: TopicResult) -> dict[str, Any]:
     return {
         "rank": t.rank,
@@ -237,8 +205,8 @@ def _topic_dict(t: TopicResult) -> dict[str, Any]:
             }
             for a in t.critics
         ],
-        "surge": _surge_dict(t),
-        "top_mentions": [_mention_dict(m) for m in t.top_mentions],
+        "surge": surge_dict(t),
+        "top_mentions": [mention_dict(m) for m in t.top_mentions],
         "sparkline": list(t.sparkline),
         "themes": [
             {
@@ -300,9 +268,7 @@ def to_csv(report: Report) -> str:
             "top_critic_followers",
             "steps",
             "themes",
-            "surge_ratio",
-            "critics",
-            "top_mentions",
+            *EVIDENCE_COLUMNS,
         ]
     )
     for t in report.topics:
@@ -322,9 +288,7 @@ def to_csv(report: Report) -> str:
                 critic.followers if critic else "",
                 " ".join(str(r.step) for r in t.recommendations),
                 csv_safe("; ".join(x.term for x in t.themes)),
-                round(topic_surge(t).ratio, 2),
-                csv_safe("; ".join(a.author for a in critics(t)) if t.critics else ""),
-                csv_safe(" ".join(u for m in t.top_mentions if (u := safe_url(m.url)))),
+                *evidence_cells(t, csv_safe),
             ]
         )
     return out.getvalue()
@@ -381,15 +345,7 @@ def to_markdown(report: Report) -> str:
         lines += [""]
         lines += [f"- **{_md(t.topic)}**, {labels['themes']}: {_md(_themes(t))}" for t in themed]
     for t in report.topics:
-        if t.critics or t.top_mentions:
-            lines += ["", f"### {_md(t.topic)} — {EVIDENCE[lang]['critics']}", ""]
-            lines += [f"- {_md(critic_line(a, lang))}" for a in critics(t)]
-        if t.top_mentions:
-            lines += ["", f"**{EVIDENCE[lang]['mentions']}**", ""]
-            for m in t.top_mentions:
-                url = safe_url(m.url)
-                link = f" <{_md_url(url)}>" if url else ""
-                lines.append(f"- {_md(mention_head(m, lang))}: “{_md(excerpt(m))}”{link}")
+        lines += markdown_lines(t, lang, _md)
     for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:
             lines += ["", f"### {_md(t.topic)} — {labels['steps']}", ""]
@@ -398,11 +354,6 @@ def to_markdown(report: Report) -> str:
                 lines += ["", f"**{CONTEXT_LABELS[lang]['context']}**", ""]
                 lines += [f"- {k}: {_md(v)}" for k, v in explanation_lines(t.context, lang)]
     return "\n".join(lines) + "\n"
-
-
-def _md_url(url: str) -> str:
-    """An http(s) URL for a Markdown autolink: the characters that would end it escaped."""
-    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
 
 
 def _themes(t: TopicResult) -> str:

@@ -26,8 +26,9 @@ from stormwatch.models import Report, TopicResult
 from stormwatch.pipeline.explain import STAGE_NAMES
 from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
 from stormwatch.pipeline.surge import ratio_text, usual_text
-from stormwatch.render import describe_signal, topic_surge
+from stormwatch.render import describe_signal
 from stormwatch.render_context import explanation_lines, gap_text
+from stormwatch.render_evidence import topic_surge
 from stormwatch.report_css import CSS
 from stormwatch.report_svg import LEVEL_COLOUR, contributions_svg, share_svg, timeline_svg
 from stormwatch.settings import Lang
