@@ -3,7 +3,8 @@ development machine), against a bare polars read of the same file as the floor.
 
 Each run is a fresh process (start-up, imports, the scan, the replay for the timeline and
 the HTML), alternated with ``python -c`` reading the sample's columns with polars, so load on
-the shared machine hits both alike. Reports min / median / max wall time.
+the shared machine hits both alike. Reports min / median / max wall time, and the least CPU
+time (user + system), which the machine's other load inflates less.
 
     python benchmarks/bench_report.py --runs 5
 """
@@ -11,6 +12,7 @@ the shared machine hits both alike. Reports min / median / max wall time.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,16 +28,21 @@ BARE = (
 )
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, all threads) of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def summary(name: str, times: list[float]) -> str:
+def summary(name: str, runs: list[tuple[float, float]]) -> str:
+    times = [wall for wall, _ in runs]
     return (
         f"{name}: min {min(times):.2f} s, median {statistics.median(times):.2f} s, "
-        f"max {max(times):.2f} s"
+        f"max {max(times):.2f} s (CPU min {min(cpu for _, cpu in runs):.2f} s)"
     )
 
 
@@ -44,8 +51,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     stormwatch = str(Path(sys.executable).with_name("stormwatch"))
-    report: list[float] = []
-    bare: list[float] = []
+    report: list[tuple[float, float]] = []
+    bare: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "r.html"
         for _ in range(args.runs):
