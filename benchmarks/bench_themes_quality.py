@@ -1,6 +1,6 @@
 """Benchmark: how well the themes name what a storm is about, on labelled simulated storms.
 
-The simulator (``stormwatch.simulate``) injects firestorms whose complaints come from known
+The simulator (``stormwatch.simulate.spec``) injects firestorms whose complaints come from known
 templates (``simulate_text.FIRESTORM``, ``AMPLIFIER``, the negative ones): those phrases are
 the truth. For every
 firestorm of every seed, ``analyse`` runs at several moments after its onset (as
@@ -22,9 +22,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import stormwatch as sw
-from stormwatch.simulate import CSV_DATETIME, Firestorm, default_spec, simulate
-from stormwatch.simulate_text import AMPLIFIER, FIRESTORM, PRODUCTS
-from stormwatch.themes import normalise_words, stop_words
+from stormwatch.pipeline.themes import normalise_words, stop_words
+from stormwatch.simulate.spec import CSV_DATETIME, Firestorm, default_spec, simulate
+from stormwatch.simulate.text import AMPLIFIER, FIRESTORM, PRODUCTS
 
 HOURS = (3, 6, 10, 16, 24)  # evaluation moments after the onset
 

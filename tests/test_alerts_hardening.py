@@ -17,8 +17,8 @@ from cli_process import run_cli
 from conftest import SAMPLE
 from stormwatch.alerts.deliver import next_try
 from stormwatch.alerts.state import OutboxItem, run_lock
-from stormwatch.cli import ExitCode, app
-from stormwatch.evidence_text import safe_url
+from stormwatch.cli.app import ExitCode, app
+from stormwatch.render.evidence_text import safe_url
 
 WARNING, STORM = "2011-09-27T08:00Z", "2011-09-27T14:00Z"
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from stormwatch.checklist import load_checklist
 from stormwatch.models import AuthorStat, SignalResult, TopicResult
+from stormwatch.pipeline.checklist import load_checklist
 from stormwatch.pipeline.recommend import format_int, format_share, recommend
 
 PLACEHOLDERS = {
@@ -78,7 +78,7 @@ def test_watch_with_only_velocity() -> None:
 
 def test_step_one_and_the_volume_driver_say_one_number() -> None:
     """One basis (pipeline/surge.py): the driver's ratio is the step's now / usual."""
-    from stormwatch.render import describe_signal
+    from stormwatch.render.formats import describe_signal
 
     base = topic("watch", velocity=0.6)
     detail = {"now": 31, "median": 5, "expected": 4.0}

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 import stormwatch as sw
 from conftest import SAMPLE, WriteCsv
 from report_helpers import HOSTILE_HEADER, hostile_rows
-from stormwatch.cli import app
-from stormwatch.history import histories
+from stormwatch.cli.app import app
+from stormwatch.report.history import histories
 from stormwatch.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (.ci/run installs it)

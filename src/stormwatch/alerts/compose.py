@@ -17,14 +17,14 @@ from typing import Any
 
 from stormwatch.__about__ import __version__
 from stormwatch.alerts.episodes import Notice
-from stormwatch.checklist import load_checklist
-from stormwatch.evidence_text import LABELS as EVIDENCE
-from stormwatch.evidence_text import critic_line, critics, mention_head, safe_url
 from stormwatch.models import Report, TopicResult, TopMention
+from stormwatch.pipeline.checklist import load_checklist
 from stormwatch.pipeline.recommend import format_int
-from stormwatch.render import describe_signal, report_dict
+from stormwatch.render.evidence_text import LABELS as EVIDENCE
+from stormwatch.render.evidence_text import critic_line, critics, mention_head, safe_url
+from stormwatch.render.formats import describe_signal, report_dict
 from stormwatch.settings import Lang
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {

@@ -1,4 +1,4 @@
-"""Theming: which texts the themes of a hot topic compare (``stormwatch.themes`` does the
+"""Theming: which texts the themes of a hot topic compare (``stormwatch.pipeline.themes`` does the
 comparing). From the pass over the topics at watch or above (``context.hot_columns`` plus the
 text), the brand's own posts left out:
 
@@ -23,7 +23,7 @@ import polars as pl
 
 from stormwatch.pipeline.critics import span_windows
 from stormwatch.pipeline.response import BRAND
-from stormwatch.themes import Term
+from stormwatch.pipeline.themes import Term
 
 MIN_CURRENT = 30  # critical texts the current side is smoothed up to
 CALM_TEXTS = 50  # texts before the episode needed to use them alone as the baseline
@@ -60,7 +60,7 @@ def topic_themes(
     texts = rows.filter(pl.col("text").is_not_null() & ~pl.col(BRAND))
     if texts.height == 0:
         return {}
-    from stormwatch.themes import distinguishing_terms
+    from stormwatch.pipeline.themes import distinguishing_terms
 
     critical = pl.col("negative") if has_sentiment else pl.lit(True)
     themes: dict[str, tuple[Term, ...]] = {}

@@ -1,5 +1,5 @@
 """Render a topic's evidence — its surge, critics and top mentions — for the JSON, CSV and
-Markdown outputs of :mod:`stormwatch.render` (the lines themselves are ``evidence_text``'s,
+Markdown outputs of :mod:`stormwatch.render.formats` (the lines themselves are ``evidence_text``'s,
 shared with the table, the HTML report and the alert). Returns plain data and strings."""
 
 from __future__ import annotations
@@ -7,9 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from stormwatch.evidence_text import LABELS, critic_line, critics, excerpt, mention_head, safe_url
 from stormwatch.models import TopicResult, TopMention
 from stormwatch.pipeline.surge import Surge, surge
+from stormwatch.render.evidence_text import (
+    LABELS,
+    critic_line,
+    critics,
+    excerpt,
+    mention_head,
+    safe_url,
+)
 from stormwatch.settings import Lang
 
 #: The CSV columns, in order (after the themes).

@@ -14,7 +14,7 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
-from stormwatch.history import History
+from stormwatch.report.history import History
 from stormwatch.settings import SIGNALS
 
 WIDTH = 720

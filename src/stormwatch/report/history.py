@@ -20,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from stormwatch.analysis import Input, load_sources
 from stormwatch.backtest.replay import replay
 from stormwatch.models import Report
 from stormwatch.pipeline import velocity as vel
+from stormwatch.pipeline.analyse import Input, load_sources
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.response import BRAND, mark_brand, normalise_handles
 from stormwatch.sentiment.fill import estimator

@@ -18,21 +18,21 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from stormwatch.__about__ import __version__
-from stormwatch.checklist import load_checklist
-from stormwatch.evidence_text import CRITICS_SHOWN, safe_url
-from stormwatch.evidence_text import LABELS as EVIDENCE
-from stormwatch.history import History
 from stormwatch.models import Report, TopicResult
+from stormwatch.pipeline.checklist import load_checklist
 from stormwatch.pipeline.explain import STAGE_NAMES
 from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
 from stormwatch.pipeline.surge import ratio_text, usual_text
-from stormwatch.render import describe_signal
-from stormwatch.render_context import explanation_lines, gap_text
-from stormwatch.render_evidence import topic_surge
-from stormwatch.report_css import CSS
-from stormwatch.report_svg import LEVEL_COLOUR, contributions_svg, share_svg, timeline_svg
+from stormwatch.render.context import explanation_lines, gap_text
+from stormwatch.render.evidence import topic_surge
+from stormwatch.render.evidence_text import CRITICS_SHOWN, safe_url
+from stormwatch.render.evidence_text import LABELS as EVIDENCE
+from stormwatch.render.formats import describe_signal
+from stormwatch.report.css import CSS
+from stormwatch.report.history import History
+from stormwatch.report.svg import LEVEL_COLOUR, contributions_svg, share_svg, timeline_svg
 from stormwatch.settings import Lang
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {

@@ -12,23 +12,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from stormwatch.__about__ import __version__
-from stormwatch.evidence_text import critics, excerpt, mention_head, safe_url
 from stormwatch.models import AuthorStat, Rejects, Report, SignalResult, TopicResult
 from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
 from stormwatch.pipeline.surge import ratio_text, surge
-from stormwatch.render_context import (
+from stormwatch.render.context import (
     CSV_COLUMNS,
     compact,
     context_dict,
     csv_cells,
     explanation_lines,
 )
-from stormwatch.render_context import LABELS as CONTEXT_LABELS
-from stormwatch.render_evidence import CSV_COLUMNS as EVIDENCE_COLUMNS
-from stormwatch.render_evidence import csv_cells as evidence_cells
-from stormwatch.render_evidence import markdown_lines, mention_dict, surge_dict
+from stormwatch.render.context import LABELS as CONTEXT_LABELS
+from stormwatch.render.evidence import CSV_COLUMNS as EVIDENCE_COLUMNS
+from stormwatch.render.evidence import csv_cells as evidence_cells
+from stormwatch.render.evidence import markdown_lines, mention_dict, surge_dict
+from stormwatch.render.evidence_text import critics, excerpt, mention_head, safe_url
 from stormwatch.settings import SIGNALS, Lang
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 SPARK = "▁▂▃▄▅▆▇█"
 LEVEL_STYLE = {"calm": "green", "watch": "yellow", "warning": "dark_orange", "storm": "bold red"}
@@ -319,7 +319,7 @@ def _drivers(t: TopicResult, lang: Lang) -> list[str]:
 
 
 def to_markdown(report: Report) -> str:
-    from stormwatch.checklist import load_checklist
+    from stormwatch.pipeline.checklist import load_checklist
 
     lang: Lang = "de" if report.lang == "de" else "en"
     labels = LABELS[lang]
@@ -382,7 +382,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from stormwatch.checklist import load_checklist
+    from stormwatch.pipeline.checklist import load_checklist
 
     lang: Lang = "de" if report.lang == "de" else "en"
     labels = LABELS[lang]

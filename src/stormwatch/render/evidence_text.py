@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from stormwatch.models import AuthorStat, TopicResult, TopMention
 from stormwatch.pipeline.recommend import format_int
 from stormwatch.settings import Lang
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 CRITICS_SHOWN = 3  # the loudest critics every output names
 EXCERPT = 100  # characters of a mention in the compact table

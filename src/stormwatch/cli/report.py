@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli import app, guarded, scan
+from stormwatch.cli.app import app, guarded, scan
 
 
 @app.command()

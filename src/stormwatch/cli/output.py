@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from stormwatch.errors import StormwatchError
-from stormwatch.history import History
 from stormwatch.models import Report
+from stormwatch.report.history import History
 
 
 @contextlib.contextmanager
@@ -38,7 +38,7 @@ def emit(
 ) -> None:
     """``report`` in ``fmt`` to stdout or ``out``; ``timelines`` are asked for only by the
     html format (they read the inputs once more)."""
-    from stormwatch import render
+    from stormwatch.render import formats as render
 
     if fmt == "table":
         from rich.console import Console
@@ -50,7 +50,7 @@ def emit(
             Console(file=stream, width=100).print(render.to_table(report))
         return
     if fmt == "html":
-        from stormwatch.report_html import to_html
+        from stormwatch.report.html import to_html
 
         text = to_html(report, timelines())
     else:

@@ -24,6 +24,7 @@ from stormwatch.pipeline.critics import storm_critics
 from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.pipeline.evidence import top_mentions
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
+from stormwatch.pipeline.problems import EXAMPLE_COLUMN, problems
 from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import (
@@ -41,7 +42,6 @@ from stormwatch.pipeline.window import (
     fill_windows,
     summarise,
 )
-from stormwatch.problems import EXAMPLE_COLUMN, problems
 from stormwatch.sentiment.fill import empty_columns, estimator, flag_estimates
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
@@ -116,7 +116,7 @@ def analyse(
     if not sources:
         raise InputError("(no input)", "no input files given", hint="name at least one export")
     if isinstance(now, str):  # as --at reads it, in the timezone of the options
-        from stormwatch.timestamps import parse_moment
+        from stormwatch.sources.timestamps import parse_moment
 
         try:
             now = parse_moment(now, options.timezone)
