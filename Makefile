@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE := data/samples/siemens-fridge-2011.csv
 
-.PHONY: demo test lint bench sample clean
+.PHONY: demo report test lint bench sample clean
 
 $(BIN)/stormwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(BIN)/stormwatch: pyproject.toml
 demo: $(BIN)/stormwatch  ## rank the bundled sample as of its end, then as of the first morning
 	$(BIN)/stormwatch scan $(SAMPLE) --format table
 	$(BIN)/stormwatch scan $(SAMPLE) --format table --at 2011-09-27T08:00Z
+
+report: $(BIN)/stormwatch  ## the HTML report of the bundled sample, as report.html
+	$(BIN)/stormwatch report $(SAMPLE) --out report.html
 
 test: $(BIN)/stormwatch  ## lint, type-check and run the test suite
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -81,7 +81,12 @@ def test_a_storm_replayed_sends_one_message_per_transition(tmp_path: Path) -> No
     assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html_body
     text = storm.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert text.startswith("STORM Siemens 88 (was warning 57)\n")
-    for heading in ("Why", "Top critics", "Top mentions in the last 1h", "Recommended next steps"):
+    for heading in (
+        "Why",
+        "Top critics",
+        "Most engaged critical mentions",
+        "Recommended next steps",
+    ):
         assert f"\n{heading}\n" in text
     assert "@bigvoice_blog: 1,000,000 followers" in text
     assert "  8. Take personal responsibility: Alert level storm" in text

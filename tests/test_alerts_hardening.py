@@ -15,10 +15,10 @@ from typer.testing import CliRunner, Result
 from alerts_helpers import smtp_server, webhook_server, write_config
 from cli_process import run_cli
 from conftest import SAMPLE
-from stormwatch.alerts.compose import _safe_url
 from stormwatch.alerts.deliver import next_try
 from stormwatch.alerts.state import OutboxItem, run_lock
 from stormwatch.cli.main import ExitCode, app
+from stormwatch.render.evidence_text import safe_url
 
 WARNING, STORM = "2011-09-27T08:00Z", "2011-09-27T14:00Z"
 
@@ -75,8 +75,8 @@ def test_a_state_file_that_cannot_be_created_is_an_error_with_a_hint(tmp_path: P
 
 
 def test_a_malformed_mention_url_gives_no_link() -> None:
-    assert _safe_url("http://[oops") is None
-    assert _safe_url("https://example.org/a") == "https://example.org/a"
+    assert safe_url("http://[oops") is None
+    assert safe_url("https://example.org/a") == "https://example.org/a"
 
 
 def test_a_full_disk_still_sends_the_escalation_and_the_next_run_retries(tmp_path: Path) -> None:

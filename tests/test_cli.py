@@ -101,7 +101,10 @@ def test_csv_and_markdown_formats(storm_csv: Path) -> None:
     csv_out = invoke("scan", str(storm_csv), "-f", "csv").stdout.splitlines()
     assert csv_out[0].startswith("rank,topic,score,level,mentions")
     assert csv_out[1].startswith("1,acme,95.2,storm,30,2.0,")
-    assert csv_out[1].endswith(",'@megafan,2000000,1 2 3 4 5 8 9,")  # no themes: too few texts
+    # no themes (too few texts); the surge, the critics (formula-safe) and no mention URLs
+    assert csv_out[1].endswith(
+        ",'@megafan,2000000,1 2 3 4 5 8 9,,30.0,'@megafan; '@angry70_29; '@angry71_29,"
+    )
     md = invoke("scan", str(storm_csv), "-f", "markdown").stdout
     assert "| 1 | acme | 95.2 | storm |" in md
     assert "### acme — Recommended next steps" in md
@@ -116,7 +119,7 @@ def test_fail_on_sets_exit_code_3(storm_csv: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xml"], "Invalid value for --format: use table, json, csv or markdown"),
+        (["--format", "xml"], "Invalid value for --format: use table, json, csv, markdown or html"),
         (["--window", "soon"], "'soon' is not a duration"),
         (["--at", "tomorrow"], "Invalid value for --at: 'tomorrow' is not a timestamp"),
         (["--fail-on", "panic"], "Invalid value for --fail-on: use watch, warning or storm"),

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from stormwatch.cli.main import ExitCode, app
 
 runner = CliRunner()
-COMMANDS = ("scan", "alert", "backtest", "fetch", "sources", "formats", "simulate")
+COMMANDS = ("scan", "report", "alert", "backtest", "fetch", "sources", "formats", "simulate")
 
 
 @pytest.mark.parametrize("command", [*COMMANDS, "train-sentiment"])

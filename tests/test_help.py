@@ -14,6 +14,7 @@ from stormwatch.cli.main import ExitCode, app
 runner = CliRunner()
 COMMANDS = [
     "scan",
+    "report",
     "alert",
     "backtest",
     "fetch",

@@ -27,9 +27,10 @@ LAYERS: dict[str, int] = {
     "fetch": 7,
     "alerts": 8,
     "backtest": 9,
-    "cli": 10,
-    "__init__": 11,  # the library API: lazy names over everything below
-    "__main__": 11,
+    "report": 10,
+    "cli": 11,
+    "__init__": 12,  # the library API: lazy names over everything below
+    "__main__": 12,
 }
 
 

@@ -13,7 +13,8 @@ from stormwatch.pipeline.recommend import recommend
 from stormwatch.text.numbers import format_int, format_share
 
 PLACEHOLDERS = {
-    "monitor": {"current", "window", "baseline"},
+    "monitor": {"current", "window", "baseline", "ratio"},
+    "monitor_critical": {"current", "window", "baseline", "ratio"},
     "influencer": {"author", "followers"},
     "onlookers": {"authors", "window", "baseline"},
     "open_tone": {"share", "baseline_share"},
@@ -71,9 +72,36 @@ def test_calm_gets_no_steps() -> None:
 def test_watch_with_only_velocity() -> None:
     steps = recommend(topic("watch", velocity=0.6), load_checklist("en"), "1h")
     assert [s.step for s in steps] == [1, 3]
-    assert steps[0].why == load_checklist("en").reasons["monitor"].format(
-        current="40", window="1h", baseline="2"
+    assert steps[0].why == (
+        "40 critical mentions in the last 1h, usually about 2 (20×): keep a close watch"
     )
+
+
+def test_step_one_and_the_volume_driver_say_one_number() -> None:
+    """One basis (pipeline/surge.py): the driver's ratio is the step's now / usual."""
+    from stormwatch.render.formats import describe_signal
+
+    base = topic("watch", velocity=0.6)
+    detail = {"now": 31, "median": 5, "expected": 4.0}
+    sig = replace(base.signals["velocity"], detail=detail, points=12.0)
+    t = replace(base, signals={**base.signals, "velocity": sig}, mentions=44, baseline=6.0)
+    steps = recommend(t, load_checklist("en"), "1h")
+    assert steps[0].why == (
+        "31 critical mentions in the last 1h, usually about 4 (7.8×): keep a close watch"
+    )
+    assert describe_signal(sig, "en") == "volume 7.8× (+12)"
+    unrated = {**t.signals, "negativity": replace(t.signals["negativity"], available=False)}
+    steps = recommend(replace(t, signals=unrated), load_checklist("de"), "1h")
+    assert steps[0].why == (
+        "31 Erwähnungen im aktuellen Zeitfenster (1h), üblich sind etwa 4 (7,8×): "
+        "Lage genau beobachten"
+    )
+    fractional = replace(sig, detail={"now": 31, "expected": 2.5})
+    steps = recommend(
+        replace(t, signals={**t.signals, "velocity": fractional}), load_checklist("en"), "1h"
+    )
+    assert "usually about 2.5 (12×)" in steps[0].why
+    assert describe_signal(fractional, "en") == "volume 12× (+12)"
 
 
 def test_storm_with_everything() -> None:

@@ -138,8 +138,9 @@ def test_stop_words_are_never_themes() -> None:
     ]
     current, baseline = windows(EN_CHATTER, storm)
     found = terms_of(current, baseline, exclude=["Siemens"])
-    assert found == ["answer"]
+    assert found == ["answer", "answer phone", "waiting"]  # "even answer their phone"
     stops = stop_words()
+    assert not {w for term in found for w in term.split(" ")} & stops
     assert {"why", "won't", "nobody", "there", "waiting"} & stops == {
         "why",
         "won't",
@@ -167,9 +168,15 @@ def test_the_brand_is_excluded_in_every_form() -> None:
     ]
     current, baseline = windows(EN_CHATTER, storm)
     unexcluded = terms_of(current, baseline, top=10)
-    assert unexcluded == ["freezer broke", "#kaltwerk"]  # "kaltwerk" is in the same posts
+    assert unexcluded == [
+        "kaltwerk freezer broke",  # the three-word phrase covers "freezer broke"
+        "#kaltwerk",
+        "@kaltwerk_help",
+        "kaltwerk gefrierschrank kaputt",
+    ]
     found = terms_of(current, baseline, top=10, exclude=["Kaltwerk"])
-    assert found == ["freezer broke"]
+    # the brand's hashtag and its support handle go with its name
+    assert found == ["freezer broke", "gefrierschrank kaputt", "support silent"]
     assert not any("kaltwerk" in term for term in found)
 
 
@@ -277,11 +284,13 @@ def test_tokenisation() -> None:
     rows = term_occurrences(pl.Series(texts, dtype=pl.String), drop).collect()
     by_doc = {doc: set(terms) for doc, terms in rows.group_by("doc").agg("term").iter_rows()}
     assert by_doc == {
-        # handle, URL, "RT", "nicht" and the brand's hashtag gone; the hashtag kept with its #
-        0: {"tür", "schließt", "tür schließt", "#rückruf"},
-        # possessive, contraction, entity, number, domain, e-mail address
+        # URL, "RT", "nicht" and the brand's hashtag gone; the handle and the hashtag kept
+        # with their @ and #
+        0: {"@kunde_42", "tür", "schließt", "tür schließt", "#rückruf"},
+        # possessive, contraction, entity, number, domain, e-mail address; 2- and 3-grams
         1: {"fridge", "door", "close", "yuan", "wasted", "mail"}
-        | {"fridge door", "door close", "close yuan", "yuan wasted"},
+        | {"fridge door", "door close", "close yuan", "yuan wasted"}
+        | {"fridge door close", "door close yuan", "close yuan wasted"},
         # a hyphen splits a compound; " - " and ":" end a phrase; ẞ lower-cases to ß
         2: {"kühlschrank", "tür", "kühlschrank tür", "test", "straße"},
     }

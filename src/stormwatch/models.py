@@ -46,6 +46,20 @@ class AuthorStat:
 
 
 @dataclass(frozen=True)
+class TopMention:
+    """One of a storm's most engaged critical mentions (``pipeline/evidence.py``). The
+    strings are untrusted (from the export); ``text`` is cut to ``evidence.MAX_TEXT``."""
+
+    timestamp: datetime
+    author: str | None
+    followers: int | None
+    engagement: int | None
+    sentiment: str | None
+    text: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Recommendation:
     step: int
     title: str
@@ -124,6 +138,8 @@ class TopicResult:
     #: The loudest critics of the last ``CRITIC_SPAN`` (24 h; topics at watch or above), by
     #: reach: the storm's critics, not only the current window's (pipeline/critics.py).
     critics: tuple[AuthorStat, ...] = ()
+    #: The most engaged critical mentions of the same span (pipeline/evidence.py).
+    top_mentions: tuple[TopMention, ...] = ()
 
     @property
     def drivers(self) -> list[SignalResult]:

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from stormwatch.__about__ import __version__
 from stormwatch.alerts.episodes import Notice
-from stormwatch.alerts.mentions import Mention
-from stormwatch.models import AuthorStat, Report, TopicResult
+from stormwatch.models import Report, TopicResult, TopMention
 from stormwatch.pipeline.checklist import load_checklist
+from stormwatch.render.evidence_text import LABELS as EVIDENCE
+from stormwatch.render.evidence_text import critic_line, critics, mention_head, safe_url
 from stormwatch.render.formats import describe_signal, report_dict
 from stormwatch.settings import Lang
 from stormwatch.text.numbers import format_int
@@ -33,10 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "watch": 'Watch "{watch}", evaluated {at} (window {window}, baseline {baseline})',
         "calm_since": "Calm since {since}; the episode opened {opened}.",
         "why": "Why",
-        "critics": "Top critics",
         "themes": "Themes",
-        "critic": "{author}: {followers} followers, {negative} of {mentions} mentions negative",
-        "mentions": "Top mentions in the last {window}",
         "steps": "Recommended next steps",
         "topics": "Ranking",
         "stale": "Sources not up to date (the ranking uses what was fetched before)",
@@ -50,10 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "watch": "Watch „{watch}“, ausgewertet {at} (Fenster {window}, Basis {baseline})",
         "calm_since": "Ruhig seit {since}; die Episode begann {opened}.",
         "why": "Warum",
-        "critics": "Wichtigste Kritiker",
         "themes": "Themen",
-        "critic": "{author}: {followers} Follower, {negative} von {mentions} Erwähnungen negativ",
-        "mentions": "Wichtigste Erwähnungen der letzten {window}",
         "steps": "Empfohlene nächste Schritte",
         "topics": "Rangliste",
         "stale": "Quellen nicht aktuell (die Rangliste nutzt das zuvor Abgerufene)",
@@ -75,17 +69,6 @@ def chat(text: object, limit: int = 80) -> str:
 
 def _esc(text: object, limit: int | None = None) -> str:
     return html.escape(clean(text, limit), quote=True)
-
-
-def _safe_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    url = clean(url, 500)
-    try:
-        scheme = urlsplit(url).scheme
-    except ValueError:  # e.g. "http://[" in an export: no link
-        return None
-    return url if scheme in ("http", "https") and " " not in url else None
 
 
 def format_moment(moment: datetime, lang: Lang) -> str:
@@ -120,39 +103,6 @@ def subject(notice: Notice, lang: Lang) -> str:
     return f"[stormwatch] {headline(notice, lang, clean(notice.topic, 60))}"
 
 
-def _critics(topic: TopicResult) -> list[AuthorStat]:
-    """The top critic, then other current authors with negative posts, by followers."""
-    found = [topic.top_critic] if topic.top_critic else []
-    others = sorted(
-        (a for a in topic.top_authors if a.negative and a not in found),
-        key=lambda a: -(a.followers or 0),
-    )
-    return (found + others)[:3]
-
-
-def _critic_line(a: AuthorStat, lang: Lang) -> str:
-    followers = "?" if a.followers is None else format_int(a.followers, lang)
-    return LABELS[lang]["critic"].format(
-        author=clean(a.author, 60), followers=followers, negative=a.negative, mentions=a.mentions
-    )
-
-
-SENTIMENT_NAMES: dict[str, dict[str, str]] = {
-    "en": {},
-    "de": {"negative": "negativ", "positive": "positiv", "neutral": "neutral"},
-}
-
-
-def _mention_head(m: Mention, lang: Lang) -> str:
-    who = clean(m.author or "?", 60)
-    if m.followers is not None:
-        who += f" ({format_int(m.followers, lang)})"
-    parts = [who, m.timestamp.strftime("%H:%M UTC")]
-    if m.sentiment:
-        parts.append(SENTIMENT_NAMES[lang].get(m.sentiment, m.sentiment))
-    return ", ".join(parts)
-
-
 def _listed(report: Report) -> list[TopicResult]:
     return list(report.topics[:10])
 
@@ -161,7 +111,7 @@ def _plain(
     notice: Notice,
     report: Report,
     topic: TopicResult | None,
-    mentions: Sequence[Mention],
+    mentions: Sequence[TopMention],
     lang: Lang,
     stale: Sequence[str] = (),
 ) -> str:
@@ -186,17 +136,17 @@ def _plain(
         if topic.drivers:
             lines += ["", labels["why"]]
             lines += [f"  - {describe_signal(s, lang)}" for s in topic.drivers]
-        if critics := _critics(topic):
-            lines += ["", labels["critics"]]
-            lines += [f"  - {_critic_line(a, lang)}" for a in critics]
+        if found := critics(topic):
+            lines += ["", EVIDENCE[lang]["critics"]]
+            lines += [f"  - {critic_line(a, lang)}" for a in found]
         if topic.themes:
             lines += ["", f"{labels['themes']}: " + ", ".join(clean(t.term) for t in topic.themes)]
         if mentions:
-            lines += ["", labels["mentions"].format(window=report.window)]
+            lines += ["", EVIDENCE[lang]["mentions"]]
             for m in mentions:
-                lines.append(f"  - {_mention_head(m, lang)}:")
+                lines.append(f"  - {mention_head(m, lang)}:")
                 lines.append(f'    "{clean(m.text)}"')
-                if url := _safe_url(m.url):
+                if url := safe_url(m.url):
                     lines.append(f"    {url}")
         if topic.recommendations:
             lines += ["", labels["steps"]]
@@ -218,7 +168,7 @@ def _html(
     notice: Notice,
     report: Report,
     topic: TopicResult | None,
-    mentions: Sequence[Mention],
+    mentions: Sequence[TopMention],
     lang: Lang,
     chart_cid: str | None,
     chart_note: str | None,
@@ -257,15 +207,15 @@ def _html(
 
     if topic is not None and notice.kind != "resolve":
         section(labels["why"], [html.escape(describe_signal(s, lang)) for s in topic.drivers])
-        section(labels["critics"], [_esc(_critic_line(a, lang)) for a in _critics(topic)])
+        section(EVIDENCE[lang]["critics"], [_esc(critic_line(a, lang)) for a in critics(topic)])
         section(labels["themes"], [_esc(t.term) for t in topic.themes])
         items = []
         for m in mentions:
-            item = f"<b>{_esc(_mention_head(m, lang))}</b><br>“{_esc(m.text)}”"
-            if url := _safe_url(m.url):
+            item = f"<b>{_esc(mention_head(m, lang))}</b><br>“{_esc(m.text)}”"
+            if url := safe_url(m.url):
                 item += f'<br><a href="{html.escape(url, quote=True)}">{_esc(url, 80)}</a>'
             items.append(item)
-        section(labels["mentions"].format(window=report.window), items)
+        section(EVIDENCE[lang]["mentions"], items)
         section(
             labels["steps"],
             [
@@ -305,10 +255,12 @@ def _chat(notice: Notice, report: Report, topic: TopicResult | None, lang: Lang)
         if topic.drivers:
             drivers = ", ".join(describe_signal(s, lang) for s in topic.drivers)
             lines.append(f"{labels['why']}: {drivers}")
-        if critics := _critics(topic):
-            a = critics[0]
-            followers = "?" if a.followers is None else format_int(a.followers, lang)
-            lines.append(f"{labels['critics']}: {chat(a.author, 60)} ({followers})")
+        if found := critics(topic):
+            reach = ["?" if a.followers is None else format_int(a.followers, lang) for a in found]
+            names = ", ".join(
+                f"{chat(a.author, 60)} ({n})" for a, n in zip(found, reach, strict=True)
+            )
+            lines.append(f"{EVIDENCE[lang]['critics']}: {names}")
         if topic.recommendations:
             steps = "; ".join(f"{r.step}. {r.title}" for r in topic.recommendations)
             lines.append(f"{labels['steps']}: {steps}")
@@ -342,7 +294,7 @@ def _data(notice: Notice, report: Report, topic: TopicResult | None, lang: Lang)
 def compose(
     notice: Notice,
     report: Report,
-    mentions: Sequence[Mention] = (),
+    mentions: Sequence[TopMention] = (),
     *,
     lang: Lang = "en",
     chart_cid: str | None = None,

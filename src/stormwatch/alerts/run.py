@@ -28,14 +28,12 @@ from stormwatch.alerts.episodes import Notice, Policy, step
 from stormwatch.alerts.errors import StateError
 from stormwatch.alerts.fetching import Fetching, watch_inputs
 from stormwatch.alerts.mail import SmtpFactory, build_email, connect_smtp, message_id
-from stormwatch.alerts.mentions import Mention, top_mentions
 from stormwatch.alerts.state import OutboxItem, StateStore, open_state, run_lock
 from stormwatch.alerts.webhook import webhook_payload
-from stormwatch.errors import ConfigError, InputError, StormwatchError
+from stormwatch.errors import ConfigError, InputError
 from stormwatch.models import Report
-from stormwatch.sentiment.fill import estimator
 from stormwatch.settings import Settings
-from stormwatch.sources import ReadOptions, Source
+from stormwatch.sources import ReadOptions
 
 CHART_SPAN = timedelta(days=7)
 _UNRECORDED = (
@@ -103,31 +101,14 @@ def _outgoing(
     config: AlertConfig,
     notice: Notice,
     report: Report,
-    sources: Sequence[Source],
-    options: ReadOptions,
-    result: RunResult,
     with_chart: bool,
     stale: Sequence[str] = (),
 ) -> list[OutboxItem]:
     """Render one notice for every destination."""
     lang = config.settings.lang
-    mentions: list[Mention] = []
-    if notice.kind != "resolve":
-        try:
-            settings = config.settings
-            mentions = top_mentions(
-                sources,
-                notice.topic,
-                report.evaluated_at,
-                settings.window,
-                options,
-                config.mentions,
-                estimator(settings.estimate_sentiment, settings.sentiment_model),
-                report.input.sentiment_estimated,
-            )
-        except StormwatchError as exc:  # the alert matters more than its examples
-            result.warnings.append(f"watch {notice.watch!r}: top mentions left out: {exc}")
     topic = next((t for t in report.topics if t.topic == notice.topic), None)
+    # The scan's own evidence (pipeline/evidence.py): the same mentions as every other output.
+    shown = topic.top_mentions[: config.mentions] if topic and notice.kind != "resolve" else ()
     with_chart = with_chart and config.chart and config.email is not None
     png = None
     if with_chart and topic is not None and chart.available():
@@ -143,7 +124,7 @@ def _outgoing(
     content = compose(
         notice,
         report,
-        mentions,
+        shown,
         lang=lang,
         chart_cid=cid,
         chart_missing=with_chart and not chart.available(),
@@ -226,9 +207,7 @@ def _process_watch(
     items: list[OutboxItem] = []
     for notice in notices:
         # a dry run shows text only, so it spares itself matplotlib
-        items += _outgoing(
-            config, notice, report, sources, options, result, not dry_run, inputs.stale
-        )
+        items += _outgoing(config, notice, report, not dry_run, inputs.stale)
     if dry_run:
         result.queued += notices
         result.preview += _preview(items)

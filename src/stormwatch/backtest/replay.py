@@ -49,6 +49,13 @@ class Timeline:
     score: np.ndarray
     level: np.ndarray  # index into LEVELS (0 calm .. 3 storm), before hysteresis
     available: tuple[str, ...]
+    # Velocity's basis per step: critical (not positive) mentions in the window, their
+    # expected count and its scale (the usual spread); negative and rated mentions.
+    critical: np.ndarray
+    expected: np.ndarray
+    scale: np.ndarray
+    negative: np.ndarray
+    rated: np.ndarray
 
 
 def _lagged(
@@ -175,6 +182,8 @@ def _score(
     shape = (len(topics), steps)
     strength = {name: np.zeros(shape) for name in SIGNALS}
     medians = np.zeros(shape)
+    expected = np.zeros(shape)
+    scale = np.zeros(shape)
     neg_base = np.zeros(shape)
     rated_base = np.zeros(shape)
     negative_z = np.zeros(shape)
@@ -206,6 +215,8 @@ def _score(
                 ~presence.fractional[rows],
             )
             medians[t, rows] = np.nan_to_num(speed["median"])
+            expected[t, rows] = np.nan_to_num(speed["expected"])
+            scale[t, rows] = np.nan_to_num(speed["scale"])
             strength["velocity"][t, rows] = speed["strength"]
             if any_authors:
                 authors_b = _lagged(s.authors, lag, n, covered, rows=rows)
@@ -264,6 +275,11 @@ def _score(
         score=score,
         level=level,
         available=tuple(name for name in SIGNALS if name in used),
+        critical=np.array([s.critical for s in series]),
+        expected=expected,
+        scale=scale,
+        negative=np.array([s.negative for s in series]),
+        rated=np.array([s.rated for s in series]),
     )
 
 

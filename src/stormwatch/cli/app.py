@@ -38,7 +38,7 @@ class ExitCode(enum.IntEnum):
     TERMINATED = 143  # SIGTERM: scratch files removed, nothing else done
 
 
-Format = Literal["table", "json", "csv", "markdown"]
+Format = Literal["table", "json", "csv", "markdown", "html"]
 F = TypeVar("F", bound=Callable[..., Any])
 #: ``-q/--quiet``, the same on every command.
 Quiet = Annotated[

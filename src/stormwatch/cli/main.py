@@ -7,6 +7,7 @@ from stormwatch.cli import (  # noqa: F401  (each module registers its commands 
     backtest,
     fetch,
     formats,
+    report,
     scan,
     sentiment,
     simulate,

@@ -26,6 +26,7 @@ from stormwatch.cli.app import (
     tell,
 )
 from stormwatch.settings import LEVELS, Settings
+from stormwatch.text.notes import Note
 
 
 def _write_rejects(
@@ -114,7 +115,17 @@ def scan(
         typer.Option(
             "--format",
             "-f",
-            help="table, json, csv or markdown. [default: table on a terminal, json otherwise]",
+            help="table, json, csv, markdown or html (a self-contained report, see `stormwatch "
+            "report`). [default: table on a terminal, json otherwise]",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the output to this file instead of standard output.",
+            show_default=False,
         ),
     ] = None,
     fail_on: Annotated[
@@ -190,7 +201,7 @@ def scan(
         stormwatch scan data/samples/siemens-fridge-2011.csv --lang de
     """
     env = os.environ
-    fmt = pick_format(output_format, ("table", "json", "csv", "markdown"))
+    fmt = pick_format(output_format, ("table", "json", "csv", "markdown", "html"))
     check_lang(lang)
     if fail_on is not None and fail_on not in LEVELS[1:]:
         raise typer.BadParameter("use watch, warning or storm", param_hint="--fail-on")
@@ -225,10 +236,13 @@ def scan(
             f"{rejects} is one of the input files; it would be overwritten",
             param_hint="--rejects",
         )
+    if out is not None and any(f.exists() and same_file(out, f) for f in files):
+        raise typer.BadParameter(
+            f"{out} is one of the input files; it would be overwritten", param_hint="--out"
+        )
 
     from stormwatch.cli import progress
     from stormwatch.pipeline.analyse import analyse
-    from stormwatch.render import formats as render
 
     size = progress.input_size(files)
     if progress.wanted(size, is_terminal=sys.stderr.isatty(), quiet=quiet):
@@ -248,15 +262,12 @@ def scan(
     if not quiet:
         for note in report.notes:
             tell("note", note, settings.lang)
-    if fmt == "json":
-        sys.stdout.write(render.to_json(report))
-    elif fmt == "csv":
-        sys.stdout.write(render.to_csv(report))
-    elif fmt == "markdown":
-        sys.stdout.write(render.to_markdown(report))
-    else:
-        from rich.console import Console
+    from stormwatch.cli.output import emit
+    from stormwatch.report.history import histories
 
-        Console(file=sys.stdout).print(render.to_table(report))
+    inputs: list[Any] = [*files, *fetched]
+    emit(fmt, report, out, lambda: histories(inputs, report, settings, options, handles))
+    if out is not None and not quiet:
+        tell("note", Note("wrote", path=str(out)), settings.lang)
     if fail_on is not None and report.at_or_above(fail_on):
         raise typer.Exit(ExitCode.ALERT)

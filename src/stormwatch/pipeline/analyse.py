@@ -17,13 +17,15 @@ from typing import Literal
 import polars as pl
 
 from stormwatch.errors import ConfigError, InputError
-from stormwatch.models import FileFormat, InputSummary, Rejects, Report, Term
+from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
 from stormwatch.pipeline.context import context_data, hot_columns
 from stormwatch.pipeline.critics import storm_critics
+from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
+from stormwatch.pipeline.evidence import top_mentions
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
 from stormwatch.pipeline.problems import EXAMPLE_COLUMN, problems
-from stormwatch.pipeline.response import BRAND, mark_brand, normalise_handles
+from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import (
     critical_gate,
@@ -31,6 +33,7 @@ from stormwatch.pipeline.signals import (
     usual_reach,
     window_signals,
 )
+from stormwatch.pipeline.theming import topic_themes
 from stormwatch.pipeline.window import (
     AFTER,
     assign_windows,
@@ -166,7 +169,7 @@ def analyse(
     inputs_summary = _summarise_input(sources, totals, rejects, unread)
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
     marked = mark_brand(mentions, handles)
-    return _report(sources, settings, end, summary, totals, inputs_summary, marked, bool(handles))
+    return _report(sources, settings, end, summary, totals, inputs_summary, marked, handles)
 
 
 def _report(
@@ -177,9 +180,10 @@ def _report(
     totals: Totals,
     inputs_summary: InputSummary,
     marked: pl.LazyFrame,
-    brand_known: bool,
+    handles: Sequence[str],
 ) -> Report:
     n = settings.baseline_windows
+    brand_known = bool(handles)
     counts = count_windows(summary, n)
     authors = count_authors(summary)
     covered = max(0, min(n, int((end - totals.start) / settings.window) - 1))
@@ -248,7 +252,19 @@ def _report(
         covered,
         critics,
     )
-    themes = _themes(rows, hot) if rows is not None else {}
+    starts = {
+        t.topic: t.context.response.episode_start
+        for t in topics
+        if t.context is not None and t.context.response.episode_start is not None
+    }
+    themes = (
+        topic_themes(rows, hot, totals.has_sentiment, starts, settings.window, handles)
+        if rows is not None
+        else {}
+    )
+    evidence = (
+        top_mentions(rows, hot, settings.window, totals.has_sentiment) if rows is not None else {}
+    )
     return Report(
         evaluated_at=end,
         window=format_duration(settings.window),
@@ -256,7 +272,10 @@ def _report(
         by=settings.by or _topic_column(sources),
         lang=settings.lang,
         input=inputs_summary,
-        topics=tuple(replace(t, themes=themes.get(t.topic, ())) for t in topics),
+        topics=tuple(
+            replace(t, themes=themes.get(t.topic, ()), top_mentions=evidence.get(t.topic, ()))
+            for t in topics
+        ),
         signals_available=tuple(available),
         history_start=totals.start,
         baseline_windows=covered,
@@ -271,40 +290,17 @@ def _hot_rows(
     settings: Settings,
     hot: list[str],
 ) -> pl.DataFrame:
-    """The mentions of the ``hot`` topics inside the horizon (``hot_columns`` plus ``text``),
-    baseline in time order: one more streaming pass, for their context indicators and
-    themes."""
+    """The mentions of the ``hot`` topics inside the horizon (``hot_columns`` plus text, URL,
+    engagement and sentiment), baseline in time order: one more streaming pass, for their
+    context indicators, critics, top mentions and themes."""
     n = settings.baseline_windows
     usable = marked.filter(pl.col("_reject").is_null() & pl.col("topic").is_in(hot))
     query = (
         assign_windows(usable, end, settings.window, n)
         .filter(pl.col("window").is_between(0, n))
-        .select(*hot_columns(), "text")
+        .select(*hot_columns(), *EVIDENCE_COLUMNS)
     )
     return _collect(sources, query).sort("window", descending=True, maintain_order=True)
-
-
-def _themes(rows: pl.DataFrame, hot: list[str]) -> dict[str, tuple[Term, ...]]:
-    """The distinguishing terms of each topic in ``hot`` (see ``stormwatch.pipeline.themes``)."""
-    texts = rows.filter(pl.col("text").is_not_null() & ~pl.col(BRAND))
-    if texts.height == 0:
-        return {}
-    from stormwatch.pipeline.themes import distinguishing_terms
-
-    themes: dict[str, tuple[Term, ...]] = {}
-    for topic in hot:
-        part = texts.filter(pl.col("topic") == topic)
-        now, base = part.filter(pl.col("window") == 0), part.filter(pl.col("window") > 0)
-        themes[topic] = tuple(
-            distinguishing_terms(
-                now["text"].to_list(),
-                base["text"].to_list(),
-                authors=now["author"].to_list(),
-                baseline_authors=base["author"].to_list(),
-                exclude=[topic],
-            )
-        )
-    return themes
 
 
 @dataclass(frozen=True)

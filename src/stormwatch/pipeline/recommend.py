@@ -3,7 +3,7 @@ one-line reason in the user's language.
 
 | step | when |
 |---|---|
-| 1 listen | level >= watch |
+| 1 listen | level >= watch; the surge of ``pipeline/surge.py`` (now, usually, ratio) |
 | 2 answer the influential critic | influence >= 0.4 and a critic is known |
 | 3 write for the onlookers | level >= watch and velocity or spread >= 0.5 |
 | 4 open, not wooden | negativity >= 0.3 |
@@ -52,11 +52,16 @@ def recommend(topic: TopicResult, checklist: Checklist, window: str) -> tuple[Re
     value = {name: sig.value if sig.available else 0.0 for name, sig in s.items()}
     r = checklist.reasons
     level_name = checklist.levels[topic.level]
+    # Step 1 says the volume driver's number, on its basis (pipeline/surge.py).
+    from stormwatch.pipeline.surge import ratio_text, surge, usual_text
+
+    rise = surge(s["velocity"], s["negativity"].available)
     picked: dict[int, str] = {
-        1: r["monitor"].format(
-            current=format_int(topic.mentions, lang),
+        1: r["monitor_critical" if rise.critical else "monitor"].format(
+            current=format_int(rise.now, lang),
             window=window,
-            baseline=format_int(topic.baseline, lang),
+            baseline=usual_text(rise, lang),
+            ratio=ratio_text(rise, lang),
         )
     }
     critic = topic.top_critic

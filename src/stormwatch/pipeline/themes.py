@@ -1,8 +1,9 @@
-"""Themes: the words and two-word phrases that set a topic's current window apart from its
-baseline ("tür schließt", "#rückruf", "door close" while the baseline talks about prices).
+"""Themes: the words, two- and three-word phrases and named things (``#hashtags``,
+``@handles``) that set a topic's current window apart from its baseline ("tür schließt",
+"#rückruf", "fridge door close" while the baseline talks about prices).
 
-**Counting.** Texts are tokenised (:func:`term_occurrences`) into words, ``#hashtags`` and
-two-word phrases, each counted once per text (binary document frequencies). Every *voice* has
+**Counting.** Texts are tokenised (:func:`term_occurrences`) into words, named things and
+phrases, each counted once per text (binary document frequencies). Every *voice* has
 one vote: an author when ``authors`` are given (the vote split equally over their texts), else
 each text. A term's count ``y`` is the votes of the texts containing it, ``n`` the number of
 voices: an author whose every post has the term adds 1 however often they post, so one account
@@ -41,10 +42,13 @@ from stormwatch.models import Term
 if TYPE_CHECKING:
     import polars as pl
 
-# α0 and MIN_Z were chosen on the bundled sample: no theme in any of 1,646 calm windows of the
-# control brands (and of Siemens before the storm), the storm's own words in each of its phases.
+# α0 and MIN_Z were chosen on the bundled sample and the simulator: a theme in 1 of 1,262 calm
+# hours of the control brands (all their texts as the current side; scan uses the critical ones
+# only), the storm's own words in its phases, and precision@5 0.96 on simulated firestorms
+# (benchmarks/bench_themes_quality.py); MIN_Z 3 left a quarter of small storm windows without
+# any theme.
 PRIOR_STRENGTH = 50.0  # α0, in voices: shrinks small windows towards the pooled share
-MIN_Z = 3.0  # one-sided, about p < 0.0015 before the many terms tested
+MIN_Z = 2.5  # one-sided, about p < 0.006 before the many terms tested
 MIN_LIFT = 2.0  # the smoothed share at least doubled
 PHRASE_COVER = 2 / 3  # a phrase replaces its word when it covers this share of the word's texts
 SAME_TEXTS = 0.8  # terms whose texts overlap this much (Jaccard) are one theme
@@ -52,10 +56,11 @@ MAX_CURRENT = 25_000  # larger inputs are sampled evenly (deterministic): see _s
 MAX_BASELINE = 30_000
 STOP_LISTS = {"en": ("en", "social"), "de": ("de", "social")}
 
-# Removed: URLs (with a scheme, www., or a domain), e-mail addresses and @handles. A handle names
-# a person (or, in replies, the brand itself), not a subject; the influence signal names critics.
+# Removed: URLs (with a scheme, www., or a domain) and e-mail addresses. An @handle in a text is
+# kept as a named thing ("RT @bigvoice_blog" everywhere says who carries the storm); the brand's
+# own handles are left out through ``exclude``.
 _DROP = (
-    r"(?:https?://|www\.)\S+|\S+\.[a-z]{2,6}/\S*|\S*@\S+"
+    r"(?:https?://|www\.)\S+|\S+\.[a-z]{2,6}/\S*|[^\s@]+@\S+"
     r"|\S+\.(?:com|de|at|ch|net|org|eu|io|ly|co|uk|info|me|tv)\b\S*"
 )
 # Punctuation that ends a phrase: a two-word phrase never spans it.
@@ -104,21 +109,25 @@ def _clean(texts: pl.Series) -> pl.Series:
         .str.replace_many(_APOSTROPHES + _ENTITIES, ["'"] * len(_APOSTROPHES) + _ENTITY_TEXT)
         .str.replace_all(_DROP, " ")
         .str.replace_all(_BREAK, f" {_SEP} ")
-        .str.replace_all(r"[^\w#'|]+", " ")
+        .str.replace_all(r"[^\w#@'|]+", " ")
         .alias("text")
         .cast(pl.String)
     )
 
 
-def term_occurrences(texts: pl.Series, drop: frozenset[str]) -> pl.LazyFrame:
+def term_occurrences(
+    texts: pl.Series, drop: frozenset[str], brands: frozenset[str] = frozenset()
+) -> pl.LazyFrame:
     """Rows ``doc`` (the text's position) and ``term``, once per occurrence.
 
     Words are runs of letters and digits (umlauts and ß included; hyphens and apostrophes other
     than inside contractions split words, a possessive ``'s`` is removed); terms are words of at
     least two characters that are not all digits and not in ``drop`` (stop words, brands),
-    ``#hashtags`` whose text is not in ``drop`` (kept: they name a campaign, and are shown with
-    their ``#``), and two consecutive kept words within a phrase (stop words between them are
-    skipped, punctuation and hashtags end a phrase).
+    named things — ``#hashtags`` and ``@handles`` whose text is not in ``drop`` (they name a
+    campaign or a voice, and are shown with their ``#``/``@``) — and two or three consecutive
+    kept words within a phrase (stop words between them are skipped, punctuation, hashtags and
+    handles end a phrase). A named thing that contains one of ``brands`` is the brand's own
+    (``@kaltwerk_help``, ``#kaltwerkfail``) and left out too.
     """
     import polars as pl
 
@@ -126,7 +135,11 @@ def term_occurrences(texts: pl.Series, drop: frozenset[str]) -> pl.LazyFrame:
         {"doc": pl.int_range(0, len(texts), dtype=pl.UInt32, eager=True), "tok": _clean(texts)}
     )
     tok = pl.col("tok")
-    body = tok.str.strip_chars_start("#")
+    body = tok.str.strip_chars_start("#@")
+    word = pl.col("word")
+    same_doc = [(pl.col("doc").shift(-k) == pl.col("doc")).fill_null(False) for k in (1, 2)]
+    # never matches when there are no brands: "$^" needs an empty token, and tokens are not
+    own = "|".join(re.escape(b) for b in sorted(brands)) or "$^"
     tokens = (
         docs.lazy()
         .with_columns(tok.str.split(" "))
@@ -134,26 +147,30 @@ def term_occurrences(texts: pl.Series, drop: frozenset[str]) -> pl.LazyFrame:
         .with_columns(tok.str.strip_chars("'").str.strip_suffix("'s"))
         .filter(tok != "")
         .with_columns(
-            hashtag=tok.str.starts_with("#"),
+            named=tok.str.contains(r"^[#@]"),
             ok=(body.str.len_chars() >= 2)
             & ~body.is_in(list(drop))
             & (body.str.strip_chars("0123456789_'") != "")
-            & ~body.str.contains("#", literal=True),
+            & ~body.str.contains(r"[#@]")
+            & ~(tok.str.contains(r"^[#@]") & body.str.contains(own)),
         )
-        .filter(pl.col("ok") | pl.col("hashtag") | (tok == _SEP))
-        .with_columns(word=pl.col("ok") & ~pl.col("hashtag"))
+        .filter(pl.col("ok") | pl.col("named") | (tok == _SEP))
+        .with_columns(word=pl.col("ok") & ~pl.col("named"))
         .with_columns(
             next=tok.shift(-1),
-            pair=pl.col("word")
-            & pl.col("word").shift(-1).fill_null(False)
-            & (pl.col("doc").shift(-1) == pl.col("doc")).fill_null(False),
+            after=tok.shift(-2),
+            pair=word & word.shift(-1).fill_null(False) & same_doc[0],
         )
+        .with_columns(triple=pl.col("pair") & word.shift(-2).fill_null(False) & same_doc[1])
     )
     words = tokens.filter(pl.col("ok")).select(
-        "doc", pl.when("hashtag").then("#" + body).otherwise(tok).alias("term")
+        "doc", pl.when("named").then(tok.str.slice(0, 1) + body).otherwise(tok).alias("term")
     )
-    phrases = tokens.filter("pair").select("doc", (tok + " " + pl.col("next")).alias("term"))
-    return pl.concat([words, phrases])
+    pairs = tokens.filter("pair").select("doc", (tok + " " + pl.col("next")).alias("term"))
+    triples = tokens.filter("triple").select(
+        "doc", pl.concat_str(tok, "next", "after", separator=" ").alias("term")
+    )
+    return pl.concat([words, pairs, triples])
 
 
 def _sample(n: int, cap: int) -> list[int] | None:
@@ -192,12 +209,12 @@ def _voices(
     )
 
 
-def _occurrences(frame: pl.DataFrame, drop: frozenset[str]) -> pl.LazyFrame:
+def _occurrences(frame: pl.DataFrame, drop: frozenset[str], brands: frozenset[str]) -> pl.LazyFrame:
     """``doc``, ``term``, ``voice`` and ``weight`` of every term occurrence in the texts."""
     import polars as pl
 
     docs = frame.lazy().select("voice", "weight", doc=pl.int_range(0, pl.len(), dtype=pl.UInt32))
-    return term_occurrences(frame["text"], drop).join(docs, on="doc")
+    return term_occurrences(frame["text"], drop, brands).join(docs, on="doc")
 
 
 def _tally(occurrences: pl.LazyFrame) -> pl.DataFrame:
@@ -223,8 +240,9 @@ def _distinct(
 ) -> list[dict[str, Any]]:
     """The first ``top`` of ``ranked`` that say something new. Left out are
 
-    * a word when a ranked phrase containing it occurs in ``PHRASE_COVER`` of its texts
-      ("tür" under "tür schließt": the phrase says more);
+    * a word or a phrase when a longer ranked phrase containing it occurs in ``PHRASE_COVER``
+      of its texts ("tür" under "tür schließt", "door close" under "fridge door close": the
+      longer phrase says more);
     * a term whose texts are nearly those of a term already chosen (Jaccard ≥ ``SAME_TEXTS``:
       the words of one post shared a hundred times are one theme);
     * a phrase sharing a word with a chosen phrase in ``PHRASE_COVER`` of its texts (pieces of
@@ -243,9 +261,12 @@ def _distinct(
     phrases = [r for r in ranked if len(words[r["term"]]) > 1]
 
     def covered(row: dict[str, Any]) -> bool:
-        term = row["term"]
-        return len(words[term]) == 1 and any(
-            term in words[p["term"]] and p["texts"] >= PHRASE_COVER * row["texts"] for p in phrases
+        mine = words[row["term"]]
+        return any(
+            len(words[p["term"]]) > len(mine)
+            and mine <= words[p["term"]]
+            and p["texts"] >= PHRASE_COVER * row["texts"]
+            for p in phrases
         )
 
     def repeats(term: str, other: str) -> bool:
@@ -312,7 +333,8 @@ def distinguishing_terms(
         current, baseline: the texts of one topic (None and blank texts are ignored).
         lang_hint: ``en`` or ``de`` (or a tag like ``de-AT``) to use that language's stop
             words only; both lists otherwise.
-        exclude: names never to report (the brand, its handles), matched word by word.
+        exclude: names never to report (the brand, its handles), matched word by word; a
+            hashtag or handle containing one of their words is left out too.
         authors, baseline_authors: the author of each text (parallel lists; None = unknown).
             With them, each author counts once per term and a theme needs ``min_authors``.
         min_texts: the least number of current texts a theme occurs in.
@@ -333,17 +355,16 @@ def distinguishing_terms(
     base = _voices(baseline, baseline_authors, MAX_BASELINE)
     if cur.height == 0 or base.height == 0:
         return []
-    drop = stop_words(lang_hint) | normalise_words(
-        [exclude] if isinstance(exclude, str) else exclude
-    )
-    found = _occurrences(cur, drop).collect()
+    brands = normalise_words([exclude] if isinstance(exclude, str) else exclude)
+    drop = stop_words(lang_hint) | brands
+    found = _occurrences(cur, drop, brands).collect()
     counts = _tally(found.lazy()).filter(pl.col("texts") >= min_texts)
     if authors is not None:
         counts = counts.filter(pl.col("voices") >= min_authors)
     if counts.height == 0:
         return []
     base_counts = _tally(
-        _occurrences(base, drop).filter(pl.col("term").is_in(counts["term"].implode()))
+        _occurrences(base, drop, brands).filter(pl.col("term").is_in(counts["term"].implode()))
     )
     terms = counts.join(base_counts, on="term", how="left", suffix="_b").with_columns(
         pl.col("texts_b", "y_b").fill_null(0)

@@ -57,7 +57,8 @@ def velocity(
     counts: bool | np.ndarray = True,
 ) -> dict[str, np.ndarray]:
     """Velocity per row (formulas in the module doc): ``median``, seasonal ``index``,
-    its parts ``daily_index`` and ``weekly_index`` (NaN while not used), ``expected``, ``z``,
+    its parts ``daily_index`` and ``weekly_index`` (NaN while not used), ``expected``, the
+    ``scale`` of the z (the usual spread), ``z``,
     ``record`` (largest window of the last ``recent`` baseline windows before the run of
     elevated windows leading up to now), ``record_ratio`` and ``strength``.
 
@@ -76,7 +77,8 @@ def velocity(
     flat_or_daily = np.nan_to_num(daily, nan=1.0)
     index = np.where(np.isnan(weekly), flat_or_daily, np.sqrt(flat_or_daily * weekly))
     expected = median * index
-    z = (now - expected) / np.maximum(1.4826 * mad * index, _floor(expected, unit))
+    scale = np.maximum(1.4826 * mad * index, _floor(expected, unit))
+    z = (now - expected) / scale
     # The windows right before now that are themselves elevated (flat z >= 2) are the
     # episode under way: they are not part of the record it has to outgrow, or an ongoing
     # storm would look calm once it is its own record.
@@ -109,6 +111,7 @@ def velocity(
         "daily_index": daily,
         "weekly_index": weekly,
         "expected": expected,
+        "scale": scale,
         "z": z,
         "record": record,
         "record_ratio": record_ratio,

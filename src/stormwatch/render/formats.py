@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from stormwatch.__about__ import __version__
-from stormwatch.models import Rejects, Report, SignalResult, TopicResult
+from stormwatch.models import AuthorStat, Rejects, Report, SignalResult, TopicResult
+from stormwatch.pipeline.surge import ratio_text, surge
 from stormwatch.render.context import (
     CSV_COLUMNS,
     compact,
@@ -21,6 +22,10 @@ from stormwatch.render.context import (
     explanation_lines,
 )
 from stormwatch.render.context import LABELS as CONTEXT_LABELS
+from stormwatch.render.evidence import CSV_COLUMNS as EVIDENCE_COLUMNS
+from stormwatch.render.evidence import csv_cells as evidence_cells
+from stormwatch.render.evidence import markdown_lines, mention_dict, surge_dict
+from stormwatch.render.evidence_text import critics, excerpt, mention_head, safe_url
 from stormwatch.settings import SIGNALS, Lang
 from stormwatch.text.numbers import format_decimal, format_int, format_share
 from stormwatch.text.untrusted import clean
@@ -38,6 +43,8 @@ LABELS: dict[str, dict[str, str]] = {
         "critic": "top critic",
         "steps": "Recommended next steps",
         "themes": "themes",
+        "critics": "critics",
+        "loudest": "most engaged",
         "title": "stormwatch — {count} at {at} (window {window}, baseline {baseline})",
         "at": "%Y-%m-%d %H:%M UTC",
         "one": "{n} topic",
@@ -61,6 +68,8 @@ LABELS: dict[str, dict[str, str]] = {
         "critic": "Top-Kritiker",
         "steps": "Empfohlene nächste Schritte",
         "themes": "Themen",
+        "critics": "Kritiker",
+        "loudest": "meistbeachtet",
         "title": "stormwatch — {count}, Stand {at} (Zeitfenster {window}, Basis {baseline})",
         "at": "%d.%m.%Y %H:%M UTC",
         "one": "{n} Thema",
@@ -102,9 +111,7 @@ def describe_signal(sig: SignalResult, lang: Lang) -> str:
     labels = LABELS[lang]
     d = sig.detail
     if sig.name == "velocity":
-        ratio = d.get("now", 0.0) / max(d.get("expected", d.get("median", 0.0)), 1.0)
-        shown = format_decimal(ratio, lang, 0 if ratio >= 10 else 1)
-        text = labels["velocity"].format(ratio=f"{shown}×")
+        text = labels["velocity"].format(ratio=ratio_text(surge(sig, False), lang))
     elif sig.name == "influence":
         label = "engagement" if d.get("engagement_proxy") else "influence"
         text = labels[label].format(reach=_compact(d.get("reach", 0.0), lang))
@@ -198,6 +205,8 @@ def _topic_dict(t: TopicResult) -> dict[str, Any]:
             }
             for a in t.critics
         ],
+        "surge": surge_dict(t),
+        "top_mentions": [mention_dict(m) for m in t.top_mentions],
         "sparkline": list(t.sparkline),
         "themes": [
             {
@@ -259,6 +268,7 @@ def to_csv(report: Report) -> str:
             "top_critic_followers",
             "steps",
             "themes",
+            *EVIDENCE_COLUMNS,
         ]
     )
     for t in report.topics:
@@ -278,6 +288,7 @@ def to_csv(report: Report) -> str:
                 critic.followers if critic else "",
                 " ".join(str(r.step) for r in t.recommendations),
                 csv_safe("; ".join(x.term for x in t.themes)),
+                *evidence_cells(t, csv_safe),
             ]
         )
     return out.getvalue()
@@ -334,6 +345,8 @@ def to_markdown(report: Report) -> str:
         lines += [""]
         lines += [f"- **{_md(t.topic)}**, {labels['themes']}: {_md(_themes(t))}" for t in themed]
     for t in report.topics:
+        lines += markdown_lines(t, lang, _md)
+    for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:
             lines += ["", f"### {_md(t.topic)} — {labels['steps']}", ""]
             lines += [f"{r.step}. **{r.title}**: {_md(r.why)}" for r in t.recommendations]
@@ -345,6 +358,11 @@ def to_markdown(report: Report) -> str:
 
 def _themes(t: TopicResult) -> str:
     return ", ".join(clean(x.term) for x in t.themes)
+
+
+def _critic_short(a: AuthorStat, lang: Lang) -> str:
+    followers = "?" if a.followers is None else _compact(a.followers, lang)
+    return f"{clean(a.author, 60)} ({followers})"
 
 
 def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
@@ -407,6 +425,17 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
         if t.themes:
             line = Text(f"{clean(t.topic)} — {labels['themes']}: ", style=LEVEL_STYLE[t.level])
             line.append(_themes(t))
+            parts.append(line)
+        if t.critics:
+            line = Text(f"{clean(t.topic)} — {labels['critics']}: ", style=LEVEL_STYLE[t.level])
+            line.append(", ".join(_critic_short(a, lang) for a in critics(t)))
+            parts.append(line)
+        if t.top_mentions:
+            m = t.top_mentions[0]
+            line = Text(f"{clean(t.topic)} — {labels['loudest']}: ", style=LEVEL_STYLE[t.level])
+            line.append(f"{mention_head(m, lang)}: “{excerpt(m)}”")
+            if url := safe_url(m.url):
+                line.append(f" {url}")
             parts.append(line)
     for t in report.topics:
         if t.level in ("warning", "storm") and t.recommendations:

@@ -159,6 +159,7 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "en": "{count} mentions after --at were ignored.",
         "de": "{count} Erwähnungen nach --at wurden nicht berücksichtigt.",
     },
+    "wrote": {"en": "wrote {path}.", "de": "{path} geschrieben."},
     # backtest
     "no_usable": {
         "en": "{file}: no usable mentions, skipped",
