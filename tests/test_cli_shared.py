@@ -79,7 +79,7 @@ def test_debug_after_a_double_dash_is_a_file_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["scan", "x.csv", "--format", "xml"], "use table, json, csv or markdown"),
+        (["scan", "x.csv", "--format", "xml"], "use table, json, csv, markdown or html"),
         (["backtest", "x.csv", "--format", "csv"], "use table or json"),
         (["formats", "--format", "csv"], "use table or json"),
         (["scan", "x.csv", "--lang", "fr"], "use en or de"),

@@ -16,6 +16,7 @@ from stormwatch.models import (
     TopicResult,
 )
 from stormwatch.render import formats as render
+from stormwatch.render.table import to_table
 
 
 def _signals(points: dict[str, float]) -> dict[str, SignalResult]:
@@ -125,7 +126,7 @@ def test_markdown_escapes_user_text() -> None:
 
 def test_table_shows_user_text_literally() -> None:
     console = Console(record=True, width=160, color_system=None)
-    console.print(render.to_table(make_report(topic="[bold]acme[/bold]")))
+    console.print(to_table(make_report(topic="[bold]acme[/bold]")))
     text = console.export_text()
     assert "[bold]acme[/bold]" in text
     assert "STORM" in text

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from conftest import WriteCsv, storm_rows
 from stormwatch.cli.main import app
 from stormwatch.render import formats as render
+from stormwatch.render.table import to_table
 from stormwatch.text.untrusted import clean, clean_lines
 from test_render import make_report
 
@@ -34,7 +35,7 @@ def test_clean_removes_every_control_sequence_introducer() -> None:
 def test_table_has_no_escape_sequences() -> None:
     report = make_report(topic=f"acme{CLEAR}{ALT_SCREEN}", author=f"@x{LINK}")
     out = io.StringIO()
-    Console(file=out, width=200, color_system=None).print(render.to_table(report))
+    Console(file=out, width=200, color_system=None).print(to_table(report))
     text = out.getvalue()
     assert "\x1b" not in text
     assert "acme [2J [?1049h" in text

@@ -39,15 +39,16 @@ def emit(
     """``report`` in ``fmt`` to stdout or ``out``; ``timelines`` are asked for only by the
     html format (they read the inputs once more)."""
     from stormwatch.render import formats as render
+    from stormwatch.render.table import to_table
 
     if fmt == "table":
         from rich.console import Console
 
         if out is None:
-            Console(file=sys.stdout).print(render.to_table(report))
+            Console(file=sys.stdout).print(to_table(report))
             return
         with output(out) as stream:
-            Console(file=stream, width=100).print(render.to_table(report))
+            Console(file=stream, width=100).print(to_table(report))
         return
     if fmt == "html":
         from stormwatch.report.html import to_html

@@ -25,7 +25,6 @@ from stormwatch.render.context import LABELS as CONTEXT_LABELS
 from stormwatch.render.evidence import CSV_COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.render.evidence import csv_cells as evidence_cells
 from stormwatch.render.evidence import markdown_lines, mention_dict, surge_dict
-from stormwatch.render.evidence_text import critics, excerpt, mention_head, safe_url
 from stormwatch.settings import SIGNALS, Lang
 from stormwatch.text.numbers import format_decimal, format_int, format_share
 from stormwatch.text.untrusted import clean
@@ -371,81 +370,3 @@ def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
         return LABELS[lang]["none"]
     followers = "?" if c.followers is None else _compact(c.followers, lang)
     return f"{clean(c.author)}{sep}({followers})"
-
-
-def to_table(report: Report, spark_windows: int = 12) -> Any:
-    """A rich renderable: the ranked table, then the steps for topics at warning or above.
-
-    The sparkline shows the last ``spark_windows`` windows (JSON carries all of them)."""
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    from stormwatch.pipeline.checklist import load_checklist
-
-    lang = report.lang
-    labels = LABELS[lang]
-    level_names = load_checklist(lang).levels
-    table = Table(
-        title=_title(report, labels),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        collapse_padding=True,
-        pad_edge=False,
-    )
-    table.add_column(labels["rank"], justify="right")
-    table.add_column(labels["topic"], overflow="fold")
-    table.add_column(labels["score"], justify="right")
-    table.add_column(labels["level"])
-    table.add_column(labels["volume"], no_wrap=True)
-    table.add_column(labels["drivers"], min_width=16)
-    table.add_column(labels["critic"], overflow="fold")
-    for t in report.topics:
-        style = LEVEL_STYLE[t.level]
-        drivers = "\n".join(_drivers(t, lang)) or labels["none"]
-        table.add_row(
-            str(t.rank),
-            Text(clean(t.topic)),
-            Text(f"{t.score:.0f}", style=style),
-            Text(level_names[t.level].upper(), style=style),
-            Text(sparkline(t.sparkline[-spark_windows:]), style=style),
-            Text(drivers),
-            Text(_critic_text(t, lang, sep="\n")),
-        )
-    parts: list[Any] = [table]
-    # Stage, reply and themes under the table: as columns they would not fit 80 characters.
-    for t in report.topics:
-        if t.context is not None:
-            line = Text(
-                f"{clean(t.topic)} — {CONTEXT_LABELS[lang]['column']}: ", style=LEVEL_STYLE[t.level]
-            )
-            line.append(compact(t.context, lang, sep=" · "))
-            parts.append(line)
-        if t.themes:
-            line = Text(f"{clean(t.topic)} — {labels['themes']}: ", style=LEVEL_STYLE[t.level])
-            line.append(_themes(t))
-            parts.append(line)
-        if t.critics:
-            line = Text(f"{clean(t.topic)} — {labels['critics']}: ", style=LEVEL_STYLE[t.level])
-            line.append(", ".join(_critic_short(a, lang) for a in critics(t)))
-            parts.append(line)
-        if t.top_mentions:
-            m = t.top_mentions[0]
-            line = Text(f"{clean(t.topic)} — {labels['loudest']}: ", style=LEVEL_STYLE[t.level])
-            line.append(f"{mention_head(m, lang)}: “{excerpt(m)}”")
-            if url := safe_url(m.url):
-                line.append(f" {url}")
-            parts.append(line)
-    for t in report.topics:
-        if t.level in ("warning", "storm") and t.recommendations:
-            steps = Table.grid(padding=(0, 1))
-            steps.add_column(justify="right")
-            steps.add_column()
-            for r in t.recommendations:
-                line = Text(r.title, style="bold")
-                line.append(f": {clean(r.why)}")
-                steps.add_row(f"{r.step}.", line)
-            heading = Text(f"\n{clean(t.topic)} — {labels['steps']}", style=LEVEL_STYLE[t.level])
-            parts += [heading, steps]
-    return Group(*parts)
