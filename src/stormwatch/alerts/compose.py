@@ -19,43 +19,14 @@ from stormwatch.__about__ import __version__
 from stormwatch.alerts.episodes import Notice
 from stormwatch.models import Report, TopicResult, TopMention
 from stormwatch.pipeline.checklist import load_checklist
-from stormwatch.render.evidence_text import LABELS as EVIDENCE
 from stormwatch.render.evidence_text import critic_line, critics, mention_head, safe_url
 from stormwatch.render.formats import describe_signal, report_dict
 from stormwatch.settings import Lang
+from stormwatch.text.labels import EMAIL as LABELS
+from stormwatch.text.labels import EVIDENCE
 from stormwatch.text.numbers import format_int
 from stormwatch.text.untrusted import clean
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "all_clear": "ALL CLEAR",
-        "was": "was",
-        "watch": 'Watch "{watch}", evaluated {at} (window {window}, baseline {baseline})',
-        "calm_since": "Calm since {since}; the episode opened {opened}.",
-        "why": "Why",
-        "themes": "Themes",
-        "steps": "Recommended next steps",
-        "topics": "Ranking",
-        "stale": "Sources not up to date (the ranking uses what was fetched before)",
-        "chart": "Mentions per {window}, last 7 days; band: usual range; dot: now",
-        "no_chart": "(No chart: install stormwatch[charts] to get one.)",
-        "footer": "Sent by stormwatch {version}. Episode opened {opened}.",
-    },
-    "de": {
-        "all_clear": "ENTWARNUNG",
-        "was": "vorher",
-        "watch": "Watch „{watch}“, ausgewertet {at} (Fenster {window}, Basis {baseline})",
-        "calm_since": "Ruhig seit {since}; die Episode begann {opened}.",
-        "why": "Warum",
-        "themes": "Themen",
-        "steps": "Empfohlene nächste Schritte",
-        "topics": "Rangliste",
-        "stale": "Quellen nicht aktuell (die Rangliste nutzt das zuvor Abgerufene)",
-        "chart": "Erwähnungen pro {window}, letzte 7 Tage; Band: üblicher Bereich; Punkt: jetzt",
-        "no_chart": "(Kein Diagramm: stormwatch[charts] installieren.)",
-        "footer": "Gesendet von stormwatch {version}. Episode begann {opened}.",
-    },
-}
 LEVEL_COLOUR = {"calm": "#2e7d32", "watch": "#b58900", "warning": "#e65100", "storm": "#c62828"}
 
 

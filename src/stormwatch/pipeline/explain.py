@@ -93,17 +93,6 @@ TEXT: dict[str, dict[str, str]] = {
         "off_both": ", an einem Wochenendabend",
     },
 }
-#: Stage names as shown in the table and the Markdown (JSON keeps the English identifiers).
-STAGE_NAMES = {
-    "en": {s: s for s in ("quiet", "single complaint", "amplification", "steady", "media pick-up")},
-    "de": {
-        "quiet": "ruhig",
-        "single complaint": "Einzelbeschwerde",
-        "amplification": "Verstärkung",
-        "steady": "gleichbleibend",
-        "media pick-up": "Medienresonanz",
-    },
-}
 
 
 def off_hours(gap: ResponseGap, lang: Lang) -> str:

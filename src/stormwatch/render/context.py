@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from stormwatch.models import Context, ResponseGap
-from stormwatch.pipeline.explain import STAGE_NAMES
 from stormwatch.settings import Lang
+from stormwatch.text.labels import CONTEXT as LABELS
+from stormwatch.text.labels import STAGE_NAMES
 from stormwatch.text.numbers import format_hours
 
 #: The CSV columns, in order (between the signals and the top critic).
@@ -21,38 +22,6 @@ CSV_COLUMNS = (
     "response_gap",
     "response_gap_hours",
 )
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "column": "stage / reply",
-        "context": "Context",
-        "unknown": "reply unknown (no --brand-handle)",
-        "open": "no reply for {hours} h",
-        "replied": "replied after {hours} h",
-        "weekend": "weekend",
-        "evening": "evening",
-        "newcomers": "newcomers",
-        "concentration": "concentration",
-        "media": "media",
-        "reshares": "reshares",
-        "stage": "stage",
-        "response_gap": "response gap",
-    },
-    "de": {
-        "column": "Phase / Antwort",
-        "context": "Kontext",
-        "unknown": "Antwort unbekannt (kein --brand-handle)",
-        "open": "seit {hours} h keine Antwort",
-        "replied": "beantwortet nach {hours} h",
-        "weekend": "Wochenende",
-        "evening": "Abend",
-        "newcomers": "neue Autoren",
-        "concentration": "Konzentration",
-        "media": "Medien",
-        "reshares": "Shares",
-        "stage": "Phase",
-        "response_gap": "Antwortlücke",
-    },
-}
 
 
 def _iso(moment: datetime | None) -> str | None:

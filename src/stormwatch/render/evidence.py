@@ -10,7 +10,6 @@ from typing import Any
 from stormwatch.models import TopicResult, TopMention
 from stormwatch.pipeline.surge import Surge, surge
 from stormwatch.render.evidence_text import (
-    LABELS,
     critic_line,
     critics,
     excerpt,
@@ -18,6 +17,7 @@ from stormwatch.render.evidence_text import (
     safe_url,
 )
 from stormwatch.settings import Lang
+from stormwatch.text.labels import EVIDENCE as LABELS
 
 #: The CSV columns, in order (after the themes).
 CSV_COLUMNS = ("surge_ratio", "critics", "top_mentions")

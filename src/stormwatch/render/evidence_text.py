@@ -14,30 +14,13 @@ from urllib.parse import urlsplit
 
 from stormwatch.models import AuthorStat, TopicResult, TopMention
 from stormwatch.settings import Lang
+from stormwatch.text.labels import EVIDENCE as LABELS
 from stormwatch.text.numbers import format_int
 from stormwatch.text.untrusted import clean
 
 CRITICS_SHOWN = 3  # the loudest critics every output names
 EXCERPT = 100  # characters of a mention in the compact table
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "critics": "Top critics",
-        "mentions": "Most engaged critical mentions",
-        "critic": "{author}: {followers} followers, {negative} of {mentions} mentions negative",
-        "first_seen": "first {at}",
-        "engagement": "{n} interactions",
-        "at": "%Y-%m-%d %H:%M UTC",
-    },
-    "de": {
-        "critics": "Wichtigste Kritiker",
-        "mentions": "Meistbeachtete kritische Erwähnungen",
-        "critic": "{author}: {followers} Follower, {negative} von {mentions} Erwähnungen negativ",
-        "first_seen": "zuerst {at}",
-        "engagement": "{n} Interaktionen",
-        "at": "%d.%m.%Y %H:%M UTC",
-    },
-}
 SENTIMENT_NAMES: dict[str, dict[str, str]] = {
     "en": {},
     "de": {"negative": "negativ", "positive": "positiv", "neutral": "neutral"},

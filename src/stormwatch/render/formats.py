@@ -21,68 +21,17 @@ from stormwatch.render.context import (
     csv_cells,
     explanation_lines,
 )
-from stormwatch.render.context import LABELS as CONTEXT_LABELS
 from stormwatch.render.evidence import CSV_COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.render.evidence import csv_cells as evidence_cells
 from stormwatch.render.evidence import markdown_lines, mention_dict, surge_dict
 from stormwatch.settings import SIGNALS, Lang
+from stormwatch.text.labels import CONTEXT as CONTEXT_LABELS
+from stormwatch.text.labels import TABLE as LABELS
 from stormwatch.text.numbers import format_decimal, format_int, format_share
 from stormwatch.text.untrusted import clean
 
 SPARK = "▁▂▃▄▅▆▇█"
 LEVEL_STYLE = {"calm": "green", "watch": "yellow", "warning": "dark_orange", "storm": "bold red"}
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "rank": "#",
-        "topic": "topic",
-        "score": "score",
-        "level": "level",
-        "volume": "volume",
-        "drivers": "drivers",
-        "critic": "top critic",
-        "steps": "Recommended next steps",
-        "themes": "themes",
-        "critics": "critics",
-        "loudest": "most engaged",
-        "title": "stormwatch — {count} at {at} (window {window}, baseline {baseline})",
-        "at": "%Y-%m-%d %H:%M UTC",
-        "one": "{n} topic",
-        "many": "{n} topics",
-        "velocity": "volume {ratio}",
-        "influence": "reach {reach}",
-        "engagement": "engagement {reach}",
-        "negativity": "negative {share}",
-        "spread": "{authors} authors",
-        "none": "—",
-        "followers": "followers",
-        "held": "held below warning: no more criticism than usual",
-    },
-    "de": {
-        "rank": "#",
-        "topic": "Thema",
-        "score": "Score",
-        "level": "Stufe",
-        "volume": "Volumen",
-        "drivers": "Treiber",
-        "critic": "Top-Kritiker",
-        "steps": "Empfohlene nächste Schritte",
-        "themes": "Themen",
-        "critics": "Kritiker",
-        "loudest": "meistbeachtet",
-        "title": "stormwatch — {count}, Stand {at} (Zeitfenster {window}, Basis {baseline})",
-        "at": "%d.%m.%Y %H:%M UTC",
-        "one": "{n} Thema",
-        "many": "{n} Themen",
-        "velocity": "Volumen {ratio}",
-        "influence": "Reichweite {reach}",
-        "engagement": "Interaktionen {reach}",
-        "negativity": "negativ {share}",
-        "spread": "{authors} Autoren",
-        "none": "—",
-        "followers": "Follower",
-        "held": "unter Warnung gehalten: nicht kritischer als üblich",
-    },
-}
 
 
 def sparkline(counts: tuple[int, ...] | list[int]) -> str:

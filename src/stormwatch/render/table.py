@@ -10,11 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from stormwatch.models import Report, TopicResult
-from stormwatch.render.context import LABELS as CONTEXT_LABELS
 from stormwatch.render.context import gap_text, stage_text
 from stormwatch.render.evidence_text import critics, excerpt, mention_head, safe_url
 from stormwatch.render.formats import (
-    LABELS,
     LEVEL_STYLE,
     _critic_short,
     _critic_text,
@@ -24,6 +22,8 @@ from stormwatch.render.formats import (
     sparkline,
 )
 from stormwatch.settings import Lang
+from stormwatch.text.labels import CONTEXT as CONTEXT_LABELS
+from stormwatch.text.labels import TABLE as LABELS
 from stormwatch.text.untrusted import clean
 
 #: Columns left out, in this order, until the table fits the console.

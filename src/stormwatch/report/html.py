@@ -20,114 +20,19 @@ from datetime import datetime
 from stormwatch.__about__ import __version__
 from stormwatch.models import Report, TopicResult
 from stormwatch.pipeline.checklist import load_checklist
-from stormwatch.pipeline.explain import STAGE_NAMES
 from stormwatch.pipeline.surge import ratio_text, usual_text
 from stormwatch.render.context import explanation_lines, gap_text
 from stormwatch.render.evidence import topic_surge
 from stormwatch.render.evidence_text import CRITICS_SHOWN, safe_url
-from stormwatch.render.evidence_text import LABELS as EVIDENCE
 from stormwatch.render.formats import describe_signal
 from stormwatch.report.css import CSS
 from stormwatch.report.history import History
 from stormwatch.report.svg import LEVEL_COLOUR, contributions_svg, share_svg, timeline_svg
 from stormwatch.settings import Lang
+from stormwatch.text.labels import EVIDENCE, SIGNAL_NAMES, STAGE_NAMES
+from stormwatch.text.labels import REPORT as LABELS
 from stormwatch.text.numbers import format_decimal, format_int, format_share
 from stormwatch.text.untrusted import clean
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "stormwatch report",
-        "meta": "Evaluated {at} · window {window} · baseline {baseline} · {rows} mentions read",
-        "summary": "Summary",
-        "rank": "#",
-        "topic": "Topic",
-        "score": "Score",
-        "level": "Level",
-        "since": "Criticism since",
-        "stage": "Stage",
-        "surge": "Critical mentions now / usually",
-        "timeline": "Timeline",
-        "chart": "Critical mentions per window; band: expected ± usual spread; lines: level "
-        "changes; dots: the most engaged critical posts",
-        "band": "expected ± usual spread",
-        "share_chart": "Share of rated mentions that are negative, per window",
-        "legend_mentions": "critical mentions",
-        "legend_band": "usual range",
-        "legend_change": "level change",
-        "legend_post": "most engaged critical post",
-        "why": "Why this score",
-        "held": "Held below warning: no more criticism than usual.",
-        "context": "Context",
-        "followers": "followers",
-        "negative": "negative",
-        "first": "first critical post",
-        "author": "Author",
-        "mentions_col": "critical posts (24 h)",
-        "themes": "Themes",
-        "themes_shares": "{now} of the current window's texts, {before} of the baseline's",
-        "steps": "Recommended next steps",
-        "calm": "All other topics are calm.",
-        "calm_all": "All topics are calm.",
-        "notes": "Notes",
-        "footer": "stormwatch {version} · figures as in scan --format json",
-        "at": "%Y-%m-%d %H:%M UTC",
-        "axis": "%m-%d %H:%M",
-        "none": "—",
-    },
-    "de": {
-        "title": "stormwatch-Bericht",
-        "meta": "Stand {at} · Zeitfenster {window} · Basis {baseline} · {rows} Erwähnungen gelesen",
-        "summary": "Übersicht",
-        "rank": "#",
-        "topic": "Thema",
-        "score": "Score",
-        "level": "Stufe",
-        "since": "Kritik seit",
-        "stage": "Phase",
-        "surge": "Kritische Erwähnungen jetzt / üblich",
-        "timeline": "Verlauf",
-        "chart": "Kritische Erwähnungen je Zeitfenster; Band: erwartet ± übliche Streuung; "
-        "Linien: Stufenwechsel; Punkte: die meistbeachteten kritischen Beiträge",
-        "band": "erwartet ± übliche Streuung",
-        "share_chart": "Anteil negativer unter den bewerteten Erwähnungen je Zeitfenster",
-        "legend_mentions": "kritische Erwähnungen",
-        "legend_band": "üblicher Bereich",
-        "legend_change": "Stufenwechsel",
-        "legend_post": "meistbeachteter kritischer Beitrag",
-        "why": "Warum dieser Score",
-        "held": "Unter Warnung gehalten: nicht kritischer als üblich.",
-        "context": "Kontext",
-        "followers": "Follower",
-        "negative": "negativ",
-        "first": "erster kritischer Beitrag",
-        "author": "Autor",
-        "mentions_col": "kritische Beiträge (24 h)",
-        "themes": "Themen",
-        "themes_shares": "{now} der Texte im aktuellen Fenster, {before} in der Basis",
-        "steps": "Empfohlene nächste Schritte",
-        "calm": "Alle anderen Themen sind ruhig.",
-        "calm_all": "Alle Themen sind ruhig.",
-        "notes": "Hinweise",
-        "footer": "stormwatch {version} · Zahlen wie in scan --format json",
-        "at": "%d.%m.%Y %H:%M UTC",
-        "axis": "%d.%m. %H:%M",
-        "none": "—",
-    },
-}
-SIGNAL_NAMES = {
-    "en": {
-        "velocity": "volume",
-        "influence": "reach",
-        "negativity": "negative",
-        "spread": "authors",
-    },
-    "de": {
-        "velocity": "Volumen",
-        "influence": "Reichweite",
-        "negativity": "negativ",
-        "spread": "Autoren",
-    },
-}
 
 
 def _text(value: object, limit: int | None = None) -> str:
