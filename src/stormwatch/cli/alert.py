@@ -27,6 +27,7 @@ from stormwatch.cli.app import (
     guarded,
     problem_lines,
 )
+from stormwatch.cli.options import Language, Quiet
 from stormwatch.errors import ConfigError
 from stormwatch.settings import app_dir
 
@@ -145,16 +146,8 @@ def alert(
         bool,
         typer.Option("--verbose", "-v", help="Say what was checked even when nothing is sent."),
     ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang", help="Language of the messages: en or de. [default: [scan] lang, else locale]"
-        ),
-    ] = None,
-    quiet: Annotated[
-        bool,
-        typer.Option("--quiet", "-q", help="No warnings about rows left out or values left empty."),
-    ] = False,
+    lang: Language = None,
+    quiet: Quiet = False,
     reset_state: Annotated[
         bool,
         typer.Option(

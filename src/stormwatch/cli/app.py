@@ -40,10 +40,6 @@ class ExitCode(enum.IntEnum):
 
 Format = Literal["table", "json", "csv", "markdown", "html"]
 F = TypeVar("F", bound=Callable[..., Any])
-#: ``-q/--quiet``, the same on every command.
-Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Only errors on stderr: no notes or progress.")
-]
 
 
 #: The placeholder each option's value gets in ``--help`` (typer would show Python types such

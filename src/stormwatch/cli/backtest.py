@@ -12,7 +12,6 @@ import typer
 
 from stormwatch.alerts.episodes import Policy
 from stormwatch.cli.app import (
-    Quiet,
     _duration,
     app,
     command_settings,
@@ -21,6 +20,17 @@ from stormwatch.cli.app import (
     read_options,
     same_file,
     tell,
+)
+from stormwatch.cli.options import (
+    Baseline,
+    By,
+    Config,
+    Dayfirst,
+    Mapping,
+    Preset,
+    Quiet,
+    Timezone,
+    Window,
 )
 from stormwatch.settings import LEVELS, format_duration
 
@@ -59,42 +69,20 @@ def backtest(
             "--min-gap", help="Least time between two messages of an episode, as for alert."
         ),
     ] = format_duration(Policy.min_gap),
-    window: Annotated[
-        str | None, typer.Option("--window", help="Current window length. [default: 1h]")
-    ] = None,
-    baseline: Annotated[
-        str | None, typer.Option("--baseline", help="Trailing baseline. [default: 7d]")
-    ] = None,
-    by: Annotated[
-        str | None, typer.Option("--by", help="Column that names the topic, as for scan.")
-    ] = None,
-    timezone: Annotated[
-        str, typer.Option("--timezone", help="Timezone of timestamps without an offset.")
-    ] = "UTC",
+    window: Window = None,
+    baseline: Baseline = None,
+    by: By = None,
+    timezone: Timezone = "UTC",
     output_format: Annotated[
         str | None,
         typer.Option(
             "--format", "-f", help="table or json. [default: table on a terminal, json otherwise]"
         ),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="TOML settings file, as for scan.")
-    ] = None,
-    preset: Annotated[
-        str | None,
-        typer.Option("--preset", help="Read the files as this export format, as for scan."),
-    ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option("--mapping", help="TOML file naming the columns, as for scan."),
-    ] = None,
-    dayfirst: Annotated[
-        bool | None,
-        typer.Option(
-            "--dayfirst/--monthfirst",
-            help="Read ambiguous dates day first (or month first), as for scan.",
-        ),
-    ] = None,
+    config: Config = None,
+    preset: Preset = None,
+    mapping: Mapping = None,
+    dayfirst: Dayfirst = None,
     scores: Annotated[
         Path | None,
         typer.Option(

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stormwatch.cli.app import Quiet, _err, app, guarded, option_value
+from stormwatch.cli.app import _err, app, guarded, option_value
+from stormwatch.cli.options import Quiet
 from stormwatch.settings import app_dir
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli.app import Quiet, app, guarded, pick_format
+from stormwatch.cli.app import app, guarded, pick_format
+from stormwatch.cli.options import Quiet
 
 
 @app.command()

@@ -9,7 +9,23 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli.app import Quiet, app, guarded
+from stormwatch.cli.app import app, guarded
+from stormwatch.cli.options import (
+    At,
+    Baseline,
+    BrandHandles,
+    By,
+    Config,
+    Dayfirst,
+    EstimateSentiment,
+    Language,
+    Mapping,
+    Preset,
+    Quiet,
+    SentimentModel,
+    Timezone,
+    Window,
+)
 from stormwatch.cli.scan import scan
 
 
@@ -28,60 +44,19 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "report.html"
     ),
-    by: Annotated[
-        str | None, typer.Option("--by", help="Column that names the topic (as scan).")
-    ] = None,
-    window: Annotated[
-        str | None, typer.Option("--window", help="Current window length. [default: 1h]")
-    ] = None,
-    baseline: Annotated[
-        str | None, typer.Option("--baseline", help="Trailing baseline. [default: 7d]")
-    ] = None,
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="Evaluate as of this moment. [default: the newest mention]"),
-    ] = None,
-    timezone: Annotated[
-        str,
-        typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name)."),
-    ] = "UTC",
-    brand_handle: Annotated[
-        list[str] | None,
-        typer.Option("--brand-handle", help="The brand's own account, e.g. @acme (repeatable)."),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="Language of the report: en or de. [default: the locale's]"),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]"),
-    ] = None,
-    dayfirst: Annotated[
-        bool | None,
-        typer.Option(
-            "--dayfirst/--monthfirst",
-            help="Read ambiguous dates as day first (or month first).",
-            show_default=False,
-        ),
-    ] = None,
-    preset: Annotated[
-        str | None, typer.Option("--preset", help="Read the files as this export format.")
-    ] = None,
-    mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="TOML file naming the columns.")
-    ] = None,
-    estimate_sentiment: Annotated[
-        bool | None,
-        typer.Option(
-            "--estimate-sentiment/--no-estimate-sentiment",
-            help="Estimate missing sentiment from the texts. [default: on]",
-            show_default=False,
-        ),
-    ] = None,
-    sentiment_model: Annotated[
-        Path | None, typer.Option("--sentiment-model", help="Model from train-sentiment.")
-    ] = None,
+    by: By = None,
+    window: Window = None,
+    baseline: Baseline = None,
+    at: At = None,
+    timezone: Timezone = "UTC",
+    brand_handle: BrandHandles = None,
+    lang: Language = None,
+    config: Config = None,
+    dayfirst: Dayfirst = None,
+    preset: Preset = None,
+    mapping: Mapping = None,
+    estimate_sentiment: EstimateSentiment = None,
+    sentiment_model: SentimentModel = None,
     quiet: Quiet = False,
 ) -> None:
     """Write a self-contained HTML report (timeline, critics, mentions, themes, steps).

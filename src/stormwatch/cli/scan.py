@@ -25,6 +25,22 @@ from stormwatch.cli.app import (
     same_file,
     tell,
 )
+from stormwatch.cli.options import (
+    At,
+    Baseline,
+    BrandHandles,
+    By,
+    Config,
+    Dayfirst,
+    EstimateSentiment,
+    Language,
+    Mapping,
+    Preset,
+    Quiet,
+    SentimentModel,
+    Timezone,
+    Window,
+)
 from stormwatch.settings import LEVELS, Settings
 from stormwatch.text.notes import Note
 
@@ -72,44 +88,13 @@ def scan(
             show_default=False,
         ),
     ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            help="Column that names the topic (brand, query, hashtag, …). "
-            "Default: a brand/query/topic column when the file has one, else one topic.",
-        ),
-    ] = None,
-    window: Annotated[
-        str | None,
-        typer.Option("--window", help="Current window length, e.g. 1h, 30m. [default: 1h]"),
-    ] = None,
-    baseline: Annotated[
-        str | None, typer.Option("--baseline", help="Trailing baseline, e.g. 7d. [default: 7d]")
-    ] = None,
-    at: Annotated[
-        str | None,
-        typer.Option(
-            "--at",
-            help="Evaluate as of this moment (e.g. 2011-09-28T12:00Z); "
-            "later mentions are ignored. [default: the newest mention]",
-        ),
-    ] = None,
-    timezone: Annotated[
-        str,
-        typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name)."),
-    ] = "UTC",
-    brand_handle: Annotated[
-        list[str] | None,
-        typer.Option("--brand-handle", help="The brand's own account, e.g. @acme (repeatable)."),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            help="Language of the recommendations: en or de. [default: from the locale, else en]",
-        ),
-    ] = None,
+    by: By = None,
+    window: Window = None,
+    baseline: Baseline = None,
+    at: At = None,
+    timezone: Timezone = "UTC",
+    brand_handle: BrandHandles = None,
+    lang: Language = None,
     output_format: Annotated[
         str | None,
         typer.Option(
@@ -135,10 +120,7 @@ def scan(
             help="Exit with code 3 when a topic is at or above this level (watch, warning, storm).",
         ),
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="TOML settings file. [default: $STORMWATCH_CONFIG]"),
-    ] = None,
+    config: Config = None,
     rejects: Annotated[
         Path | None,
         typer.Option(
@@ -148,50 +130,12 @@ def scan(
             show_default=False,
         ),
     ] = None,
-    dayfirst: Annotated[
-        bool | None,
-        typer.Option(
-            "--dayfirst/--monthfirst",
-            help="Read ambiguous dates like 01/02/2026 as day first (or month first). "
-            "[default: decided by the data, month first on a tie]",
-            show_default=False,
-        ),
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No warnings, notes or progress on stderr.")
-    ] = False,
-    preset: Annotated[
-        str | None,
-        typer.Option(
-            "--preset",
-            help="Read the files as this export format (see `stormwatch formats`). "
-            "[default: recognised from the header]",
-        ),
-    ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping",
-            help='TOML file naming the columns of an unknown format, e.g. timestamp = "Erstellt".',
-        ),
-    ] = None,
-    estimate_sentiment: Annotated[
-        bool | None,
-        typer.Option(
-            "--estimate-sentiment/--no-estimate-sentiment",
-            help="Estimate the sentiment of files without one from their texts (flagged in the "
-            "notes). [default: on]",
-            show_default=False,
-        ),
-    ] = None,
-    sentiment_model: Annotated[
-        Path | None,
-        typer.Option(
-            "--sentiment-model",
-            help="Model from train-sentiment for that. [default: the one in the app directory "
-            "if saved there, else the built-in lexicon]",
-        ),
-    ] = None,
+    dayfirst: Dayfirst = None,
+    quiet: Quiet = False,
+    preset: Preset = None,
+    mapping: Mapping = None,
+    estimate_sentiment: EstimateSentiment = None,
+    sentiment_model: SentimentModel = None,
 ) -> None:
     """Rank topics by escalation score, with the reasons and the next steps.
 

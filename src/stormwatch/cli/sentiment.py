@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from stormwatch.cli.app import _err, app, default_lang, guarded, option_value, same_file, tell
+from stormwatch.cli.options import Mapping, Preset, Quiet
 
 
 @app.command("train-sentiment")
@@ -37,15 +38,9 @@ def train_sentiment(
         int,
         typer.Option("--folds", min=2, max=20, help="Cross-validation folds for the scores."),
     ] = 5,
-    preset: Annotated[
-        str | None,
-        typer.Option("--preset", help="Read the files as this export format, as for scan."),
-    ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option("--mapping", help="TOML file naming the columns, as for scan."),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+    preset: Preset = None,
+    mapping: Mapping = None,
+    quiet: Quiet = False,
 ) -> None:
     """Train a sentiment model on your own labelled exports, for files without sentiment.
 

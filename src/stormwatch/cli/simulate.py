@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stormwatch.cli.app import Quiet, _err, app, guarded, same_file
+from stormwatch.cli.app import _err, app, guarded, same_file
 
 if TYPE_CHECKING:
     from stormwatch.simulate import Labels, SimSpec
+from stormwatch.cli.options import Quiet
 from stormwatch.errors import StormwatchError
 
 #: A value that reads as a number (``-3``, ``2.5``) is a count, never a topic's name.
