@@ -23,7 +23,7 @@ test: $(BIN)/stormwatch  ## lint, type-check and run the test suite
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(BIN)/stormwatch  ## speed and memory against bare polars (10M rows; ROWS=… to change)
 	$(BIN)/python benchmarks/bench_scan.py --rows $${ROWS:-10000000}

@@ -295,6 +295,7 @@ def _spawn(config: Path, at: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_a_run_killed_while_sending_loses_nothing(tmp_path: Path) -> None:
     server = SmtpServer()
     config = write_config(tmp_path, [SAMPLE], smtp_port=server.port)
@@ -326,6 +327,7 @@ def test_a_run_killed_while_sending_loses_nothing(tmp_path: Path) -> None:
         server.stop()
 
 
+@pytest.mark.slow
 def test_two_runs_started_together_send_one_set(tmp_path: Path) -> None:
     with smtp_server() as smtp, webhook_server() as (url, hooks):
         config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, webhook=url)

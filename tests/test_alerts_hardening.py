@@ -79,6 +79,7 @@ def test_a_malformed_mention_url_gives_no_link() -> None:
     assert safe_url("https://example.org/a") == "https://example.org/a"
 
 
+@pytest.mark.slow
 def test_a_full_disk_still_sends_the_escalation_and_the_next_run_retries(tmp_path: Path) -> None:
     with smtp_server() as smtp:
         config = write_config(tmp_path, [SAMPLE], smtp_port=smtp.port, extra="chart = false")
@@ -162,6 +163,7 @@ def test_reset_state_is_the_intended_fresh_start(tmp_path: Path) -> None:
     assert (reset.exit_code, reset.stderr) == (0, "")
 
 
+@pytest.mark.slow
 def test_a_webhook_slower_than_its_timeout_gets_one_post_per_run(tmp_path: Path) -> None:
     with webhook_server(delay=1.0) as (url, hooks):
         config = write_config(tmp_path, [SAMPLE], webhook=url, webhook_retries=3)

@@ -435,6 +435,7 @@ anything = st.one_of(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=anything, suffix=st.sampled_from([".csv", ".xlsx", ".zip", ".parquet", ".jsonl"]))
+@pytest.mark.slow
 def test_anything_gives_tables_or_a_stormwatch_error(
     tmp_path: Path, data: bytes, suffix: str
 ) -> None:

@@ -30,6 +30,8 @@ from hypothesis import strategies as st
 from conftest import HEADER, storm_rows
 from stormwatch.cli.main import ExitCode
 
+pytestmark = pytest.mark.slow
+
 SECONDS = float(os.environ.get("STORMWATCH_FUZZ_SECONDS", "30"))
 #: What a mutation may insert: quoting, delimiters, line breaks, NUL, terminal escapes, numbers
 #: at the edges, headers.

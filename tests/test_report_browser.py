@@ -18,6 +18,8 @@ from stormwatch.cli.app import app
 from stormwatch.report.history import histories
 from stormwatch.settings import Settings
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (.ci/run installs it)
 ARGS = [
     "--no-sandbox",
