@@ -97,6 +97,10 @@ def normalise(
     ``horizon``: ``(start, end)``, estimate only mentions with ``start < timestamp <= end``
     (the windows a score uses); the others stay unrated.
     """
+    if source.kind == "store":  # already canonical: imported through this function
+        from stormwatch.store.canonical import normalised
+
+        return normalised(source, estimator, horizon)
     present = set(source.columns)
 
     def column(name: str, convert: Callable[[pl.Expr], pl.Expr] | None = None) -> pl.Expr:

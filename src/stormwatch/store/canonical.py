@@ -1,0 +1,212 @@
+"""Imported mentions: canonical, de-duplicated, in Parquet partitioned by topic and day.
+
+``root/topic=<topic>/day=<YYYY-MM-DD>/data.parquet`` (see ``store.files``) holds the mentions
+of one topic and UTC day exactly as a scan of the export would use them (``schema.CANONICAL``,
+typed, sorted by time) plus ``_estimate``: the export had no sentiment (or an empty column) but
+texts, so a scan estimates it, as it would from the file. ``root/store.json`` names the topic
+columns the exports had (the report's ``by``).
+
+A mention already stored is not added again: within a topic and day, the same key as a scan
+across several files uses (platform and id, else URL, else author, time and text), compared as
+the exact values, never as hashes. Each partition an import touches is rewritten whole and
+replaced atomically, one import at a time (a lock file).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from stormwatch.errors import InputError, StormwatchError
+from stormwatch.pipeline.normalise import RAW_VALUES
+from stormwatch.schema import CANONICAL
+from stormwatch.sentiment.fill import Estimator
+from stormwatch.sources import Source
+from stormwatch.store.files import durable, exclusive, parse_partition, partition
+from stormwatch.store.pruning import Partition, needed
+
+TOPIC = "topic"
+FILE = "data.parquet"
+MANIFEST = "store.json"
+#: What each partition file holds: the canonical mention plus whether to estimate sentiment.
+STORED: dict[str, pl.DataType] = {**CANONICAL, "_estimate": pl.Boolean()}
+
+
+def mention_key() -> pl.Expr:
+    """The identity of a usable mention within its topic (as ``normalise.mark_duplicates``
+    compares copies across files): platform and id, else URL, else author, time and text, else
+    (neither) the time alone. Exact text: two mentions are one only if these are equal."""
+    stamp = pl.col("timestamp").dt.epoch("us").cast(pl.String)
+    sep = "\x1f"
+    return (
+        pl.when(pl.col("id").is_not_null())
+        .then(
+            pl.concat_str(
+                pl.lit("id"), pl.col("platform").fill_null(""), pl.col("id"), separator=sep
+            )
+        )
+        .when(pl.col("url").is_not_null())
+        .then(pl.concat_str(pl.lit("url"), pl.col("url"), separator=sep))
+        .when(pl.col("author").is_not_null() | pl.col("text").is_not_null())
+        .then(
+            pl.concat_str(
+                pl.lit("at"),
+                pl.col("author").fill_null(""),
+                stamp,
+                pl.col("text").fill_null(""),
+                separator=sep,
+            )
+        )
+        .otherwise(pl.concat_str(pl.lit("ts"), stamp, separator=sep))
+    )
+
+
+@dataclass(frozen=True)
+class Added:
+    """What one :meth:`CanonicalStore.add` did: mentions new to the store, and those it held."""
+
+    new: int
+    stored: int
+
+
+class CanonicalStore:
+    """The imported mentions under ``root`` (a local directory)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def partitions(self) -> list[Partition]:
+        """Every topic-and-day partition, sorted by topic and day."""
+        found = []
+        for path in self.root.glob(f"{TOPIC}=*/day=*/{FILE}"):
+            parsed = parse_partition(TOPIC, str(path.parent.relative_to(self.root)))
+            if parsed is not None:
+                found.append(Partition(parsed[0], parsed[1], str(path)))
+        return sorted(found)
+
+    def topic_columns(self) -> list[str]:
+        """The topic columns of the exports imported so far (from ``store.json``)."""
+        try:
+            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as exc:
+            raise StormwatchError(
+                f"cannot read {self.root / MANIFEST}: {exc}",
+                hint="the file names the exports' topic column; delete it to forget that",
+            ) from None
+        names = data.get("topic_columns", []) if isinstance(data, dict) else []
+        return [str(n) for n in names]
+
+    def add(self, mentions: pl.DataFrame, topic_columns: Sequence[str] = ()) -> Added:
+        """Store the ``mentions`` (the columns of ``STORED``) that the store does not hold yet;
+        ``topic_columns``: the topic columns of their exports, remembered for the reports."""
+        new = 0
+        with exclusive(self.root / ".locks" / "import.lock", f"another import into {self.root}"):
+            days = mentions.with_columns(pl.col("timestamp").dt.date().alias("_day"))
+            groups = days.partition_by([TOPIC, "_day"], as_dict=True, maintain_order=True)
+            for (topic, day), part in groups.items():
+                path = self.root / partition(TOPIC, str(topic), day) / FILE
+                new += self._merge(path, part.drop("_day"))
+            known = self.topic_columns()
+            wanted = sorted({*known, *topic_columns})
+            if wanted != known:
+                text = json.dumps({"topic_columns": wanted}, indent=1)
+                durable(self.root / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
+        return Added(new, mentions.height - new)
+
+    @staticmethod
+    def _merge(path: Path, part: pl.DataFrame) -> int:
+        """Add the mentions of ``part`` that ``path`` does not hold; returns how many."""
+        part = part.select(pl.col(c).cast(t) for c, t in STORED.items())
+        if path.exists():
+            old = pl.read_parquet(path)
+            keys = old.select(mention_key().alias("_key")).unique()
+            part = part.join(
+                keys, left_on=mention_key(), right_on="_key", how="anti", maintain_order="left"
+            )
+            if part.height == 0:
+                return 0
+            merged = pl.concat([old, part])
+        else:
+            merged = part
+        merged = merged.sort("timestamp", maintain_order=True)
+        durable(path, merged.write_parquet)
+        return part.height
+
+    def newest(self, partitions: Sequence[Partition]) -> datetime | None:
+        """The newest mention in ``partitions`` (read from the newest day's files only)."""
+        if not partitions:
+            return None
+        last = max(p.day for p in partitions)
+        files = [p.path for p in partitions if p.day == last]
+        value = pl.scan_parquet(files).select(pl.col("timestamp").max()).collect().item()
+        return value if isinstance(value, datetime) else None
+
+    def chosen(
+        self, window: timedelta, windows: int, end: datetime | None
+    ) -> tuple[list[Partition], datetime]:
+        """The partitions a scan at ``end`` (default: the newest mention) with ``windows``
+        baseline windows of ``window`` reads, and that moment. InputError for an empty store."""
+        partitions = self.partitions()
+        end = end or self.newest(partitions)
+        if end is None:
+            raise InputError(
+                self.root,
+                "the mention store holds no mentions",
+                hint=f"import exports first: stormwatch import FILE --store {self.root}",
+            )
+        end = end.astimezone(UTC)
+        return needed(partitions, end - (windows + 1) * window, end), end
+
+    def source(self, window: timedelta, windows: int, end: datetime | None = None) -> Source:
+        """The partitions a scan needs (see :meth:`chosen`) as one input for ``analyse``."""
+        parts, moment = self.chosen(window, windows, end)
+        frame = pl.scan_parquet([p.path for p in parts], hive_partitioning=False)
+        names = self.topic_columns()
+        columns = {c: c for c in CANONICAL if c != TOPIC}
+        return Source(
+            path=str(self.root),
+            frame=frame,
+            columns={**columns, TOPIC: names[0] if len(names) == 1 else TOPIC},
+            timestamp_formats=(),
+            latest=moment,
+            kind="store",
+            preset="store",
+        )
+
+
+def normalised(
+    source: Source, estimator: Estimator | None, horizon: tuple[datetime, datetime] | None
+) -> pl.LazyFrame:
+    """A store's mentions in the columns ``normalise`` gives a file's (nothing to reject or
+    report: that was done on import), with the sentiment estimated where ``_estimate`` says so
+    (inside ``horizon`` when given), as a scan of the export would."""
+    sentiment = pl.col("sentiment")
+    if estimator is not None:
+        ts = pl.col("timestamp")
+        wanted = pl.col("_estimate")
+        if horizon is not None:
+            wanted = wanted & (ts > horizon[0]) & (ts <= horizon[1])
+        text = pl.when(wanted).then(pl.col("text"))
+        sentiment = (
+            pl.when(pl.col("_estimate"))
+            .then(estimator.expr(text, pl.col("language")))
+            .otherwise(sentiment)
+        )
+    null = pl.lit(None, pl.String)
+    return source.frame.select(
+        pl.lit(source.path).alias("_file"),
+        pl.lit(None, pl.Int64).alias("_line"),
+        null.alias("_raw_ts"),
+        *(sentiment.alias(c) if c == "sentiment" else pl.col(c) for c in CANONICAL),
+        null.alias("_reject"),
+        null.alias("_unread"),
+        pl.lit(False).alias("_unread_any"),
+        *(null.alias(f"_raw_{n}") for n in RAW_VALUES),
+    )
