@@ -376,6 +376,41 @@ def scan(
             "if saved there, else the built-in lexicon]",
         ),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Scan the mention store that `stormwatch import` fills (only the days the "
+            "scan needs), with the files if any. Spark also reads s3a:// and hdfs:// URIs.",
+            show_default=False,
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Aggregate the mentions with polars (here) or spark (the store only; "
+            "scoring stays here).",
+        ),
+    ] = "polars",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="With --engine spark: spark.master, e.g. spark://host:7077 or yarn. "
+            "[default: $STORMWATCH_SPARK_MASTER, else local[*]]",
+            show_default=False,
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spark-conf",
+            help="With --engine spark: a Spark setting KEY=VALUE (repeatable), e.g. "
+            "spark.hadoop.fs.s3a.endpoint=….",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Rank topics by escalation score, with the reasons and the next steps.
 
@@ -411,16 +446,23 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
+
+    if cli_store.on_spark(engine, store, bool(files or fetch_from)):
+        conf = cli_store.spark_conf(spark_master, spark_conf or (), env)
+        _print(cli_store.scan_spark(store, settings, now, handles, conf), fmt, fail_on, quiet)
+        return
     from stormwatch.cli_fetch import scan_inputs
 
-    files, fetched = scan_inputs(files, fetch_from, env, settings, quiet)
+    stored = cli_store.store_sources(store, settings, now)
+    files, fetched = scan_inputs(files, fetch_from, env, settings, quiet, bool(stored))
+    fetched = [*stored, *fetched]
     if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
         raise typer.BadParameter(
             f"{rejects} is one of the input files; it would be overwritten",
             param_hint="--rejects",
         )
 
-    from stormwatch import progress, render
+    from stormwatch import progress
     from stormwatch.analysis import analyse
     from stormwatch.sources import ReadOptions
 
@@ -449,9 +491,29 @@ def scan(
         report = analyse(
             [*files, *fetched], settings, now=now, options=options, brand_handles=handles
         )
+    paths = files
+
+    def write_rejects() -> None:
+        if rejects is not None:
+            _write_rejects(rejects, paths, settings, options, quiet)
+
+    _print(report, fmt, fail_on, quiet, write_rejects)
+
+
+def _print(
+    report: Any,
+    fmt: str,
+    fail_on: str | None,
+    quiet: bool,
+    after_input: Callable[[], None] | None = None,
+) -> None:
+    """The warnings and notes on stderr (``after_input`` runs between them), the report on
+    stdout; exit 3 at ``fail_on``."""
+    from stormwatch import render
+
     _report_input(report.input, quiet)
-    if rejects is not None:
-        _write_rejects(rejects, files, settings, options, quiet)
+    if after_input is not None:
+        after_input()
     if not quiet:
         for note in report.notes:
             _err(f"Note: {note}")
@@ -488,4 +550,5 @@ from stormwatch import (  # noqa: E402, F401
     cli_formats,
     cli_sentiment,
     cli_simulate,
+    cli_store,
 )

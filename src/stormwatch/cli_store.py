@@ -1,0 +1,159 @@
+"""``stormwatch import`` and the mention store side of ``scan --store`` / ``--engine spark``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stormwatch.cli import _err, app, guarded, option_value, problem_lines
+from stormwatch.settings import Settings
+
+#: ``--engine spark``: the master when neither ``--spark-master`` nor this is set: local[*].
+MASTER_ENV = "STORMWATCH_SPARK_MASTER"
+
+
+@app.command("import")
+@guarded
+def import_(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Export files to add (as scan reads them: CSV/TSV, XLSX, ZIP, Parquet, JSONL).",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    store: Annotated[
+        Path,
+        typer.Option("--store", help="Mention store directory (created if missing)."),
+    ],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Column that names the topic, as scan --by."),
+    ] = None,
+    timezone: Annotated[
+        str,
+        typer.Option("--timezone", help="Timezone of timestamps without an offset (IANA name)."),
+    ] = "UTC",
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help="Read the files as this export format, as scan --preset."),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="TOML file naming the columns, as scan --mapping."),
+    ] = None,
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="Read ambiguous dates as day first (or month first), as scan.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No counts on stderr.")] = False,
+) -> None:
+    """Add the mentions of exports to a mention store (Parquet, by topic and day), once each.
+
+    Example:
+
+        stormwatch import data/samples/siemens-fridge-2011.csv --store mentions/
+    """
+    from stormwatch.analysis import load_sources
+    from stormwatch.sources import ReadOptions
+    from stormwatch.store.canonical import CanonicalStore
+    from stormwatch.store.imports import import_sources
+    from stormwatch.timestamps import check_timezone
+
+    option_value(check_timezone, timezone, "--timezone")
+    if preset is not None:
+        from stormwatch.sources.presets import get_preset
+
+        option_value(get_preset, preset, "--preset")
+    options = ReadOptions(
+        by=by,
+        timezone=timezone,
+        preset=preset,
+        mapping=mapping,
+        dayfirst=dayfirst,
+        not_after=datetime.now(UTC) + timedelta(days=1),  # as scan: no dates from the future
+    )
+    sources = load_sources(files, options)
+    done = import_sources(CanonicalStore(store), sources, options.not_after)
+    if quiet:
+        return
+    for line in problem_lines(done.input):
+        _err(line)
+    for note in done.input.notes:
+        _err(f"Note: {note}")
+    s = done.input
+    _err(
+        f"Imported into {store}: {s.rows_read:,} rows read, {done.new:,} new, "
+        f"{done.stored + s.rows_duplicate:,} duplicates ({done.stored:,} already stored, "
+        f"{s.rows_duplicate:,} repeated across the files), {s.rows_rejected:,} rejected."
+    )
+
+
+def on_spark(engine: str, store: str | None, other_inputs: bool) -> bool:
+    """Whether ``scan`` runs on Spark (``--engine``); usage errors for what Spark cannot do."""
+    if engine not in ("polars", "spark"):
+        raise typer.BadParameter("use polars or spark", param_hint="--engine")
+    if engine == "spark" and (store is None or other_inputs):
+        raise typer.BadParameter(
+            "Spark reads the mention store only: give --store and no FILE or --fetch",
+            param_hint="--engine",
+        )
+    return engine == "spark"
+
+
+def store_sources(store: str | None, settings: Settings, now: datetime | None) -> list[Any]:
+    """``scan --store DIR``: the partitions of the local store the scan needs, as a Source
+    (none without ``--store``)."""
+    if store is None:
+        return []
+    from stormwatch.store.canonical import CanonicalStore
+
+    root = CanonicalStore(local_store(store))
+    return [root.source(settings.window, settings.baseline_windows, now)]
+
+
+def local_store(store: str) -> Path:
+    """``--store`` as a local directory; a URI (``s3a://``, ``hdfs://``) is for Spark only."""
+    if "://" in store and not store.startswith("file://"):
+        raise typer.BadParameter(
+            "a URI store is read by Spark only; add --engine spark", param_hint="--store"
+        )
+    return Path(store.removeprefix("file://"))
+
+
+def spark_conf(master: str | None, conf: Sequence[str], env: Mapping[str, str]) -> dict[str, str]:
+    """``--spark-conf KEY=VALUE`` settings plus ``spark.master`` (``--spark-master``, else
+    ``$STORMWATCH_SPARK_MASTER``, else ``local[*]``)."""
+    out: dict[str, str] = {}
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--spark-conf")
+        out[key.strip()] = value
+    out["spark.master"] = master or env.get(MASTER_ENV) or out.get("spark.master") or "local[*]"
+    return out
+
+
+def scan_spark(
+    store: str | None,
+    settings: Settings,
+    now: datetime | None,
+    handles: Sequence[str],
+    conf: Mapping[str, str],
+) -> Any:
+    """``scan --engine spark``: the aggregation on Spark, the scoring here."""
+    from stormwatch.engines.spark import analyse_on_spark, session
+
+    assert store is not None  # on_spark() checked it
+    spark = session(conf)
+    return analyse_on_spark(spark, store, settings, now=now, brand_handles=handles)
