@@ -8,7 +8,7 @@ sorted); if the pass finds a newer one, it runs once more with that moment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,19 +161,26 @@ def analyse(
     inputs_summary = _summarise_input(sources, totals, rejects, unread)
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
     marked = mark_brand(mentions, handles)
-    return _report(sources, settings, end, summary, totals, inputs_summary, marked, bool(handles))
+
+    def hot_rows(hot: list[str]) -> pl.DataFrame:
+        return _hot_rows(sources, marked, end, settings, hot)
+
+    by = settings.by or _topic_column(sources)
+    return _report(settings, end, summary, totals, inputs_summary, hot_rows, by, bool(handles))
 
 
 def _report(
-    sources: Sequence[Source],
     settings: Settings,
     end: datetime,
     summary: pl.DataFrame,
     totals: dict[str, Any],
     inputs_summary: InputSummary,
-    marked: pl.LazyFrame,
+    hot_rows: Callable[[list[str]], pl.DataFrame],
+    by: str | None,
     brand_known: bool,
 ) -> Report:
+    """Score the ``summary`` (the aggregation, from any engine) and explain it; ``hot_rows``:
+    the horizon rows of the topics at watch or above (see ``_hot_rows``)."""
     n = settings.baseline_windows
     counts = count_windows(summary, n)
     authors = count_authors(summary)
@@ -224,7 +231,7 @@ def _report(
     )
     # Context and themes only for the topics at watch or above: a calm export is read once.
     hot = scored.filter(pl.col("level") != "calm")["topic"].to_list()
-    rows = _hot_rows(sources, marked, end, settings, hot) if hot else None
+    rows = hot_rows(hot) if hot else None
     context = None
     critics = None
     if rows is not None:
@@ -248,7 +255,7 @@ def _report(
         evaluated_at=end,
         window=format_duration(settings.window),
         baseline=format_duration(settings.baseline),
-        by=settings.by or _topic_column(sources),
+        by=by,
         lang=settings.lang,
         input=inputs_summary,
         topics=tuple(replace(t, themes=themes.get(t.topic, ())) for t in topics),

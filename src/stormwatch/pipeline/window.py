@@ -65,49 +65,12 @@ def summarise(windowed: pl.LazyFrame, fractional: bool = False) -> pl.LazyFrame:
     ``fractional``: the input holds a volume series whose values may have fractions; the
     sums are then floats and ``fractional`` counts the rows whose value is not whole (velocity
     drops its Poisson floor for such data).
+
+    The aggregation is ``engines.plan.summary_plan``, the same for polars and Spark.
     """
-    ok = pl.col("_reject").is_null()
-    total = pl.Float64 if fractional else pl.Int64
-    return windowed.group_by(
-        pl.when(~ok).then(pl.col("_file")).alias("_file"),
-        "_reject",
-        "topic",
-        "window",
-        pl.when(ok & (pl.col("window") == 0)).then(pl.col("author")).alias("author"),
-    ).agg(
-        pl.len().cast(pl.Int64).alias("rows"),
-        pl.col("count").sum().cast(total).alias("mentions"),
-        pl.col("count").filter(CRITICAL).sum().cast(total).alias("critical"),
-        *(
-            pl.col("count")
-            .filter(CRITICAL & (pl.col("quarter") == q))
-            .sum()
-            .cast(total)
-            .alias(name)
-            for q, name in enumerate(CRITICAL_QUARTERS)
-        ),
-        (
-            (pl.col("count") != pl.col("count").floor()).sum().cast(pl.Int64)
-            if fractional
-            else pl.lit(0, pl.Int64)
-        ).alias("fractional"),
-        pl.col("author").filter(CRITICAL).drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
-        pl.col("author").is_not_null().sum().cast(pl.Int64).alias("with_authors"),
-        NEGATIVE.sum().cast(pl.Int64).alias("negative"),
-        pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
-        pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
-        pl.col("followers").max().alias("followers"),
-        # Reach behind all and behind negative mentions: a topic's usual reach (influence).
-        pl.col("followers").sum().cast(pl.Int64).alias("followers_sum"),
-        pl.col("followers").filter(NEGATIVE).sum().cast(pl.Int64).alias("followers_negative"),
-        pl.col("engagement").filter(NEGATIVE).sum().cast(pl.Int64).alias("engagement_negative"),
-        pl.col("engagement").sum().cast(pl.Int64).alias("engagement"),
-        pl.col("engagement").is_not_null().sum().cast(pl.Int64).alias("with_engagement"),
-        pl.col("_unread_any").sum().cast(pl.Int64).alias("unread"),
-        pl.col("_line").min().alias("line"),
-        pl.col("timestamp").min().alias("start"),
-        pl.col("timestamp").max().alias("end"),
-    )
+    from stormwatch.engines.plan import summary_plan, to_polars
+
+    return to_polars(summary_plan(fractional), windowed)
 
 
 def _usable(summary: pl.DataFrame, windows: int) -> pl.DataFrame:

@@ -91,17 +91,22 @@ class CanonicalStore:
 
     def topic_columns(self) -> list[str]:
         """The topic columns of the exports imported so far (from ``store.json``)."""
+        names = self.manifest().get("topic_columns", [])
+        return [str(n) for n in names] if isinstance(names, list) else []
+
+    def manifest(self) -> dict[str, object]:
+        """``store.json``: ``topic_columns`` (of the exports imported) and ``estimated`` (some
+        mentions have their sentiment estimated at scan time)."""
         try:
             data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return []
+            return {}
         except (OSError, ValueError) as exc:
             raise StormwatchError(
                 f"cannot read {self.root / MANIFEST}: {exc}",
                 hint="the file names the exports' topic column; delete it to forget that",
             ) from None
-        names = data.get("topic_columns", []) if isinstance(data, dict) else []
-        return [str(n) for n in names]
+        return data if isinstance(data, dict) else {}
 
     def add(self, mentions: pl.DataFrame, topic_columns: Sequence[str] = ()) -> Added:
         """Store the ``mentions`` (the columns of ``STORED``) that the store does not hold yet;
@@ -113,10 +118,12 @@ class CanonicalStore:
             for (topic, day), part in groups.items():
                 path = self.root / partition(TOPIC, str(topic), day) / FILE
                 new += self._merge(path, part.drop("_day"))
+            old = self.manifest()
             known = self.topic_columns()
-            wanted = sorted({*known, *topic_columns})
-            if wanted != known:
-                text = json.dumps({"topic_columns": wanted}, indent=1)
+            estimated = bool(old.get("estimated")) or bool(mentions["_estimate"].any())
+            info = {"topic_columns": sorted({*known, *topic_columns}), "estimated": estimated}
+            if info != old:
+                text = json.dumps(info, indent=1)
                 durable(self.root / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
         return Added(new, mentions.height - new)
 

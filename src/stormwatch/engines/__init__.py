@@ -1,0 +1,1 @@
+"""Engines that run the aggregation plan (``engines.plan``): polars here, Spark on a cluster."""
