@@ -15,6 +15,7 @@ replaced atomically, one import at a time (a lock file).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -81,12 +82,14 @@ class CanonicalStore:
         self.root = root
 
     def partitions(self) -> list[Partition]:
-        """Every topic-and-day partition, sorted by topic and day."""
+        """Every topic-and-day partition, sorted by topic and day: two levels of directory
+        listing, no file looked at (a year of 20 topics is 7,300 partitions)."""
         found = []
-        for path in self.root.glob(f"{TOPIC}=*/day=*/{FILE}"):
-            parsed = parse_partition(TOPIC, str(path.parent.relative_to(self.root)))
-            if parsed is not None:
-                found.append(Partition(parsed[0], parsed[1], str(path)))
+        for topic in _entries(self.root, f"{TOPIC}="):
+            for day in _entries(Path(topic.path), "day="):
+                parsed = parse_partition(TOPIC, f"{topic.name}/{day.name}")
+                if parsed is not None:
+                    found.append(Partition(parsed[0], parsed[1], os.path.join(day.path, FILE)))
         return sorted(found)
 
     def topic_columns(self) -> list[str]:
@@ -169,7 +172,9 @@ class CanonicalStore:
                 hint=f"import exports first: stormwatch import FILE --store {self.root}",
             )
         end = end.astimezone(UTC)
-        return needed(partitions, end - (windows + 1) * window, end), end
+        chosen = needed(partitions, end - (windows + 1) * window, end)
+        # a folder whose first write was cut short holds no file yet
+        return [p for p in chosen if os.path.exists(p.path)], end
 
     def source(self, window: timedelta, windows: int, end: datetime | None = None) -> Source:
         """The partitions a scan needs (see :meth:`chosen`) as one input for ``analyse``."""
@@ -186,6 +191,15 @@ class CanonicalStore:
             kind="store",
             preset="store",
         )
+
+
+def _entries(folder: Path, prefix: str) -> list[os.DirEntry[str]]:
+    """The subdirectories of ``folder`` named ``prefix…`` (none when it does not exist)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [e for e in entries if e.name.startswith(prefix) and e.is_dir()]
+    except FileNotFoundError:
+        return []
 
 
 def normalised(
