@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +20,7 @@ from conftest import SAMPLE, WriteCsv, iso
 from stormwatch import render
 from stormwatch.analysis import _totals, analyse, load_sources
 from stormwatch.cli import app
-from stormwatch.engines.spark import analyse_on_spark, open_scan, partitions, session
+from stormwatch.engines.spark import analyse_on_spark, days, open_scan, session
 from stormwatch.errors import ConfigError
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.response import mark_brand
@@ -127,10 +127,31 @@ def test_spark_gives_the_window_table_and_the_report_polars_gives(
 def test_spark_lists_the_partitions_through_hadoop_as_the_store_does(
     spark: SparkSession, sample_store: str
 ) -> None:
-    found = partitions(spark, f"file://{sample_store}")
-    local = CanonicalStore(Path(sample_store)).partitions()
-    assert [(p.topic, p.day) for p in found] == [(p.topic, p.day) for p in local]
-    assert found[0].path == f"file:{local[0].path}"
+    assert days(spark, f"file://{sample_store}") == CanonicalStore(Path(sample_store)).days()
+
+
+def test_spark_reads_a_topic_with_any_characters(
+    spark: SparkSession, tmp_path: Path, write_csv: WriteCsv
+) -> None:
+    t = datetime.fromisoformat("2026-11-02T00:00:00+00:00")
+    odd = "Acme / Co=1 %20 ü"
+    rows = [
+        [
+            iso(t + timedelta(minutes=40 * i)),
+            odd if i % 3 else "Plain",
+            f"@u{i % 9}",
+            5,
+            "x",
+            "negative",
+        ]
+        for i in range(300)
+    ]
+    root = _store(tmp_path / "store", write_csv(rows))
+    settings = Settings()
+    source = CanonicalStore(Path(root)).source(settings.window, settings.baseline_windows)
+    on_spark = analyse_on_spark(spark, f"file://{root}", settings)
+    assert [t.topic for t in on_spark.topics] == [t.topic for t in analyse(source).topics]
+    assert {t.topic for t in on_spark.topics} == {odd, "Plain"}
 
 
 def test_cli_scan_on_spark_prints_what_scan_of_the_store_prints(
@@ -156,8 +177,6 @@ def test_spark_does_not_estimate_sentiment_but_says_so(
     spark: SparkSession, tmp_path: Path, write_csv: WriteCsv
 ) -> None:
     t = datetime.fromisoformat("2026-11-02T00:00:00+00:00")
-    from datetime import timedelta
-
     rows = [
         [iso(t + timedelta(minutes=30 * i)), "Acme", f"@u{i % 5}", 10, "awful broken mess"]
         for i in range(400)

@@ -5,7 +5,7 @@ a scan of the exports reports."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +20,7 @@ from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
 from stormwatch.store.canonical import CanonicalStore
 from stormwatch.store.imports import import_sources
-from stormwatch.store.pruning import Partition, needed
+from stormwatch.store.pruning import needed
 
 runner = CliRunner()
 
@@ -243,28 +243,18 @@ def test_a_volume_series_is_not_imported(tmp_path: Path, write_csv: WriteCsv) ->
     assert "is a volume series (counts per time), not mentions" in result.stderr
 
 
-def _parts(spec: dict[str, list[str]]) -> list[Partition]:
-    return [
-        Partition(topic, date.fromisoformat(day), f"{topic}/{day}")
-        for topic, days in spec.items()
-        for day in days
-    ]
-
-
 def test_pruning_keeps_the_horizon_days_each_topics_first_and_the_newest_before() -> None:
-    parts = _parts(
-        {
-            "a": ["2026-01-01", "2026-01-05", "2026-01-09", "2026-01-10", "2026-01-12"],
-            "b": ["2026-01-02", "2026-01-03"],  # only before the horizon: its first day
-            "c": ["2026-01-11"],  # only after the moment: not seen
-        }
-    )
+    days = {
+        "a": ["2026-01-01", "2026-01-05", "2026-01-09", "2026-01-10", "2026-01-12"],
+        "b": ["2026-01-02", "2026-01-03"],  # only before the horizon: its first day
+        "c": ["2026-01-11"],  # only after the moment: not seen
+    }
     start = datetime(2026, 1, 9, 23, tzinfo=UTC)
     end = datetime(2026, 1, 10, 12, tzinfo=UTC)
-    assert [p.path for p in needed(parts, start, end)] == [
-        "a/2026-01-01",  # a's first mention (how much history there is)
-        "a/2026-01-05",  # the newest day before the horizon
-        "a/2026-01-09",
-        "a/2026-01-10",
-        "b/2026-01-02",  # b is listed, calm
+    assert needed(days, start, end) == [
+        ("a", "2026-01-01"),  # a's first mention (how much history there is)
+        ("a", "2026-01-05"),  # the newest day before the horizon
+        ("a", "2026-01-09"),
+        ("a", "2026-01-10"),
+        ("b", "2026-01-02"),  # b is listed, calm
     ]

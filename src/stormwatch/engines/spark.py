@@ -28,8 +28,8 @@ from stormwatch.pipeline.window import QUARTERS
 from stormwatch.schema import CANONICAL
 from stormwatch.settings import Settings
 from stormwatch.store.canonical import FILE, MANIFEST, TOPIC
-from stormwatch.store.files import parse_partition
-from stormwatch.store.pruning import Partition, needed
+from stormwatch.store.files import DAY, day_name, partition, partition_value
+from stormwatch.store.pruning import needed
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -84,18 +84,23 @@ def _hadoop_path(spark: SparkSession, *parts: str) -> Any:
     return path
 
 
-def partitions(spark: SparkSession, root: str) -> list[Partition]:
-    """The store's topic-and-day partitions under ``root`` (any URI Hadoop reads)."""
+def days(spark: SparkSession, root: str) -> dict[str, list[str]]:
+    """Each topic's days (``YYYY-MM-DD``) in the store at ``root`` (any URI Hadoop reads)."""
     base = _hadoop_path(spark, root)
     fs = base.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    found = fs.globStatus(_hadoop_path(spark, root, f"{TOPIC}=*/day=*/{FILE}")) or []
-    out = []
-    for status in found:
-        day = status.getPath().getParent()
-        parsed = parse_partition(TOPIC, f"{day.getParent().getName()}/{day.getName()}")
-        if parsed is not None:
-            out.append(Partition(parsed[0], parsed[1], status.getPath().toString()))
-    return sorted(out)
+    found: dict[str, list[str]] = {}
+    for status in fs.globStatus(_hadoop_path(spark, root, f"{TOPIC}=*/{DAY}=*/{FILE}")) or []:
+        folder = status.getPath().getParent()
+        topic = partition_value(TOPIC, folder.getParent().getName())
+        day = day_name(folder.getName())
+        if topic is not None and day is not None:
+            found.setdefault(topic, []).append(day)
+    return found
+
+
+def paths(root: str, pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """The files of ``(topic, day)`` partitions under ``root``."""
+    return [f"{root.rstrip('/')}/{partition(TOPIC, t, d)}/{FILE}" for t, d in pairs]
 
 
 def manifest(spark: SparkSession, root: str) -> dict[str, Any]:
@@ -317,8 +322,8 @@ def open_scan(
     InputError for an empty store."""
     from pyspark.sql import functions as F
 
-    parts = partitions(spark, root)
-    if not parts:
+    listed = days(spark, root)
+    if not listed:
         raise InputError(
             root,
             "the mention store holds no mentions",
@@ -326,14 +331,13 @@ def open_scan(
         )
     end = now
     if end is None:
-        last = max(p.day for p in parts)
-        newest = spark.read.parquet(*(p.path for p in parts if p.day == last))
+        last = max(d for names in listed.values() for d in names)
+        newest = spark.read.parquet(*paths(root, [(t, last) for t in listed if last in listed[t]]))
         latest = newest.select(F.unix_micros(F.max("timestamp")).alias("end")).collect()
         end = _as_polars(latest, {"end": pl.Datetime("us", "UTC")}).item()
     end = end.astimezone(UTC)
     start = end - (settings.baseline_windows + 1) * settings.window
-    chosen = needed(parts, start, end)
-    mentions = spark.read.parquet(*(p.path for p in chosen))
+    mentions = spark.read.parquet(*paths(root, needed(listed, start, end)))
     return StoreScan(root, end, start, mentions, manifest(spark, root))
 
 

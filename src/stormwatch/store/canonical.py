@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -28,7 +28,7 @@ from stormwatch.pipeline.normalise import RAW_VALUES
 from stormwatch.schema import CANONICAL
 from stormwatch.sentiment.fill import Estimator
 from stormwatch.sources import Source
-from stormwatch.store.files import durable, exclusive, parse_partition, partition
+from stormwatch.store.files import day_name, durable, exclusive, partition, partition_value
 from stormwatch.store.pruning import Partition, needed
 
 TOPIC = "topic"
@@ -81,16 +81,25 @@ class CanonicalStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def partitions(self) -> list[Partition]:
-        """Every topic-and-day partition, sorted by topic and day: two levels of directory
-        listing, no file looked at (a year of 20 topics is 7,300 partitions)."""
-        found = []
-        for topic in _entries(self.root, f"{TOPIC}="):
-            for day in _entries(Path(topic.path), "day="):
-                parsed = parse_partition(TOPIC, f"{topic.name}/{day.name}")
-                if parsed is not None:
-                    found.append(Partition(parsed[0], parsed[1], os.path.join(day.path, FILE)))
-        return sorted(found)
+    def days(self) -> dict[str, list[str]]:
+        """Each topic's days (``YYYY-MM-DD``): two levels of directory listing, no file looked
+        at (a year of 20 topics is 7,300 partitions)."""
+        found: dict[str, list[str]] = {}
+        for folder in _entries(self.root):
+            topic = partition_value(TOPIC, folder.name)
+            if topic is not None:
+                days = [d for e in _entries(Path(folder.path)) if (d := day_name(e.name))]
+                found.setdefault(topic, []).extend(days)
+        return found
+
+    def partitions(self, pairs: Iterable[tuple[str, str]] | None = None) -> list[Partition]:
+        """The partitions of ``(topic, day)`` pairs (default: all), sorted by topic and day."""
+        if pairs is None:
+            pairs = ((t, d) for t, days in self.days().items() for d in days)
+        return sorted(
+            Partition(t, date.fromisoformat(d), str(self.root / partition(TOPIC, t, d) / FILE))
+            for t, d in pairs
+        )
 
     def topic_columns(self) -> list[str]:
         """The topic columns of the exports imported so far (from ``store.json``)."""
@@ -149,12 +158,12 @@ class CanonicalStore:
         durable(path, merged.write_parquet)
         return part.height
 
-    def newest(self, partitions: Sequence[Partition]) -> datetime | None:
-        """The newest mention in ``partitions`` (read from the newest day's files only)."""
-        if not partitions:
+    def newest(self, days: Mapping[str, Sequence[str]]) -> datetime | None:
+        """The newest mention (read from the newest day's files only)."""
+        last = max((d for names in days.values() for d in names), default=None)
+        if last is None:
             return None
-        last = max(p.day for p in partitions)
-        files = [p.path for p in partitions if p.day == last]
+        files = [p.path for p in self.partitions((t, last) for t in days if last in days[t])]
         value = pl.scan_parquet(files).select(pl.col("timestamp").max()).collect().item()
         return value if isinstance(value, datetime) else None
 
@@ -163,8 +172,8 @@ class CanonicalStore:
     ) -> tuple[list[Partition], datetime]:
         """The partitions a scan at ``end`` (default: the newest mention) with ``windows``
         baseline windows of ``window`` reads, and that moment. InputError for an empty store."""
-        partitions = self.partitions()
-        end = end or self.newest(partitions)
+        days = self.days()
+        end = end or self.newest(days)
         if end is None:
             raise InputError(
                 self.root,
@@ -172,7 +181,7 @@ class CanonicalStore:
                 hint=f"import exports first: stormwatch import FILE --store {self.root}",
             )
         end = end.astimezone(UTC)
-        chosen = needed(partitions, end - (windows + 1) * window, end)
+        chosen = self.partitions(needed(days, end - (windows + 1) * window, end))
         # a folder whose first write was cut short holds no file yet
         return [p for p in chosen if os.path.exists(p.path)], end
 
@@ -193,11 +202,11 @@ class CanonicalStore:
         )
 
 
-def _entries(folder: Path, prefix: str) -> list[os.DirEntry[str]]:
-    """The subdirectories of ``folder`` named ``prefix…`` (none when it does not exist)."""
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The subdirectories of ``folder`` (none when it does not exist)."""
     try:
         with os.scandir(folder) as entries:
-            return [e for e in entries if e.name.startswith(prefix) and e.is_dir()]
+            return [e for e in entries if e.is_dir()]
     except FileNotFoundError:
         return []
 

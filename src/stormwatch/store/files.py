@@ -11,6 +11,7 @@ synced, then renamed over it (a reader sees the old file or the new one, never h
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -22,21 +23,25 @@ from stormwatch.errors import StormwatchError
 DAY = "day"
 
 
-def partition(key: str, value: str, day: date) -> str:
-    """The relative directory of one partition, e.g. ``topic=Acme%20Corp/day=2026-12-04``."""
-    return f"{key}={quote(value, safe='')}/{DAY}={day.isoformat()}"
+def partition(key: str, value: str, day: date | str) -> str:
+    """The relative directory of one partition, e.g. ``topic=Acme%20Corp/day=2026-12-04``
+    (``day``: a date or its ``YYYY-MM-DD``)."""
+    return f"{key}={quote(value, safe='')}/{DAY}={day}"
 
 
-def parse_partition(key: str, relative: str) -> tuple[str, date] | None:
-    """``(value, day)`` of a relative directory written by :func:`partition`, else None."""
-    parts = relative.strip("/").split("/")
-    if len(parts) != 2 or not parts[0].startswith(f"{key}=") or not parts[1].startswith("day="):
-        return None
-    try:
-        day = date.fromisoformat(parts[1].removeprefix("day="))
-    except ValueError:
-        return None
-    return unquote(parts[0].removeprefix(f"{key}=")), day
+#: A day folder's date: ``YYYY-MM-DD`` (so names sort as dates).
+DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def partition_value(key: str, name: str) -> str | None:
+    """The value of a folder named ``key=<quoted value>``, else None."""
+    return unquote(name.removeprefix(f"{key}=")) if name.startswith(f"{key}=") else None
+
+
+def day_name(name: str) -> str | None:
+    """The ``YYYY-MM-DD`` of a folder named ``day=YYYY-MM-DD``, else None."""
+    day = name.removeprefix(f"{DAY}=")
+    return day if name.startswith(f"{DAY}=") and DAY_NAME.fullmatch(day) else None
 
 
 def durable(path: Path, write: Callable[[Path], object]) -> None:

@@ -16,9 +16,9 @@ Partitions after ``end``'s day hold only mentions after ``end``: a scan ignores 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 
 @dataclass(frozen=True, order=True)
@@ -30,19 +30,25 @@ class Partition:
     path: str
 
 
-def needed(partitions: Iterable[Partition], start: datetime, end: datetime) -> list[Partition]:
-    """The partitions a scan with horizon ``(start, end]`` reads (see the module docstring),
-    sorted by topic and day."""
-    first, last = start.date(), end.date()
-    parts = [p for p in partitions if p.day <= last]
-    chosen = {p for p in parts if p.day >= first}
-    oldest: dict[str, Partition] = {}
-    for p in parts:
-        if p.topic not in oldest or p.day < oldest[p.topic].day:
-            oldest[p.topic] = p
-    chosen.update(oldest.values())
-    before = [p.day for p in parts if p.day < first]
+def needed(
+    days: Mapping[str, Collection[str]], start: datetime, end: datetime
+) -> list[tuple[str, str]]:
+    """The ``(topic, day)`` partitions a scan with horizon ``(start, end]`` reads (see the
+    module docstring), sorted; ``days``: each topic's days (``YYYY-MM-DD``, which sort as
+    dates), as listed, so a year of 20 topics costs no more than comparing 7,300 strings."""
+    first = start.astimezone(UTC).date().isoformat()
+    last = end.astimezone(UTC).date().isoformat()
+    chosen: set[tuple[str, str]] = set()
+    before = ""  # the newest day before the horizon's first, of any topic
+    for topic, names in days.items():
+        seen = [d for d in names if d <= last]
+        if not seen:
+            continue
+        chosen.add((topic, min(seen)))
+        chosen.update((topic, d) for d in seen if d >= first)
+        older = [d for d in seen if d < first]
+        if older:
+            before = max(before, *older)
     if before:
-        newest = max(before)
-        chosen.update(p for p in parts if p.day == newest)
+        chosen.update((topic, before) for topic, names in days.items() if before in names)
     return sorted(chosen)
