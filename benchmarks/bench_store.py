@@ -84,6 +84,7 @@ def main() -> None:
         for _ in range(args.runs):  # alternated, so both see the same machine
             for name, cmd in contenders.items():
                 results[name].append(run(cmd))
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores)")
         for name, runs in results.items():
             walls = [w for w, _ in runs]
             rss = max(r for _, r in runs) / 2**20

@@ -85,7 +85,8 @@ def _hadoop_path(spark: SparkSession, *parts: str) -> Any:
 
 
 def days(spark: SparkSession, root: str) -> dict[str, list[str]]:
-    """Each topic's days (``YYYY-MM-DD``) in the store at ``root`` (any URI Hadoop reads)."""
+    """Each topic's days (``YYYY-MM-DD``, oldest first) in the store at ``root`` (any URI
+    Hadoop reads)."""
     base = _hadoop_path(spark, root)
     fs = base.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     found: dict[str, list[str]] = {}
@@ -95,7 +96,7 @@ def days(spark: SparkSession, root: str) -> dict[str, list[str]]:
         day = day_name(folder.getName())
         if topic is not None and day is not None:
             found.setdefault(topic, []).append(day)
-    return found
+    return {topic: sorted(names) for topic, names in found.items()}
 
 
 def paths(root: str, pairs: Sequence[tuple[str, str]]) -> list[str]:

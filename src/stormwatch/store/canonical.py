@@ -82,14 +82,14 @@ class CanonicalStore:
         self.root = root
 
     def days(self) -> dict[str, list[str]]:
-        """Each topic's days (``YYYY-MM-DD``): two levels of directory listing, no file looked
-        at (a year of 20 topics is 7,300 partitions)."""
+        """Each topic's days (``YYYY-MM-DD``, oldest first): two levels of directory listing,
+        no file looked at (a year of 20 topics is 7,300 partitions)."""
         found: dict[str, list[str]] = {}
         for folder in _entries(self.root):
             topic = partition_value(TOPIC, folder.name)
             if topic is not None:
                 days = [d for e in _entries(Path(folder.path)) if (d := day_name(e.name))]
-                found.setdefault(topic, []).extend(days)
+                found[topic] = sorted(days)
         return found
 
     def partitions(self, pairs: Iterable[tuple[str, str]] | None = None) -> list[Partition]:
@@ -189,6 +189,8 @@ class CanonicalStore:
         """The partitions a scan needs (see :meth:`chosen`) as one input for ``analyse``."""
         parts, moment = self.chosen(window, windows, end)
         frame = pl.scan_parquet([p.path for p in parts], hive_partitioning=False)
+        if not self.manifest().get("estimated"):  # nothing to estimate: no Python in the pass
+            frame = frame.drop("_estimate")
         names = self.topic_columns()
         columns = {c: c for c in CANONICAL if c != TOPIC}
         return Source(
@@ -216,9 +218,10 @@ def normalised(
 ) -> pl.LazyFrame:
     """A store's mentions in the columns ``normalise`` gives a file's (nothing to reject or
     report: that was done on import), with the sentiment estimated where ``_estimate`` says so
-    (inside ``horizon`` when given), as a scan of the export would."""
+    (inside ``horizon`` when given), as a scan of the export would. Without that column (a
+    store that holds no such mention) the pass runs no Python."""
     sentiment = pl.col("sentiment")
-    if estimator is not None:
+    if estimator is not None and "_estimate" in source.frame.collect_schema():
         ts = pl.col("timestamp")
         wanted = pl.col("_estimate")
         if horizon is not None:
