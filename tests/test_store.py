@@ -258,3 +258,24 @@ def test_pruning_keeps_the_horizon_days_each_topics_first_and_the_newest_before(
         ("a", "2026-01-10"),
         ("b", "2026-01-02"),  # b is listed, calm
     ]
+
+
+def test_a_watch_scans_a_store_as_scan_does(tmp_path: Path) -> None:
+    from alerts_helpers import write_config
+
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["import", str(SAMPLE), "--store", str(store), "-q"]).exit_code == 0
+    storm = "2011-09-27T14:00Z"
+    smtp = 2525  # a dry run sends nothing
+    stored = write_config(
+        tmp_path, [], smtp_port=smtp, watch_extra=f'store = "{store}"', name="stored.toml"
+    )
+    direct = write_config(tmp_path, [SAMPLE], smtp_port=smtp, name="direct.toml")
+    outputs = []
+    for config in (stored, direct):
+        result = runner.invoke(app, ["alert", "--config", str(config), "--at", storm, "--dry-run"])
+        assert result.exit_code == 0, result.output
+        outputs.append(result.stdout)
+    assert "Subject: [stormwatch] STORM Siemens 88" in outputs[0].splitlines()
+    assert outputs[0].count("\n") > 20
+    assert outputs[0] == outputs[1].replace(str(SAMPLE), str(store))

@@ -48,7 +48,7 @@ def top_mentions(
     ``pipeline.normalise``)."""
     if limit <= 0:
         return []
-    sources = [s for s in load_sources(inputs, options) if s.kind == "mentions"]
+    sources = [s for s in load_sources(inputs, options) if s.kind != "series"]  # no texts
     if not sources:
         return []
     mentions = normalise_all(sources, options.not_after, estimator, empty_sentiment)
