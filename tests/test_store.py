@@ -279,3 +279,37 @@ def test_a_watch_scans_a_store_as_scan_does(tmp_path: Path) -> None:
     assert "Subject: [stormwatch] STORM Siemens 88" in outputs[0].splitlines()
     assert outputs[0].count("\n") > 20
     assert outputs[0] == outputs[1].replace(str(SAMPLE), str(store))
+
+
+def test_scan_store_reads_fetched_mentions_in_the_same_directory(tmp_path: Path) -> None:
+    from stormwatch.fetch.base import mention
+    from stormwatch.fetch.store import MentionStore
+
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["import", str(SAMPLE), "--store", str(store), "-q"]).exit_code == 0
+    end = datetime(2011, 11, 21, 11, 0, tzinfo=UTC)
+    fetched = [
+        {
+            **mention(
+                i,
+                end - timedelta(minutes=7 * i),
+                author=f"@hn{i % 4}",
+                text="door",
+                url=None,
+                platform="hn",
+            ),
+            "id": f"hn:{i}",
+            "source": "hn",
+            "query": "fridge",
+            "fetched_at": end,
+        }
+        for i in range(60)
+    ]
+    assert MentionStore(store).write("hn", "fridge", fetched) == 60
+    result = runner.invoke(app, ["scan", "--store", str(store), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    topics = {t["topic"]: t for t in report["topics"]}
+    assert set(topics) == {"Siemens", "Kaltwerk", "Nordfrost", "Polarhaus", "fridge"}
+    assert report["input"]["rows_read"] > 60
+    assert len(report["input"]["files"]) == 2  # the imported mentions, and one fetched query

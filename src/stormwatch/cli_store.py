@@ -112,14 +112,35 @@ def on_spark(engine: str, store: str | None, other_inputs: bool) -> bool:
 
 
 def store_sources(store: str | None, settings: Settings, now: datetime | None) -> list[Any]:
-    """``scan --store DIR``: the partitions of the local store the scan needs, as a Source
-    (none without ``--store``)."""
+    """``scan --store DIR``: the imported mentions of the days the scan needs (one Source) and
+    the mentions fetched into the same directory (one Source per source and query, the query
+    naming the topic, as ``scan --fetch`` without ``TOPIC=``). None without ``--store``."""
     if store is None:
         return []
+    from stormwatch.errors import InputError
+    from stormwatch.fetch.store import MentionStore
+    from stormwatch.sources import ReadOptions
     from stormwatch.store.canonical import CanonicalStore
 
-    root = CanonicalStore(local_store(store))
-    return [root.source(settings.window, settings.baseline_windows, now)]
+    root = local_store(store)
+    imported = CanonicalStore(root)
+    found = (
+        [imported.source(settings.window, settings.baseline_windows, now)]
+        if imported.days()
+        else []
+    )
+    fetched = MentionStore(root)
+    plain = ReadOptions(by=settings.by)  # the fetch store's files are UTC, stormwatch's own
+    for source, key in fetched.queries():
+        if (part := fetched.source(source, key, plain)) is not None:
+            found.append(part)
+    if not found:
+        raise InputError(
+            root,
+            "the mention store holds no mentions",
+            hint=f"import exports first: stormwatch import FILE --store {root}",
+        )
+    return found
 
 
 def local_store(store: str) -> Path:

@@ -135,6 +135,14 @@ class MentionStore:
         name = f"q-{key_hash(key)}-*.parquet" if key is not None else "q-*.parquet"
         return sorted(self.root.glob(f"{part}/{DAY}=*/{name}"))
 
+    def queries(self) -> list[tuple[str, str]]:
+        """The (source, query) pairs the store holds fetched mentions of."""
+        files = self.files()
+        if not files:
+            return []
+        pairs = pl.scan_parquet(files).select("source", "query").unique().collect()
+        return sorted(pairs.iter_rows())
+
     def source(
         self, source: str, key: str, options: ReadOptions, topic: str | None = None
     ) -> Source | None:
