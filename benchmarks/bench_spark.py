@@ -29,9 +29,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--master", default="local[2]")
     args = parser.parse_args()
-    from stormwatch.analysis import analyse
     from stormwatch.engines.spark import analyse_on_spark, session
-    from stormwatch.render import to_json
+    from stormwatch.pipeline.analyse import analyse
+    from stormwatch.render.formats import to_json
     from stormwatch.settings import Settings
     from stormwatch.store.canonical import CanonicalStore
 

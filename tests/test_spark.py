@@ -17,16 +17,16 @@ from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
 from conftest import SAMPLE, WriteCsv, iso
-from stormwatch import render
-from stormwatch.analysis import _totals, analyse, load_sources
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.engines.spark import analyse_on_spark, days, open_scan, session
 from stormwatch.errors import ConfigError
+from stormwatch.pipeline.analyse import _totals, analyse, load_sources
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.response import mark_brand
 from stormwatch.pipeline.window import assign_windows, count_authors, count_windows, summarise
+from stormwatch.render import formats as render
 from stormwatch.settings import Settings, parse_duration
-from stormwatch.simulate import CSV_DATETIME, default_spec, simulate
+from stormwatch.simulate.spec import CSV_DATETIME, default_spec, simulate
 from stormwatch.sources import ReadOptions
 from stormwatch.store.canonical import CanonicalStore
 from stormwatch.store.imports import import_sources

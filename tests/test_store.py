@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SAMPLE, WriteCsv, iso
-from stormwatch import render
-from stormwatch.analysis import analyse, load_sources
-from stormwatch.cli import app
+from stormwatch.cli.app import app
+from stormwatch.pipeline.analyse import analyse, load_sources
+from stormwatch.render import formats as render
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
 from stormwatch.store.canonical import CanonicalStore

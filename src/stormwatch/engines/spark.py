@@ -25,8 +25,8 @@ from stormwatch.errors import ConfigError, InputError, StormwatchError
 from stormwatch.models import FileFormat, InputSummary, Report
 from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.window import QUARTERS
-from stormwatch.schema import CANONICAL
 from stormwatch.settings import Settings
+from stormwatch.sources.schema import CANONICAL
 from stormwatch.store.canonical import FILE, MANIFEST, TOPIC
 from stormwatch.store.files import DAY, day_name, partition, partition_value
 from stormwatch.store.pruning import needed
@@ -357,7 +357,7 @@ def analyse_on_spark(
     sentiment a scan would estimate (the estimator runs in Python: scan those with polars, or
     with ``estimate_sentiment`` off).
     """
-    from stormwatch.analysis import _hot_rows, _report, _totals
+    from stormwatch.pipeline.analyse import _hot_rows, _report, _totals
 
     settings = settings or Settings()
     scan = open_scan(spark, root, settings, now)

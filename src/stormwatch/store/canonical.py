@@ -25,9 +25,9 @@ import polars as pl
 
 from stormwatch.errors import InputError, StormwatchError
 from stormwatch.pipeline.normalise import RAW_VALUES
-from stormwatch.schema import CANONICAL
 from stormwatch.sentiment.fill import Estimator
 from stormwatch.sources import Source
+from stormwatch.sources.schema import CANONICAL
 from stormwatch.store.files import day_name, durable, exclusive, partition, partition_value
 from stormwatch.store.pruning import Partition, needed
 

@@ -13,7 +13,7 @@ import polars as pl
 from stormwatch.errors import InputError
 from stormwatch.models import FileFormat, InputSummary, Rejects
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
-from stormwatch.problems import problems
+from stormwatch.pipeline.problems import problems
 from stormwatch.sentiment.fill import estimates
 from stormwatch.sources import Source
 from stormwatch.store.canonical import STORED, CanonicalStore

@@ -54,7 +54,7 @@ app = typer.Typer(
 def _err(message: str) -> None:
     """Every line for stderr: messages quote file names, headers and cells, which may hold
     terminal escapes."""
-    from stormwatch.untrusted import clean_lines
+    from stormwatch.text.untrusted import clean_lines
 
     typer.echo(clean_lines(message), err=True)
 
@@ -87,7 +87,7 @@ def guarded(fn: F) -> F:
             if debug or type(exc).__name__ != "PanicException":
                 raise
             _err(f"Error: polars failed: {(str(exc).splitlines() or ['?'])[0]}")
-            from stormwatch.startup import MEMORY_HINT
+            from stormwatch.cli.startup import MEMORY_HINT
 
             _err(f"Hint: {MEMORY_HINT}; else this is a bug: rerun with --debug and report it")
             raise typer.Exit(ExitCode.ERROR) from None
@@ -115,7 +115,7 @@ def root(
 ) -> None:
     """Early warning for online firestorms."""
     ctx.obj = {"debug": debug}
-    from stormwatch.startup import check_address_space
+    from stormwatch.cli.startup import check_address_space
 
     check_address_space()
 
@@ -166,7 +166,7 @@ def option_value(check: Callable[[str], Any], value: str, option: str) -> Any:
 def _moment(value: str | None, timezone: str) -> datetime | None:
     if value is None:
         return None
-    from stormwatch.timestamps import parse_moment
+    from stormwatch.sources.timestamps import parse_moment
 
     try:
         return parse_moment(value, timezone)
@@ -226,7 +226,7 @@ def same_file(a: Path, b: Path) -> bool:
 def _write_rejects(
     path: Path, files: list[Path], settings: Settings, options: Any, quiet: bool
 ) -> None:
-    from stormwatch import rejects
+    from stormwatch.render import rejects
 
     rows = rejects.rejected_rows(files, settings, options=options)
     try:
@@ -426,7 +426,7 @@ def scan(
         raise typer.BadParameter("use en or de", param_hint="--lang")
     if fail_on is not None and fail_on not in LEVELS[1:]:
         raise typer.BadParameter("use watch, warning or storm", param_hint="--fail-on")
-    from stormwatch.timestamps import check_timezone
+    from stormwatch.sources.timestamps import check_timezone
 
     option_value(check_timezone, timezone, "--timezone")
     from stormwatch.sentiment.fill import installed_model
@@ -451,7 +451,7 @@ def scan(
         conf = cli_store.spark_conf(spark_master, spark_conf or (), env)
         _print(cli_store.scan_spark(store, settings, now, handles, conf), fmt, fail_on, quiet)
         return
-    from stormwatch.cli_fetch import scan_inputs
+    from stormwatch.cli.fetch import scan_inputs
 
     stored = cli_store.store_sources(store, settings, now)
     files, fetched = scan_inputs(files, fetch_from, env, settings, quiet, bool(stored))
@@ -462,8 +462,8 @@ def scan(
             param_hint="--rejects",
         )
 
-    from stormwatch import progress
-    from stormwatch.analysis import analyse
+    from stormwatch.cli import progress
+    from stormwatch.pipeline.analyse import analyse
     from stormwatch.sources import ReadOptions
 
     if preset is not None:
@@ -509,7 +509,7 @@ def _print(
 ) -> None:
     """The warnings and notes on stderr (``after_input`` runs between them), the report on
     stdout; exit 3 at ``fail_on``."""
-    from stormwatch import render
+    from stormwatch.render import formats as render
 
     _report_input(report.input, quiet)
     if after_input is not None:
@@ -532,9 +532,9 @@ def _print(
 
 
 def main(prog_name: str = "stormwatch") -> None:
-    """Console-script entry point: prepares the process (see :mod:`stormwatch.startup`), then
+    """Console-script entry point: prepares the process (see :mod:`stormwatch.cli.startup`), then
     runs the command."""
-    from stormwatch import startup
+    from stormwatch.cli import startup
 
     startup.prepare(ExitCode.TERMINATED)
     app(prog_name=prog_name)
@@ -543,12 +543,5 @@ def main(prog_name: str = "stormwatch") -> None:
 __all__ = ["ExitCode", "app", "main"]
 
 # The other commands live in their own modules and register themselves on `app`.
-from stormwatch import (  # noqa: E402, F401
-    cli_alert,
-    cli_backtest,
-    cli_fetch,
-    cli_formats,
-    cli_sentiment,
-    cli_simulate,
-    cli_store,
-)
+from stormwatch.cli import alert as cli_alert  # noqa: E402, F401
+from stormwatch.cli import store as cli_store

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from stormwatch.cli import _err, app, guarded, option_value, problem_lines
+from stormwatch.cli.app import _err, app, guarded, option_value, problem_lines
 from stormwatch.settings import Settings
 
 #: ``--engine spark``: the master when neither ``--spark-master`` nor this is set: local[*].
@@ -64,11 +64,11 @@ def import_(
 
         stormwatch import data/samples/siemens-fridge-2011.csv --store mentions/
     """
-    from stormwatch.analysis import load_sources
+    from stormwatch.pipeline.analyse import load_sources
     from stormwatch.sources import ReadOptions
+    from stormwatch.sources.timestamps import check_timezone
     from stormwatch.store.canonical import CanonicalStore
     from stormwatch.store.imports import import_sources
-    from stormwatch.timestamps import check_timezone
 
     option_value(check_timezone, timezone, "--timezone")
     if preset is not None:
