@@ -9,7 +9,7 @@ SAMPLE := data/samples/siemens-fridge-2011.csv
 $(BIN)/stormwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	@touch $@
 
 demo: $(BIN)/stormwatch  ## rank the bundled sample as of its end, then as of the first morning

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import stormwatch as sw
 from stormwatch.pipeline.themes import normalise_words, stop_words
-from stormwatch.simulate.spec import CSV_DATETIME, Firestorm, default_spec, simulate
+from stormwatch.simulate import CSV_DATETIME, Firestorm, default_spec, simulate
 from stormwatch.simulate.text import AMPLIFIER, FIRESTORM, PRODUCTS
 
 HOURS = (3, 6, 10, 16, 24)  # evaluation moments after the onset

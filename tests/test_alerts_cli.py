@@ -228,7 +228,7 @@ def test_unknown_key(tmp_path: Path) -> None:
     assert result.stderr == (
         f"Error: {config}: watch[1].brand_handle: unknown key\n"
         "Hint: known in [[watch]]: name, inputs, fetch, by, notify_at, timezone, resolve_after, "
-        "min_gap, brand_handles, preset, mapping, dayfirst\n"
+        "min_gap, brand_handles, preset, mapping, dayfirst, store\n"
     )
 
 

@@ -121,7 +121,7 @@ def test_unknown_key_in_a_watch_names_it(tmp_path: Path) -> None:
     assert err.key == "watch[1].brand_handle"
     assert err.hint == (
         "known in [[watch]]: name, inputs, fetch, by, notify_at, timezone, resolve_after, "
-        "min_gap, brand_handles, preset, mapping, dayfirst"
+        "min_gap, brand_handles, preset, mapping, dayfirst, store"
     )
 
 

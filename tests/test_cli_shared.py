@@ -12,7 +12,17 @@ from typer.testing import CliRunner
 from stormwatch.cli.main import ExitCode, app
 
 runner = CliRunner()
-COMMANDS = ("scan", "report", "alert", "backtest", "fetch", "sources", "formats", "simulate")
+COMMANDS = (
+    "scan",
+    "report",
+    "import",
+    "alert",
+    "backtest",
+    "fetch",
+    "sources",
+    "formats",
+    "simulate",
+)
 
 
 @pytest.mark.parametrize("command", [*COMMANDS, "train-sentiment"])

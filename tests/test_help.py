@@ -15,6 +15,7 @@ runner = CliRunner()
 COMMANDS = [
     "scan",
     "report",
+    "import",
     "alert",
     "backtest",
     "fetch",

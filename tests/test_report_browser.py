@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import stormwatch as sw
 from conftest import SAMPLE, WriteCsv
 from report_helpers import HOSTILE_HEADER, hostile_rows
-from stormwatch.cli.app import app
+from stormwatch.cli.main import app
 from stormwatch.report.history import histories
 from stormwatch.settings import Settings
 

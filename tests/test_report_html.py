@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import stormwatch as sw
 from conftest import SAMPLE, WriteCsv, storm_rows
 from report_helpers import HOSTILE_HEADER, HOSTILE_TOPIC, figures, hostile_rows, json_value
-from stormwatch.cli.app import app
+from stormwatch.cli.main import app
 from stormwatch.render.formats import report_dict
 from stormwatch.report.history import histories
 from stormwatch.report.html import to_html

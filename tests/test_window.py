@@ -8,13 +8,13 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from stormwatch.pipeline.plan import summarise
 from stormwatch.pipeline.window import (
     AFTER,
     assign_windows,
     count_authors,
     count_windows,
     fill_windows,
-    summarise,
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

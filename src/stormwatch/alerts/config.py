@@ -42,7 +42,7 @@ EMAIL_KEYS = (
 STATE_KEYS = ("path", "mentions")
 WATCH_KEYS = (
     "name", "inputs", "fetch", "by", "notify_at", "timezone", "resolve_after", "min_gap",
-    "brand_handles", "preset", "mapping", "dayfirst",
+    "brand_handles", "preset", "mapping", "dayfirst", "store",
 )  # fmt: skip
 WEBHOOK_KEYS = ("name", "url", "url_env", "token_env", "timeout", "retries")
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -101,6 +101,7 @@ class WatchConfig:
     preset: str | None = None  # how to read the inputs, as ``scan --preset``
     mapping: Path | None = None  # as ``scan --mapping``
     dayfirst: bool | None = None  # as ``scan --dayfirst/--monthfirst``
+    store: Path | None = None  # a mention store `stormwatch import` fills, as ``scan --store``
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,8 @@ def _watch(r: TableReader, defaults: WatchConfig) -> WatchConfig:
     assert name is not None
     level: Any = r.choice("notify_at", LEVELS[1:], defaults.notify_at)
     fetch = _fetch_specs(r)
-    inputs = r.strings("inputs", required=not fetch)
+    store = r.local_path("store")
+    inputs = r.strings("inputs", required=not fetch and store is None)
     dayfirst = r.table.get("dayfirst")
     if dayfirst is not None and not isinstance(dayfirst, bool):
         raise r.error("dayfirst", "expected true or false")
@@ -228,6 +230,7 @@ def _watch(r: TableReader, defaults: WatchConfig) -> WatchConfig:
         name=name,
         inputs=tuple(str(relative_to(r.path, Path(p).expanduser())) for p in inputs),
         fetch=fetch,
+        store=store,
         preset=_preset(r),
         mapping=r.local_path("mapping"),
         dayfirst=dayfirst,

@@ -7,7 +7,7 @@ and the alert says which source is stale and since when.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -58,13 +58,15 @@ def watch_inputs(
     *,
     fetch: bool,
     expand: Callable[[WatchConfig], list[str]],
+    stored: Sequence[Source] = (),
 ) -> WatchInputs:
-    """The watch's sources: the files of ``inputs`` read with its options, then the store's
-    mentions of each ``fetch`` spec (fetched first when ``fetch``; a dry run only reads)."""
+    """The watch's sources: ``stored`` (its ``store``), the files of ``inputs`` read with its
+    options, then the store's mentions of each ``fetch`` spec (fetched first when ``fetch``; a
+    dry run only reads)."""
     from stormwatch.pipeline.analyse import load_sources
 
     read = replace(options, preset=watch.preset, mapping=watch.mapping, dayfirst=watch.dayfirst)
-    sources = load_sources(expand(watch), read) if watch.inputs else []
+    sources = [*stored, *(load_sources(expand(watch), read) if watch.inputs else [])]
     stale: list[str] = []
     fetched: list[str] = []
     if watch.fetch and fetching is not None:

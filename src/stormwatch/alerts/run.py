@@ -194,7 +194,15 @@ def _process_watch(
         timezone=watch.timezone,
         not_after=None if at is not None else now + timedelta(days=1),
     )
-    inputs = watch_inputs(watch, options, fetching, now, fetch=not dry_run, expand=expand_inputs)
+    stored = []
+    if watch.store is not None:  # only the days the scan needs, as scan --store
+        from stormwatch.store.canonical import CanonicalStore
+
+        window, windows = settings.window, settings.baseline_windows
+        stored.append(CanonicalStore(watch.store).source(window, windows, at))
+    inputs = watch_inputs(
+        watch, options, fetching, now, fetch=not dry_run, expand=expand_inputs, stored=stored
+    )
     result.warnings += [f"watch {watch.name!r}: {line}" for line in inputs.stale]
     result.fetched[watch.name] = inputs.fetched
     sources = inputs.sources

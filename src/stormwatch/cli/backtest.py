@@ -26,7 +26,7 @@ from stormwatch.cli.options import (
     By,
     Config,
     Dayfirst,
-    Mapping,
+    MappingFile,
     Preset,
     Quiet,
     Timezone,
@@ -81,7 +81,7 @@ def backtest(
     ] = None,
     config: Config = None,
     preset: Preset = None,
-    mapping: Mapping = None,
+    mapping: MappingFile = None,
     dayfirst: Dayfirst = None,
     scores: Annotated[
         Path | None,

@@ -159,9 +159,11 @@ def scan_inputs(
     env: Mapping[str, str],
     settings: Settings,
     quiet: bool,
+    stored: bool = False,
 ) -> tuple[list[Path], list[Source]]:
-    """The files given, and with ``--fetch`` the mention store's Sources (fetched first)."""
-    if not files and not fetch_from:
+    """The files given, and with ``--fetch`` the mention store's Sources (fetched first);
+    ``stored``: ``--store`` gives mentions too, so files are not required."""
+    if not files and not fetch_from and not stored:
         raise typer.BadParameter("give export files, or --fetch SOURCE:QUERY", param_hint="FILE")
     if not fetch_from:
         return list(files or ()), []

@@ -11,6 +11,7 @@ from stormwatch.cli import (  # noqa: F401  (each module registers its commands 
     scan,
     sentiment,
     simulate,
+    store,
 )
 from stormwatch.cli.app import ExitCode, app
 

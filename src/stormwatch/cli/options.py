@@ -71,7 +71,7 @@ Preset = Annotated[
         "[default: recognised from the header]",
     ),
 ]
-Mapping = Annotated[
+MappingFile = Annotated[
     Path | None,
     typer.Option(
         "--mapping",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,14 +35,14 @@ from stormwatch.cli.options import (
     Dayfirst,
     EstimateSentiment,
     Language,
-    Mapping,
+    MappingFile,
     Preset,
     Quiet,
     SentimentModel,
     Timezone,
     Window,
 )
-from stormwatch.settings import LEVELS, Settings
+from stormwatch.settings import LEVELS, Lang, Settings
 from stormwatch.text.notes import Note
 
 
@@ -133,9 +134,44 @@ def scan(
     dayfirst: Dayfirst = None,
     quiet: Quiet = False,
     preset: Preset = None,
-    mapping: Mapping = None,
+    mapping: MappingFile = None,
     estimate_sentiment: EstimateSentiment = None,
     sentiment_model: SentimentModel = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Scan the mention store that `stormwatch import` fills (only the days the "
+            "scan needs), with the files if any. Spark also reads s3a:// and hdfs:// URIs.",
+            show_default=False,
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Aggregate the mentions with polars (here) or spark (the store only; "
+            "scoring stays here).",
+        ),
+    ] = "polars",
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            "--spark-master",
+            help="With --engine spark: spark.master, e.g. spark://host:7077 or yarn. "
+            "[default: $STORMWATCH_SPARK_MASTER, else local[*]]",
+            show_default=False,
+        ),
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spark-conf",
+            help="With --engine spark: a Spark setting KEY=VALUE (repeatable), e.g. "
+            "spark.hadoop.fs.s3a.endpoint=….",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Rank topics by escalation score, with the reasons and the next steps.
 
@@ -172,9 +208,23 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
+    from stormwatch.cli import store as stored_mentions
+
+    if stored_mentions.on_spark(engine, store, bool(files or fetch_from)):
+        if fmt == "html":
+            raise typer.BadParameter(
+                "the HTML report replays the mentions here: use --engine polars",
+                param_hint="--format",
+            )
+        conf = stored_mentions.spark_conf(spark_master, spark_conf or (), env)
+        report = stored_mentions.scan_spark(store, settings, now, handles, conf)
+        _finish(report, fmt, out, fail_on, quiet, settings.lang, lambda: {})
+        return
     from stormwatch.cli.fetch import scan_inputs
 
-    files, fetched = scan_inputs(files, fetch_from, env, settings, quiet)
+    stored = stored_mentions.store_sources(store, settings, now)
+    files, fetched = scan_inputs(files, fetch_from, env, settings, quiet, bool(stored))
+    fetched = [*stored, *fetched]
     if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
         raise typer.BadParameter(
             f"{rejects} is one of the input files; it would be overwritten",
@@ -200,18 +250,41 @@ def scan(
         report = analyse(
             [*files, *fetched], settings, now=now, options=options, brand_handles=handles
         )
-    _report_input(report.input, quiet, settings.lang)
-    if rejects is not None:
-        _write_rejects(rejects, files, settings, options, quiet)
-    if not quiet:
-        for note in report.notes:
-            tell("note", note, settings.lang)
-    from stormwatch.cli.output import emit
+    paths = files
+
+    def write_rejects() -> None:
+        if rejects is not None:
+            _write_rejects(rejects, paths, settings, options, quiet)
+
     from stormwatch.report.history import histories
 
     inputs: list[Any] = [*files, *fetched]
-    emit(fmt, report, out, lambda: histories(inputs, report, settings, options, handles))
+    timelines = lambda: histories(inputs, report, settings, options, handles)  # noqa: E731
+    _finish(report, fmt, out, fail_on, quiet, settings.lang, timelines, write_rejects)
+
+
+def _finish(
+    report: Any,
+    fmt: str,
+    out: Path | None,
+    fail_on: str | None,
+    quiet: bool,
+    lang: Lang,
+    timelines: Callable[[], Any],
+    after_input: Callable[[], None] | None = None,
+) -> None:
+    """The warnings and notes on stderr (``after_input`` runs between them), the report on
+    stdout or ``out``; exit 3 at ``fail_on``."""
+    from stormwatch.cli.output import emit
+
+    _report_input(report.input, quiet, lang)
+    if after_input is not None:
+        after_input()
+    if not quiet:
+        for note in report.notes:
+            tell("note", note, lang)
+    emit(fmt, report, out, timelines)
     if out is not None and not quiet:
-        tell("note", Note("wrote", path=str(out)), settings.lang)
+        tell("note", Note("wrote", path=str(out)), lang)
     if fail_on is not None and report.at_or_above(fail_on):
         raise typer.Exit(ExitCode.ALERT)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from stormwatch.cli.app import _err, app, default_lang, guarded, option_value, same_file, tell
-from stormwatch.cli.options import Mapping, Preset, Quiet
+from stormwatch.cli.options import MappingFile, Preset, Quiet
 
 
 @app.command("train-sentiment")
@@ -39,7 +39,7 @@ def train_sentiment(
         typer.Option("--folds", min=2, max=20, help="Cross-validation folds for the scores."),
     ] = 5,
     preset: Preset = None,
-    mapping: Mapping = None,
+    mapping: MappingFile = None,
     quiet: Quiet = False,
 ) -> None:
     """Train a sentiment model on your own labelled exports, for files without sentiment.

@@ -1,5 +1,6 @@
-"""Where fetched mentions go: the local mention store (Parquet, partitioned by source and day)
-or one ``--out`` file (CSV, Parquet or JSON Lines). Both de-duplicate by (source, query, id),
+"""Where fetched mentions go: the local mention store (Parquet partitioned by source and day, in
+the layout of ``store.files`` beside the imported mentions) or one ``--out`` file (CSV, Parquet
+or JSON Lines). Both de-duplicate by (source, query, id),
 so the same post found by two queries counts once for each, and keep a cursor per source and
 query (``cursors.json`` in the store, ``FILE.fetch.json`` beside an ``--out`` file).
 
@@ -16,17 +17,19 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import polars as pl
 
 from stormwatch.errors import StormwatchError
 from stormwatch.fetch.base import COLUMNS, Mention, iso
 from stormwatch.sources import ReadOptions, Source
+from stormwatch.store.files import DAY, durable, exclusive, partition
 
 SCHEMA: dict[str, pl.DataType] = {
     "timestamp": pl.Datetime("us", "UTC"),
@@ -44,6 +47,8 @@ SCHEMA: dict[str, pl.DataType] = {
     "fetched_at": pl.Datetime("us", "UTC"),
 }
 FORMATS = (".csv", ".parquet", ".jsonl")
+#: The partition key of fetched mentions (imported ones use ``topic``; see ``store.files``).
+SOURCE = "source"
 
 
 class Sink(Protocol):
@@ -58,44 +63,6 @@ class Sink(Protocol):
     def set_cursor(self, source: str, key: str, cursor: Mapping[str, Any]) -> None: ...
 
     def write(self, source: str, key: str, mentions: Sequence[Mention]) -> int: ...
-
-
-def _durable(path: Path, write: Callable[[Path], object]) -> None:
-    """``write`` to a temporary file beside ``path``, sync it, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        write(tmp)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StormwatchError(
-            f"cannot write {path}: {exc.strerror}", hint="choose a writable place"
-        ) from None
-
-
-@contextmanager
-def _flock(path: Path, what: str) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` for the block; FetchError at once if another
-    process holds it (two fetches of one query would both write what the other wrote)."""
-    import fcntl  # Unix only, as cron and systemd timers are
-
-    from stormwatch.errors import FetchError
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise FetchError(
-                f"another fetch of {what} is running", hint="wait for it to finish"
-            ) from None
-        yield
-    finally:
-        os.close(fd)
 
 
 def _frame(mentions: Sequence[Mention]) -> pl.DataFrame:
@@ -134,7 +101,7 @@ class _Cursors:
             data = self._load()
             data.setdefault(source, {})[key] = dict(cursor)
             text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-            _durable(self.path, lambda p: p.write_text(text, encoding="utf-8"))
+            durable(self.path, lambda p: p.write_text(text, encoding="utf-8"))
         finally:
             os.close(fd)
 
@@ -160,13 +127,21 @@ class MentionStore:
 
     def lock(self, source: str, key: str) -> AbstractContextManager[None]:
         lock = self.root / ".locks" / f"{source}-{key_hash(key)}.lock"
-        return _flock(lock, f"{source} {key!r} into {self.root}")
+        return exclusive(lock, f"another fetch of {source} {key!r} into {self.root} is running")
 
     def files(self, source: str | None = None, key: str | None = None) -> list[Path]:
         """The store's Parquet files, of one source and query when given, oldest day first."""
-        part = f"source={source}" if source else "source=*"
+        part = f"{SOURCE}={quote(source, safe='')}" if source else f"{SOURCE}=*"
         name = f"q-{key_hash(key)}-*.parquet" if key is not None else "q-*.parquet"
-        return sorted(self.root.glob(f"{part}/day=*/{name}"))
+        return sorted(self.root.glob(f"{part}/{DAY}=*/{name}"))
+
+    def queries(self) -> list[tuple[str, str]]:
+        """The (source, query) pairs the store holds fetched mentions of."""
+        files = self.files()
+        if not files:
+            return []
+        pairs = pl.scan_parquet(files).select("source", "query").unique().collect()
+        return sorted(pairs.iter_rows())
 
     def source(
         self, source: str, key: str, options: ReadOptions, topic: str | None = None
@@ -201,7 +176,7 @@ class MentionStore:
             merged = pl.read_parquet(files).unique(subset=["id"], keep="first", maintain_order=True)
             self._serial += 1
             name = f"q-{key_hash(key)}-{stamp}-{os.getpid()}-{self._serial}c.parquet"
-            _durable(day / name, merged.write_parquet)
+            durable(day / name, merged.write_parquet)
             for path in files:
                 path.unlink(missing_ok=True)
 
@@ -222,14 +197,14 @@ class MentionStore:
         if not new:
             return 0
         stamp = iso(new[0]["fetched_at"]).replace(":", "").replace("-", "")
-        by_day: dict[str, list[Mention]] = {}
+        by_day: dict[date, list[Mention]] = {}
         for m in new:
-            by_day.setdefault(m["timestamp"].strftime("%Y-%m-%d"), []).append(m)
+            by_day.setdefault(m["timestamp"].astimezone(UTC).date(), []).append(m)
         for day, part in by_day.items():
             self._serial += 1
             name = f"q-{key_hash(key)}-{stamp}-{os.getpid()}-{self._serial}.parquet"
-            path = self.root / f"source={source}" / f"day={day}" / name
-            _durable(path, _frame(part).write_parquet)
+            path = self.root / partition(SOURCE, source, day) / name
+            durable(path, _frame(part).write_parquet)
         known.update((m["query"], m["id"]) for m in new)
         return len(new)
 
@@ -256,7 +231,8 @@ class OutFile:
         self.cursors.set(source, key, cursor)
 
     def lock(self, source: str, key: str) -> AbstractContextManager[None]:
-        return _flock(self.path.with_name(self.path.name + ".fetch.lock"), str(self.path))
+        lock = self.path.with_name(self.path.name + ".fetch.lock")
+        return exclusive(lock, f"another fetch of {self.path} is running")
 
     def finish(self, source: str, key: str, now: datetime) -> None:
         """Nothing to tidy: one file."""
@@ -305,7 +281,7 @@ class OutFile:
             frame = _frame(new)
             if old is not None:
                 frame = pl.concat([old.select(frame.columns).cast(SCHEMA), frame])  # type: ignore[arg-type]
-            _durable(self.path, frame.write_parquet)
+            durable(self.path, frame.write_parquet)
         else:
             self._append(new)
         known.update((m["source"], m["query"], m["id"]) for m in new)

@@ -1,14 +1,14 @@
 """analyse(): the whole pipeline, read -> normalise -> window -> signals -> score -> recommend.
 
 Everything the signals need comes from one streaming aggregation over all inputs
-(``window.summarise``), so a file is read once. Without ``--at`` the evaluation moment is the
+(``plan.summarise``), so a file is read once. Without ``--at`` the evaluation moment is the
 newest mention, which the readers guess from the head and tail of each file (exports are
 sorted); if the pass finds a newer one, it runs once more with that moment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from stormwatch.pipeline.critics import storm_critics
 from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.pipeline.evidence import top_mentions
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
+from stormwatch.pipeline.plan import summarise
 from stormwatch.pipeline.problems import EXAMPLE_COLUMN, problems
 from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
@@ -40,7 +41,6 @@ from stormwatch.pipeline.window import (
     count_authors,
     count_windows,
     fill_windows,
-    summarise,
 )
 from stormwatch.sentiment.fill import empty_columns, estimator, flag_estimates
 from stormwatch.settings import Settings, format_duration
@@ -169,19 +169,26 @@ def analyse(
     inputs_summary = _summarise_input(sources, totals, rejects, unread)
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
     marked = mark_brand(mentions, handles)
-    return _report(sources, settings, end, summary, totals, inputs_summary, marked, handles)
+
+    def hot_rows(hot: list[str]) -> pl.DataFrame:
+        return _hot_rows(sources, marked, end, settings, hot)
+
+    by = settings.by or _topic_column(sources)
+    return _report(settings, end, summary, totals, inputs_summary, hot_rows, by, handles)
 
 
 def _report(
-    sources: Sequence[Source],
     settings: Settings,
     end: datetime,
     summary: pl.DataFrame,
     totals: Totals,
     inputs_summary: InputSummary,
-    marked: pl.LazyFrame,
+    hot_rows: Callable[[list[str]], pl.DataFrame],
+    by: str | None,
     handles: Sequence[str],
 ) -> Report:
+    """Score the ``summary`` (the aggregation, from any engine) and explain it; ``hot_rows``:
+    the horizon rows of the topics at watch or above (see ``_hot_rows``)."""
     n = settings.baseline_windows
     brand_known = bool(handles)
     counts = count_windows(summary, n)
@@ -233,7 +240,7 @@ def _report(
     )
     # Context and themes only for the topics at watch or above: a calm export is read once.
     hot = scored.filter(pl.col("level") != "calm")["topic"].to_list()
-    rows = _hot_rows(sources, marked, end, settings, hot) if hot else None
+    rows = hot_rows(hot) if hot else None
     context = None
     critics = None
     if rows is not None:
@@ -269,7 +276,7 @@ def _report(
         evaluated_at=end,
         window=format_duration(settings.window),
         baseline=format_duration(settings.baseline),
-        by=settings.by or _topic_column(sources),
+        by=by,
         lang=settings.lang,
         input=inputs_summary,
         topics=tuple(

@@ -103,6 +103,8 @@ def normalise(
     ``horizon``: ``(start, end)``, estimate only mentions with ``start < timestamp <= end``
     (the windows a score uses); the others stay unrated.
     """
+    if source.kind == "store":  # already canonical: imported through this function
+        return _stored(source, estimator, horizon)
     present = set(source.columns)
 
     def column(name: str, convert: Callable[[pl.Expr], pl.Expr] | None = None) -> pl.Expr:
@@ -270,4 +272,36 @@ def mark_duplicates(mentions: pl.LazyFrame) -> pl.LazyFrame:
     duplicate = key.is_not_null() & ~key.is_first_distinct()
     return mentions.with_columns(
         pl.when(duplicate).then(pl.lit(DUPLICATE)).otherwise(pl.col("_reject")).alias("_reject")
+    )
+
+
+def _stored(
+    source: Source, estimator: Estimator | None, horizon: tuple[datetime, datetime] | None
+) -> pl.LazyFrame:
+    """A store's mentions in the columns ``normalise`` gives a file's (nothing to reject or
+    report: that was done on import), with the sentiment estimated where ``_estimate`` says so
+    (inside ``horizon`` when given), as a scan of the export would. Without that column (a
+    store that holds no such mention) the pass runs no Python."""
+    sentiment = pl.col("sentiment")
+    if estimator is not None and "_estimate" in source.frame.collect_schema():
+        ts = pl.col("timestamp")
+        wanted = pl.col("_estimate")
+        if horizon is not None:
+            wanted = wanted & (ts > horizon[0]) & (ts <= horizon[1])
+        text = pl.when(wanted).then(pl.col("text"))
+        sentiment = (
+            pl.when(pl.col("_estimate"))
+            .then(estimator.expr(text, pl.col("language")))
+            .otherwise(sentiment)
+        )
+    null = pl.lit(None, pl.String)
+    return source.frame.select(
+        pl.lit(source.path).alias("_file"),
+        pl.lit(None, pl.Int64).alias("_line"),
+        null.alias("_raw_ts"),
+        *(sentiment.alias(c) if c == "sentiment" else pl.col(c) for c in CANONICAL),
+        null.alias("_reject"),
+        null.alias("_unread"),
+        pl.lit(False).alias("_unread_any"),
+        *(null.alias(f"_raw_{n}") for n in RAW_VALUES),
     )

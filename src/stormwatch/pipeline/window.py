@@ -47,69 +47,6 @@ def assign_windows(
     )
 
 
-def summarise(windowed: pl.LazyFrame, fractional: bool = False) -> pl.LazyFrame:
-    """The single pass over the mentions: per group of
-
-    * ``_file`` (rejected rows only; null for usable rows, so authors are counted across files),
-    * ``_reject``, ``topic``, ``window``,
-    * ``author`` for the current window only (null elsewhere),
-
-    the rows, the mentions they stand for (``count``: 1 a row, or a volume series' value), the
-    mentions (also by quarter of the window) and distinct authors of the critical stream (not
-    positive; every mention when there is no sentiment, so one count serves both cases), rows
-    with an author, negative / rated / with-followers counts, the largest follower count, rows
-    with a value that could not be read (``unread``), the first record line and the time
-    range. Small: topics x windows plus the
-    current window's authors.
-
-    ``fractional``: the input holds a volume series whose values may have fractions; the
-    sums are then floats and ``fractional`` counts the rows whose value is not whole (velocity
-    drops its Poisson floor for such data).
-    """
-    ok = pl.col("_reject").is_null()
-    total = pl.Float64 if fractional else pl.Int64
-    return windowed.group_by(
-        pl.when(~ok).then(pl.col("_file")).alias("_file"),
-        "_reject",
-        "topic",
-        "window",
-        pl.when(ok & (pl.col("window") == 0)).then(pl.col("author")).alias("author"),
-    ).agg(
-        pl.len().cast(pl.Int64).alias("rows"),
-        pl.col("count").sum().cast(total).alias("mentions"),
-        pl.col("count").filter(CRITICAL).sum().cast(total).alias("critical"),
-        *(
-            pl.col("count")
-            .filter(CRITICAL & (pl.col("quarter") == q))
-            .sum()
-            .cast(total)
-            .alias(name)
-            for q, name in enumerate(CRITICAL_QUARTERS)
-        ),
-        (
-            (pl.col("count") != pl.col("count").floor()).sum().cast(pl.Int64)
-            if fractional
-            else pl.lit(0, pl.Int64)
-        ).alias("fractional"),
-        pl.col("author").filter(CRITICAL).drop_nulls().n_unique().cast(pl.Int64).alias("authors"),
-        pl.col("author").is_not_null().sum().cast(pl.Int64).alias("with_authors"),
-        NEGATIVE.sum().cast(pl.Int64).alias("negative"),
-        pl.col("sentiment").is_not_null().sum().cast(pl.Int64).alias("rated"),
-        pl.col("followers").is_not_null().sum().cast(pl.Int64).alias("with_followers"),
-        pl.col("followers").max().alias("followers"),
-        # Reach behind all and behind negative mentions: a topic's usual reach (influence).
-        pl.col("followers").sum().cast(pl.Int64).alias("followers_sum"),
-        pl.col("followers").filter(NEGATIVE).sum().cast(pl.Int64).alias("followers_negative"),
-        pl.col("engagement").filter(NEGATIVE).sum().cast(pl.Int64).alias("engagement_negative"),
-        pl.col("engagement").sum().cast(pl.Int64).alias("engagement"),
-        pl.col("engagement").is_not_null().sum().cast(pl.Int64).alias("with_engagement"),
-        pl.col("_unread_any").sum().cast(pl.Int64).alias("unread"),
-        pl.col("_line").min().alias("line"),
-        pl.col("timestamp").min().alias("start"),
-        pl.col("timestamp").max().alias("end"),
-    )
-
-
 def _usable(summary: pl.DataFrame, windows: int) -> pl.DataFrame:
     return summary.filter(pl.col("_reject").is_null() & pl.col("window").is_between(0, windows))
 

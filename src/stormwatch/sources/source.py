@@ -38,8 +38,9 @@ class Source:
     #: Many record lines at once (see ``RawTable.locate``).
     locate: Callable[[Sequence[int]], list[int]] | None = field(default=None, compare=False)
     #: ``mentions``: one row per mention; ``series``: a pre-aggregated volume series (only
-    #: ``timestamp`` and ``count``, maybe ``topic``), so only volume signals can be scored.
-    kind: Literal["mentions", "series"] = "mentions"
+    #: ``timestamp`` and ``count``, maybe ``topic``), so only volume signals can be scored;
+    #: ``store``: the mention store's canonical, typed mentions (see ``store.canonical``).
+    kind: Literal["mentions", "series", "store"] = "mentions"
     #: The preset the columns were read with (``generic``: the header aliases).
     preset: str = "generic"
 
