@@ -32,6 +32,8 @@ from stormwatch.sources import ReadOptions
 from stormwatch.store.canonical import CanonicalStore
 from stormwatch.store.imports import import_sources
 
+pytestmark = pytest.mark.slow
+
 KEYS = ["_file", "_reject", "topic", "window", "author"]
 
 
