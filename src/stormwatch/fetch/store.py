@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import quote
 
 import polars as pl
@@ -29,7 +29,7 @@ import polars as pl
 from stormwatch.errors import StormwatchError
 from stormwatch.fetch.base import COLUMNS, Mention, iso
 from stormwatch.sources import ReadOptions, Source
-from stormwatch.store.files import DAY, durable, exclusive, partition
+from stormwatch.store.files import DAY, durable, exclusive, partition, read_json
 
 SCHEMA: dict[str, pl.DataType] = {
     "timestamp": pl.Datetime("us", "UTC"),
@@ -77,16 +77,12 @@ class _Cursors:
         self.path = path
 
     def _load(self) -> dict[str, dict[str, dict[str, Any]]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            raise StormwatchError(
-                f"cannot read the fetch cursors in {self.path}: {exc}",
-                hint="delete the file to fetch everything again (mentions are kept)",
-            ) from None
-        return data if isinstance(data, dict) else {}
+        data = read_json(
+            self.path,
+            "the fetch cursors",
+            hint="delete the file to fetch everything again (mentions are kept)",
+        )
+        return cast(dict[str, dict[str, dict[str, Any]]], data)  # source -> query -> cursor
 
     def get(self, source: str, key: str) -> dict[str, Any]:
         return dict(self._load().get(source, {}).get(key, {}))

@@ -23,10 +23,17 @@ from pathlib import Path
 
 import polars as pl
 
-from stormwatch.errors import InputError, StormwatchError
+from stormwatch.errors import InputError
 from stormwatch.sources import Source
 from stormwatch.sources.schema import CANONICAL
-from stormwatch.store.files import day_name, durable, exclusive, partition, partition_value
+from stormwatch.store.files import (
+    day_name,
+    durable,
+    exclusive,
+    partition,
+    partition_value,
+    read_json,
+)
 from stormwatch.store.pruning import Partition, needed
 
 TOPIC = "topic"
@@ -107,16 +114,11 @@ class CanonicalStore:
     def manifest(self) -> dict[str, object]:
         """``store.json``: ``topic_columns`` (of the exports imported) and ``estimated`` (some
         mentions have their sentiment estimated at scan time)."""
-        try:
-            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            raise StormwatchError(
-                f"cannot read {self.root / MANIFEST}: {exc}",
-                hint="the file names the exports' topic column; delete it to forget that",
-            ) from None
-        return data if isinstance(data, dict) else {}
+        return read_json(
+            self.root / MANIFEST,
+            "the store's manifest",
+            hint="the file names the exports' topic column; delete it to forget that",
+        )
 
     def add(self, mentions: pl.DataFrame, topic_columns: Sequence[str] = ()) -> Added:
         """Store the ``mentions`` (the columns of ``STORED``) that the store does not hold yet;

@@ -10,6 +10,7 @@ synced, then renamed over it (a reader sees the old file or the new one, never h
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -78,3 +79,15 @@ def exclusive(path: Path, busy: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def read_json(path: Path, what: str, hint: str) -> dict[str, object]:
+    """A small JSON object the store keeps beside its files ({} when there is none yet);
+    StormwatchError naming ``what`` with ``hint`` when it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise StormwatchError(f"cannot read {what} in {path}: {exc}", hint=hint) from None
+    return data if isinstance(data, dict) else {}
