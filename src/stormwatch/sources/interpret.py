@@ -23,7 +23,7 @@ from stormwatch.sources.mapping import ColumnMapping, bind_mapping, load_mapping
 from stormwatch.sources.presets import Preset, detect_preset, get_preset
 from stormwatch.sources.presets.rules import CLOCK, Bound, Header, Join
 from stormwatch.sources.table import BAD, RawTable
-from stormwatch.timestamps import TimestampFormat, cover, detect_formats, parse_expr
+from stormwatch.timestamps import TimestampFormat, cover, detect_formats, parse_expr, with_exact
 
 SAMPLE_ROWS = 1000
 
@@ -281,6 +281,7 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
     formats = timestamp_formats([v.strip() for v in values], timezone, preset, mapping, dayfirst)
     if not formats:
         raise unreadable_timestamp_error(table, sample, ts, mapping)
+    formats = with_exact(formats, [v.strip() for v in values], timezone)  # the fast path
     padded = any(v != v.strip() for v in values)
     frame = table.frame.select(
         pl.lit(table.name).alias("_file"),
