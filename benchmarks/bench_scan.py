@@ -95,11 +95,11 @@ def generate(
             n = rows // parts + (1 if part < rows % parts else 0)
             low, high = span_us * part // parts, span_us * (part + 1) // parts
             offsets = rng.integers(low, high, n)
-            storm = np.zeros(n, dtype=bool)
+            in_storm = np.zeros(n, dtype=bool)
             if storm and part == parts - 1:  # the storm, inside the last chunk's time range
                 k = rows // 500
                 offsets[:k] = rng.integers(max(low, span_us - storm_us), span_us, k)
-                storm[:k] = True
+                in_storm[:k] = True
             order = np.argsort(offsets, kind="stable")
             first = rows // parts * part + min(part, rows % parts)
             frame = pl.DataFrame(
@@ -112,7 +112,7 @@ def generate(
                     "sentiment": rng.choice(["negative", "neutral", "positive"], n),
                     "engagement": rng.poisson(5, n),
                     "url": np.arange(first, first + n),
-                    "storm": storm[order],
+                    "storm": in_storm[order],
                 }
             )
             storm_ = pl.col("storm")
