@@ -19,6 +19,7 @@ from conftest import HEADER, WriteCsv, storm_rows
 from stormwatch.pipeline.passes import Scan, horizon_sources
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions, read_source
+from stormwatch.sources.repair import needs_repair
 from stormwatch.timestamps import TimestampFormat, parse_parts, twins, with_exact
 
 ISO_Z = TimestampFormat("%Y-%m-%dT%H:%M:%S%.f%#z", True, "2026-11-23T14:05:00Z")
@@ -187,3 +188,17 @@ def test_examples_of_problems_in_an_unsorted_file(write_csv: WriteCsv) -> None:
         22,
         "lots",
     )
+
+
+def test_the_damaged_csv_check_sees_every_block(tmp_path: Path) -> None:
+    block = 1 << 22  # needs_repair's block
+    path = tmp_path / "big.csv"
+    body = b"a" * (block - 1) + b'"' + b"b" * 10 + b'"' + b"c" * block  # a pair across blocks
+    path.write_bytes(body)
+    assert not needs_repair(path)
+    path.write_bytes(body + b'"')  # one more, in the third block: odd
+    assert needs_repair(path)
+    path.write_bytes(body + b"\x00")  # a NUL, last byte
+    assert needs_repair(path)
+    path.write_bytes(b"")
+    assert not needs_repair(path)
