@@ -114,8 +114,6 @@ _VARIABLE = {
     "%:z": ("+00:00",),
     "%z": ("+0000",),
 }
-#: Literal UTC offsets of a twin: the twin parses the wall time, which is then UTC.
-_UTC_LITERALS = ("Z", "+00:00", "+0000")
 
 
 def twins(pattern: str) -> tuple[str, ...]:

@@ -48,6 +48,12 @@ def assign_windows(
     )
 
 
+def _masked(column: str, keep: pl.Expr) -> pl.Expr:
+    """``column`` where ``keep`` holds, else null: summed, the same as a ``filter`` but
+    without making polars gather the kept rows of every group."""
+    return pl.when(keep).then(pl.col(column))
+
+
 def summarise(
     windowed: pl.LazyFrame,
     fractional: bool = False,
@@ -92,13 +98,9 @@ def summarise(
     ).agg(
         pl.len().cast(pl.Int64).alias("rows"),
         pl.col("count").sum().cast(total).alias("mentions"),
-        pl.col("count").filter(CRITICAL).sum().cast(total).alias("critical"),
+        _masked("count", CRITICAL).sum().cast(total).alias("critical"),
         *(
-            pl.col("count")
-            .filter(CRITICAL & (pl.col("quarter") == q))
-            .sum()
-            .cast(total)
-            .alias(name)
+            _masked("count", CRITICAL & (pl.col("quarter") == q)).sum().cast(total).alias(name)
             for q, name in enumerate(CRITICAL_QUARTERS)
         ),
         (
@@ -119,8 +121,8 @@ def summarise(
         pl.col("followers").max().alias("followers"),
         # Reach behind all and behind negative mentions: a topic's usual reach (influence).
         pl.col("followers").sum().cast(pl.Int64).alias("followers_sum"),
-        pl.col("followers").filter(NEGATIVE).sum().cast(pl.Int64).alias("followers_negative"),
-        pl.col("engagement").filter(NEGATIVE).sum().cast(pl.Int64).alias("engagement_negative"),
+        _masked("followers", NEGATIVE).sum().cast(pl.Int64).alias("followers_negative"),
+        _masked("engagement", NEGATIVE).sum().cast(pl.Int64).alias("engagement_negative"),
         pl.col("engagement").sum().cast(pl.Int64).alias("engagement"),
         pl.col("engagement").is_not_null().sum().cast(pl.Int64).alias("with_engagement"),
         pl.col("_unread_any").sum().cast(pl.Int64).alias("unread"),
