@@ -16,7 +16,7 @@ import os
 import random
 import time
 
-from stormwatch.themes import MAX_BASELINE, MAX_CURRENT, distinguishing_terms
+from stormwatch.pipeline.themes import MAX_BASELINE, MAX_CURRENT, distinguishing_terms
 
 WORDS_EN = [
     "the",

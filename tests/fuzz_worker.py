@@ -10,7 +10,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 
 
 def main() -> None:

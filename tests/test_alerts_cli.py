@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 from alerts_helpers import smtp_server, webhook_server, write_config
 from conftest import SAMPLE
 from stormwatch.alerts.state import run_lock
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 
 runner = CliRunner()
 # The bundled synthetic sample: Siemens is calm at 04:00, warning at 08:00, storm at 12:00 on

@@ -14,7 +14,7 @@ from stormwatch.alerts.episodes import Notice
 from stormwatch.alerts.mail import build_email, envelope, message_id
 from stormwatch.models import InputSummary, Report, SignalResult, TopicResult
 from stormwatch.settings import SIGNALS
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 T0 = datetime(2026, 11, 2, 8, tzinfo=UTC)
 
@@ -108,7 +108,7 @@ def test_chart_is_a_png() -> None:
 
 def test_matplotlib_is_imported_only_to_draw() -> None:
     code = (
-        "import sys, stormwatch.cli, stormwatch.alerts.run; "
+        "import sys, stormwatch.cli.app, stormwatch.alerts.run; "
         "assert 'matplotlib' not in sys.modules, 'imported early'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -117,7 +117,7 @@ def test_matplotlib_is_imported_only_to_draw() -> None:
 def test_themes_are_listed_and_escaped() -> None:
     from dataclasses import replace
 
-    from stormwatch.themes import Term
+    from stormwatch.pipeline.themes import Term
 
     base = report()
     themes = (Term("door close", 8.1, 0.4, 0.01), Term("<b>recall</b>", 5.0, 0.2, 0.0))

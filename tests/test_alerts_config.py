@@ -10,7 +10,7 @@ import pytest
 from stormwatch.alerts.config import AlertConfig, load_alert_config
 from stormwatch.errors import ConfigError
 from stormwatch.settings import load_settings
-from stormwatch.timestamps import check_timezone
+from stormwatch.sources.timestamps import check_timezone
 
 MINIMAL = """
 [[watch]]

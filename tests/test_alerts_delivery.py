@@ -34,7 +34,7 @@ from stormwatch.alerts.errors import DeliveryError
 from stormwatch.alerts.mail import connect_smtp
 from stormwatch.alerts.run import run_alerts
 from stormwatch.alerts.webhook import post_webhook
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 
 STORM = "2011-09-27T14:00Z"
 STORM_AT = datetime(2011, 9, 27, 12, tzinfo=UTC)

@@ -18,7 +18,7 @@ from conftest import SAMPLE
 from stormwatch.alerts.compose import _safe_url
 from stormwatch.alerts.deliver import next_try
 from stormwatch.alerts.state import OutboxItem, run_lock
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 
 WARNING, STORM = "2011-09-27T08:00Z", "2011-09-27T14:00Z"
 

@@ -17,7 +17,7 @@ from stormwatch.backtest import nab
 from stormwatch.backtest.labels import Window, load_labels
 from stormwatch.backtest.replay import replay
 from stormwatch.backtest.run import backtest
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.errors import InputError
 from stormwatch.pipeline.normalise import normalise
 from stormwatch.sources import read_source

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import stormwatch as sw
 from conftest import WriteCsv, storm_rows
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 from stormwatch.settings import CONFIG_KEYS
 
 runner = CliRunner()

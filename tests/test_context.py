@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import stormwatch as sw
 from conftest import WriteCsv, iso
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.models import Context, TopicResult
 from stormwatch.pipeline.context import MEDIA_PATTERN
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from conftest import HEADER, storm_rows
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.sources.sniff import SAMPLE_BYTES
 
 

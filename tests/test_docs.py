@@ -9,7 +9,7 @@ import pytest
 import typer.main
 
 from conftest import ROOT
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -80,7 +80,7 @@ def test_the_json_example_is_the_sample_s_real_output(monkeypatch: pytest.Monkey
     import json
 
     import stormwatch as sw
-    from stormwatch.render import report_dict
+    from stormwatch.render.formats import report_dict
 
     block = README.split("### JSON", 1)[1].split("```json", 1)[1].split("```", 1)[0]
     documented = json.loads(block)
@@ -92,7 +92,7 @@ def test_the_json_example_is_the_sample_s_real_output(monkeypatch: pytest.Monkey
 
 def test_the_simulated_storms_example_says_what_scan_shows(tmp_path: Path) -> None:
     import stormwatch as sw
-    from stormwatch.simulate import CSV_DATETIME, default_spec, simulate
+    from stormwatch.simulate.spec import CSV_DATETIME, default_spec, simulate
 
     line = next(x for x in README.splitlines() if x.startswith("stormwatch scan sim.csv --at"))
     at, topic, level = re.findall(r"--at (\S+)\s+# (\w+) at (\w+)", line)[0]

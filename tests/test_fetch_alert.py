@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from alerts_helpers import smtp_server, write_config
 from fetch_helpers import algolia, serve
 from stormwatch.alerts.config import load_alert_config
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.errors import ConfigError
 
 runner = CliRunner()
@@ -52,7 +52,7 @@ def storm_hits() -> list[dict[str, Any]]:
 def test_a_watch_with_only_fetch_sources_emails_a_storm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("stormwatch.cli_fetch.SLEEP", lambda s: None)
+    monkeypatch.setattr("stormwatch.cli.fetch.SLEEP", lambda s: None)
     monkeypatch.setenv("STORMWATCH_GDELT_URL", "http://127.0.0.1:9")  # nothing listens
     with serve(algolia(storm_hits())) as hn, smtp_server() as smtp:
         monkeypatch.setenv("STORMWATCH_HN_URL", hn.url)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fetch_helpers import NOW, Answer, Seen, algolia, hit, serve
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.fetch.store import MentionStore
 
 T = int(NOW.timestamp())
@@ -42,7 +42,7 @@ def test_cli_fetch_network_failure_is_an_error_line(
 ) -> None:
     monkeypatch.setenv("STORMWATCH_HN_URL", "http://127.0.0.1:9")  # nothing listens
     slept: list[float] = []
-    monkeypatch.setattr("stormwatch.cli_fetch.SLEEP", slept.append)
+    monkeypatch.setattr("stormwatch.cli.fetch.SLEEP", slept.append)
     result = runner.invoke(app, ["fetch", "hn", "acme", "--store", str(tmp_path / "s")])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: hn: cannot reach http://127.0.0.1:9")
@@ -94,7 +94,7 @@ def test_progress_shows_items_pages_and_waits() -> None:
 
     from rich.console import Console
 
-    from stormwatch.cli_fetch import fetch_progress
+    from stormwatch.cli.fetch import fetch_progress
     from stormwatch.fetch.client import Stats
 
     with fetch_progress(False, "hn acme") as update:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import WriteCsv, iso
 from fetch_helpers import algolia, hit, serve
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 
 runner = CliRunner()
 
@@ -41,7 +41,7 @@ def test_scan_fetches_then_reads_the_store_with_the_files(
         assert len(server.seen) == seen + 1  # only the minutes since the first run
         assert "Fetched 0 new mentions" in again.stderr
     # the API is gone: scan warns and uses what the store holds
-    monkeypatch.setattr("stormwatch.cli_fetch.SLEEP", lambda s: None)
+    monkeypatch.setattr("stormwatch.cli.fetch.SLEEP", lambda s: None)
     offline = runner.invoke(app, ["scan", "--fetch", "hn:acme", "--format", "json"])
     assert offline.exit_code == 0, offline.output
     assert "Warning: fetch hn:acme failed" in offline.stderr
@@ -59,7 +59,7 @@ def test_scan_needs_files_or_fetch_and_a_valid_spec() -> None:
 
 def test_a_source_that_never_worked_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STORMWATCH_HN_URL", "http://127.0.0.1:9")
-    monkeypatch.setattr("stormwatch.cli_fetch.SLEEP", lambda s: None)
+    monkeypatch.setattr("stormwatch.cli.fetch.SLEEP", lambda s: None)
     result = runner.invoke(app, ["scan", "--fetch", "hn:acme"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: hn: cannot reach")

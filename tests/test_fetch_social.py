@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fetch_helpers import NOW, Answer, FakeClock, Seen, make_http, serve
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.fetch.base import iso
 from stormwatch.fetch.errors import MissingCredentialError
 from stormwatch.fetch.run import fetch_mentions

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import HEADER, storm_rows
-from stormwatch.cli import ExitCode
+from stormwatch.cli.app import ExitCode
 
 SECONDS = float(os.environ.get("STORMWATCH_FUZZ_SECONDS", "30"))
 #: What a mutation may insert: quoting, delimiters, line breaks, NUL, terminal escapes, numbers

@@ -219,13 +219,13 @@ def test_a_polars_panic_is_an_error_with_a_hint(
     from polars.exceptions import PanicException
     from typer.testing import CliRunner
 
-    import stormwatch.analysis
-    from stormwatch.cli import app
+    import stormwatch.pipeline.analyse
+    from stormwatch.cli.app import app
 
     def panic(*args: object, **kwargs: object) -> None:
         raise PanicException("could not spawn threads\nbacktrace …")
 
-    monkeypatch.setattr(stormwatch.analysis, "analyse", panic)
+    monkeypatch.setattr(stormwatch.pipeline.analyse, "analyse", panic)
     result = CliRunner().invoke(app, ["scan", str(SAMPLE)])
     assert result.exit_code == 1
     assert result.stderr == (

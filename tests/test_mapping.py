@@ -13,14 +13,14 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 from stormwatch.errors import ConfigError, InputError, SchemaError
 from stormwatch.pipeline.normalise import normalise
-from stormwatch.schema import CANONICAL
 from stormwatch.sources import ReadOptions, read_sources
 from stormwatch.sources.interpret import interpret
 from stormwatch.sources.mapping import KEYS, load_mapping
 from stormwatch.sources.presets.rules import Col, Const, Join, Numbers
+from stormwatch.sources.schema import CANONICAL
 from stormwatch.sources.table import RawTable
 
 EXPORTS = ROOT / "tests" / "data" / "exports"

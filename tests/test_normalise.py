@@ -16,8 +16,8 @@ from stormwatch.pipeline.normalise import (
     mark_duplicates,
     normalise,
 )
-from stormwatch.schema import CANONICAL
 from stormwatch.sources import ReadOptions, read_source
+from stormwatch.sources.schema import CANONICAL
 
 SCHEMA = {
     "_file": pl.String,

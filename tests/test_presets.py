@@ -18,7 +18,6 @@ import pytest
 from conftest import ROOT
 from stormwatch.errors import ConfigError
 from stormwatch.pipeline.normalise import normalise
-from stormwatch.schema import CANONICAL
 from stormwatch.sources import ReadOptions, read_sources
 from stormwatch.sources.interpret import interpret
 from stormwatch.sources.presets import (
@@ -39,6 +38,7 @@ from stormwatch.sources.presets.rules import (
     Unless,
     tz_abbreviation_to_offset,
 )
+from stormwatch.sources.schema import CANONICAL
 from stormwatch.sources.table import RawTable
 
 EXPORTS = ROOT / "tests" / "data" / "exports"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from stormwatch import progress
+from stormwatch.cli import progress
 
 
 def test_bytes_read_parses_proc_io(tmp_path: Path) -> None:

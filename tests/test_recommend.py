@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from stormwatch.checklist import load_checklist
 from stormwatch.models import AuthorStat, SignalResult, TopicResult
+from stormwatch.pipeline.checklist import load_checklist
 from stormwatch.pipeline.recommend import format_int, format_share, recommend
 
 PLACEHOLDERS = {

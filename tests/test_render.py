@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 
-from stormwatch import render
 from stormwatch.models import (
     AuthorStat,
     InputSummary,
@@ -16,6 +15,7 @@ from stormwatch.models import (
     SignalResult,
     TopicResult,
 )
+from stormwatch.render import formats as render
 
 
 def _signals(points: dict[str, float]) -> dict[str, SignalResult]:
@@ -136,7 +136,7 @@ def test_table_shows_user_text_literally() -> None:
 def test_german_markdown_title_and_levels_read_german() -> None:
     import stormwatch as sw
     from conftest import SAMPLE
-    from stormwatch.render import to_markdown
+    from stormwatch.render.formats import to_markdown
 
     report = sw.analyse(SAMPLE, sw.Settings(lang="de"))
     lines = to_markdown(report).splitlines()

@@ -15,7 +15,7 @@ import stormwatch as sw
 from alerts_helpers import write_config
 from conftest import WriteCsv, iso
 from stormwatch.alerts.config import load_alert_config
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 from stormwatch.errors import ConfigError
 from stormwatch.models import TopicResult
 from stormwatch.sources import ReadOptions

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import stormwatch as sw
 from conftest import SAMPLE
-from stormwatch.cli import app
+from stormwatch.cli.app import app
 
 
 def test_sample_ranks_the_storm_first_at_storm_level() -> None:

@@ -20,7 +20,7 @@ from stormwatch.pipeline.passes import Scan, horizon_sources
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions, read_source
 from stormwatch.sources.repair import needs_repair
-from stormwatch.timestamps import TimestampFormat, parse_parts, twins, with_exact
+from stormwatch.sources.timestamps import TimestampFormat, parse_parts, twins, with_exact
 
 ISO_Z = TimestampFormat("%Y-%m-%dT%H:%M:%S%.f%#z", True, "2026-11-23T14:05:00Z")
 SPACE_NAIVE = TimestampFormat("%Y-%m-%d %H:%M:%S%.f", False, "2026-11-23 14:05:00")

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 import stormwatch as sw
 from conftest import T0, WriteCsv, iso
-from stormwatch.analysis import load_sources
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 from stormwatch.errors import ConfigError
+from stormwatch.pipeline.analyse import load_sources
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.sentiment.fill import BUILT_IN, Estimator
 from stormwatch.sentiment.model import default_model_path, save_model

@@ -18,10 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from stormwatch.backtest.labels import Window, load_labels
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 from stormwatch.errors import StormwatchError
 from stormwatch.models import TopicResult
-from stormwatch.simulate import (
+from stormwatch.simulate.generate import shape
+from stormwatch.simulate.spec import (
     COLUMNS,
     MAX_DAYS,
     MAX_MENTIONS,
@@ -37,7 +38,6 @@ from stormwatch.simulate import (
     labels_json,
     simulate,
 )
-from stormwatch.simulate_gen import shape
 
 H = timedelta(hours=1)
 
@@ -438,7 +438,7 @@ def _evaluate(
     frame: pl.DataFrame, path: Path, topic: str, moments: list[datetime]
 ) -> Iterator[tuple[datetime, TopicResult, TopicResult]]:
     """(moment, the topic's result, the first-ranked result) at each moment."""
-    from stormwatch.analysis import analyse, load_sources
+    from stormwatch.pipeline.analyse import analyse, load_sources
 
     seen = pl.col("timestamp").is_between(moments[0] - timedelta(days=8), moments[-1])
     frame.filter(seen).write_csv(path, datetime_format="%Y-%m-%dT%H:%M:%SZ")

@@ -9,8 +9,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from stormwatch import themes
-from stormwatch.themes import (
+from stormwatch.pipeline import themes
+from stormwatch.pipeline.themes import (
     Term,
     distinguishing_terms,
     normalise_words,
@@ -298,7 +298,7 @@ def test_normalise_words() -> None:
 
 def test_importing_themes_loads_no_heavy_libraries() -> None:
     code = (
-        "import sys, stormwatch.themes; "
+        "import sys, stormwatch.pipeline.themes; "
         "print(sorted(m for m in ('polars', 'sklearn', 'numpy') if m in sys.modules))"
     )
     out = subprocess.run(

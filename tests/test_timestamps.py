@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from stormwatch.errors import ConfigError
-from stormwatch.timestamps import (
+from stormwatch.sources.timestamps import (
     CANDIDATES,
     UTC_DTYPE,
     check_timezone,

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from conftest import T0, WriteCsv, iso
-from stormwatch.cli import ExitCode, app
+from stormwatch.cli.app import ExitCode, app
 from stormwatch.errors import ConfigError
 from stormwatch.sentiment import estimate
 from stormwatch.sentiment import train as training

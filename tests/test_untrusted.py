@@ -12,9 +12,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from conftest import WriteCsv, storm_rows
-from stormwatch import render
-from stormwatch.cli import app
-from stormwatch.untrusted import clean, clean_lines
+from stormwatch.cli.app import app
+from stormwatch.render import formats as render
+from stormwatch.text.untrusted import clean, clean_lines
 from test_render import make_report
 
 CLEAR = "\x1b[2J"

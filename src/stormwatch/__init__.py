@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from stormwatch.__about__ import __version__
 
 _EXPORTS = {
-    "analyse": "stormwatch.analysis",
-    "load_sources": "stormwatch.analysis",
+    "analyse": "stormwatch.pipeline.analyse",
+    "load_sources": "stormwatch.pipeline.analyse",
     "read_source": "stormwatch.sources",
     "Source": "stormwatch.sources",
     "ReadOptions": "stormwatch.sources",
@@ -42,9 +42,9 @@ _EXPORTS = {
     "ConfigError": "stormwatch.errors",
     "FetchError": "stormwatch.errors",
     "fetch_mentions": "stormwatch.fetch.run",
-    "to_json": "stormwatch.render",
-    "to_csv": "stormwatch.render",
-    "to_markdown": "stormwatch.render",
+    "to_json": "stormwatch.render.formats",
+    "to_csv": "stormwatch.render.formats",
+    "to_markdown": "stormwatch.render.formats",
 }
 
 __all__ = [
@@ -76,7 +76,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from stormwatch.analysis import analyse, load_sources
     from stormwatch.errors import (
         ConfigError,
         FetchError,
@@ -93,7 +92,8 @@ if TYPE_CHECKING:
         SignalResult,
         TopicResult,
     )
-    from stormwatch.render import to_csv, to_json, to_markdown
+    from stormwatch.pipeline.analyse import analyse, load_sources
+    from stormwatch.render.formats import to_csv, to_json, to_markdown
     from stormwatch.settings import Settings, Thresholds, Weights, load_settings
     from stormwatch.sources import ReadOptions, Source, read_source
 

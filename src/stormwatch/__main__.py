@@ -1,3 +1,3 @@
-from stormwatch.cli import main
+from stormwatch.cli.app import main
 
 main(prog_name="stormwatch")

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from stormwatch.pipeline.themes import Term
 from stormwatch.settings import Level
-from stormwatch.themes import Term
 
 
 @dataclass(frozen=True)

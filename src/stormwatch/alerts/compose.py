@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 from stormwatch.__about__ import __version__
 from stormwatch.alerts.episodes import Notice
 from stormwatch.alerts.mentions import Mention
-from stormwatch.checklist import load_checklist
 from stormwatch.models import AuthorStat, Report, TopicResult
+from stormwatch.pipeline.checklist import load_checklist
 from stormwatch.pipeline.recommend import format_int
-from stormwatch.render import describe_signal, report_dict
+from stormwatch.render.formats import describe_signal, report_dict
 from stormwatch.settings import Lang
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {

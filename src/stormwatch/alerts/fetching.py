@@ -61,7 +61,7 @@ def watch_inputs(
 ) -> WatchInputs:
     """The watch's sources: the files of ``inputs`` read with its options, then the store's
     mentions of each ``fetch`` spec (fetched first when ``fetch``; a dry run only reads)."""
-    from stormwatch.analysis import load_sources
+    from stormwatch.pipeline.analyse import load_sources
 
     read = replace(options, preset=watch.preset, mapping=watch.mapping, dayfirst=watch.dayfirst)
     sources = load_sources(expand(watch), read) if watch.inputs else []

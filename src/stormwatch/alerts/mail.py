@@ -21,7 +21,7 @@ from email.utils import format_datetime, getaddresses, parseaddr
 from stormwatch.alerts.compose import Content
 from stormwatch.alerts.config import EmailConfig
 from stormwatch.alerts.errors import DeliveryError
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 SmtpFactory = Callable[[EmailConfig, ssl.SSLContext], smtplib.SMTP]
 

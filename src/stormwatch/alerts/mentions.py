@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from stormwatch.analysis import Input, load_sources
+from stormwatch.pipeline.analyse import Input, load_sources
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.sentiment.fill import BUILT_IN, Estimator
 from stormwatch.sources import ReadOptions

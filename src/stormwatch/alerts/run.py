@@ -203,7 +203,7 @@ def _process_watch(
     dry_run: bool,
     fetching: Fetching | None = None,
 ) -> None:
-    from stormwatch.analysis import analyse
+    from stormwatch.pipeline.analyse import analyse
 
     settings = _watch_settings(config, watch)
     # Without --at a timestamp more than a day ahead of the run is an error in the export

@@ -17,7 +17,7 @@ import httpx
 from stormwatch.__about__ import __version__
 from stormwatch.alerts.compose import Content
 from stormwatch.alerts.errors import DeliveryError
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 MAX_DELAY = 30.0  # seconds; a cron run must not hang on one endpoint
 

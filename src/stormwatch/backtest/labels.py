@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from stormwatch.errors import InputError
-from stormwatch.timestamps import parse_moment
+from stormwatch.sources.timestamps import parse_moment
 
 EXAMPLE_TIME = '"2015-03-03 04:37:53" or "2026-11-02T10:00:00Z"'
 SHAPE = 'expected e.g. {"file.csv": [["2015-03-03 04:37", "2015-03-04 13:37"]]}'

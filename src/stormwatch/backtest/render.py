@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 
 from stormwatch.backtest.run import Backtest
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 
 def _iso(moment: Any) -> str:
@@ -165,7 +165,7 @@ def _windows_table(result: Backtest) -> Any:
 def scores_csv(scores: pl.DataFrame) -> str:
     """The replay's series as CSV (``backtest --scores``): ISO times in UTC, stream and topic
     names protected against spreadsheet formulas (``render.csv_safe``)."""
-    from stormwatch.render import csv_safe
+    from stormwatch.render.formats import csv_safe
 
     safe = [  # a few distinct names: each is protected once, not per row
         pl.col(c).replace_strict({v: str(csv_safe(v)) for v in scores[c].unique()}).alias(c)

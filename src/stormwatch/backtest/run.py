@@ -22,9 +22,9 @@ from stormwatch.backtest import nab
 from stormwatch.backtest.labels import Window
 from stormwatch.backtest.replay import US, Timeline, replay
 from stormwatch.pipeline.normalise import normalise_all
+from stormwatch.pipeline.problems import problem_notes
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS
 from stormwatch.pipeline.velocity import SEASON_MIN_DAYS
-from stormwatch.problems import problem_notes
 from stormwatch.sentiment.fill import estimator
 from stormwatch.settings import LEVELS, SIGNALS, Settings
 from stormwatch.sources import ReadOptions, read_sources

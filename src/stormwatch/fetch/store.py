@@ -319,7 +319,7 @@ class OutFile:
                 row = {c: _cell(m.get(c)) for c in COLUMNS}
                 buffer.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            from stormwatch.render import csv_safe
+            from stormwatch.render.formats import csv_safe
 
             writer = csv.writer(buffer, lineterminator="\n")
             if fresh:
@@ -339,7 +339,7 @@ class OutFile:
 
 def _unescape(value: str | None) -> str | None:
     """A CSV cell as written before the formula protection (``'=x`` -> ``=x``)."""
-    from stormwatch.render import csv_unsafe
+    from stormwatch.render.formats import csv_unsafe
 
     return csv_unsafe(value) if value else value
 

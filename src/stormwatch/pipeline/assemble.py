@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import polars as pl
 
-from stormwatch.checklist import load_checklist
 from stormwatch.models import AuthorStat, Context, SignalResult, TopicResult
+from stormwatch.pipeline.checklist import load_checklist
 from stormwatch.pipeline.context import ContextData, context_frame, contexts
 from stormwatch.pipeline.recommend import recommend
 from stormwatch.settings import SIGNALS, Settings, format_duration

@@ -7,12 +7,18 @@ from datetime import datetime
 
 import polars as pl
 
-from stormwatch.schema import CANONICAL, UNREAD_MARK, number_text, sentiment_marked, unmarked
 from stormwatch.sentiment.fill import BUILT_IN, Estimator, estimates
 from stormwatch.sources import Source
 from stormwatch.sources.repair import MALFORMED, NUL, UNCLOSED
+from stormwatch.sources.schema import (
+    CANONICAL,
+    UNREAD_MARK,
+    number_text,
+    sentiment_marked,
+    unmarked,
+)
 from stormwatch.sources.table import BAD
-from stormwatch.timestamps import parse_parts
+from stormwatch.sources.timestamps import parse_parts
 
 #: The reject reasons, in the order they are checked.
 REASONS = (

@@ -28,8 +28,8 @@ volume, since one author's posts alone are no growing audience.
 
 from __future__ import annotations
 
-from stormwatch.checklist import Checklist
 from stormwatch.models import Context, Recommendation, TopicResult
+from stormwatch.pipeline.checklist import Checklist
 from stormwatch.pipeline.context import NEWCOMER_HIGH, concentrated, reshares_fast
 from stormwatch.settings import LEVELS, Lang
 

@@ -31,8 +31,8 @@ import numpy as np
 import polars as pl
 
 from stormwatch.errors import ConfigError
-from stormwatch.schema import SENTIMENTS
 from stormwatch.sentiment.features import analyze
+from stormwatch.sources.schema import SENTIMENTS
 
 FORMAT = "stormwatch-sentiment-model"
 VERSION = 1

@@ -20,10 +20,15 @@ import polars as pl
 
 from stormwatch.__about__ import __version__
 from stormwatch.errors import SchemaError, StormwatchError
-from stormwatch.schema import SENTIMENTS, match_columns, sentiment_expr, unreadable_sentiment
 from stormwatch.sentiment.features import analyze, per_text
 from stormwatch.sentiment.model import FORMAT, VERSION
 from stormwatch.sources import ReadOptions
+from stormwatch.sources.schema import (
+    SENTIMENTS,
+    match_columns,
+    sentiment_expr,
+    unreadable_sentiment,
+)
 
 BLOCKS: tuple[tuple[str, tuple[int, int], int], ...] = (
     ("word", (1, 2), 50_000),  # kind, ngram_range, max_features

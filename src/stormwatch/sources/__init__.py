@@ -18,7 +18,7 @@ import polars as pl
 
 from stormwatch.errors import InputError
 from stormwatch.sources.table import RawTable
-from stormwatch.timestamps import TimestampFormat
+from stormwatch.sources.timestamps import TimestampFormat
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from stormwatch.schema import ALIASES, TOPIC_DEFAULTS, normalise_header
+from stormwatch.sources.schema import ALIASES, TOPIC_DEFAULTS, normalise_header
 
 #: How many non-empty rows may come before the header.
 MAX_HEADER_ROWS = 20

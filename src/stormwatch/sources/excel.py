@@ -13,8 +13,8 @@ from typing import Any
 import polars as pl
 
 from stormwatch.errors import InputError
-from stormwatch.schema import normalise_header
 from stormwatch.sources.anchors import MAX_HEADER_ROWS, choose_header, header_score, is_blank
+from stormwatch.sources.schema import normalise_header
 from stormwatch.sources.sniff import decimal_comma
 from stormwatch.sources.table import ROW, RawTable, unique_names
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import polars as pl
 
 from stormwatch.errors import InputError, SchemaError
-from stormwatch.schema import closest_headers
 from stormwatch.sources.mapping import ColumnMapping, toml_string
 from stormwatch.sources.presets import PRESETS, Preset
 from stormwatch.sources.presets.rules import Bound
+from stormwatch.sources.schema import closest_headers
 from stormwatch.sources.table import RawTable
-from stormwatch.timestamps import CANDIDATES, detect_formats, parse_expr
+from stormwatch.sources.timestamps import CANDIDATES, detect_formats, parse_expr
 
 HINT_ROWS = 50
 #: Examples of the formats a file may use, shown when none parses.

@@ -11,19 +11,25 @@ from typing import Literal
 import polars as pl
 
 from stormwatch.errors import InputError
-from stormwatch.schema import (
-    default_topic_column,
-    find_column,
-    match_columns,
-    normalise_header,
-)
 from stormwatch.sources import ReadOptions, Source
 from stormwatch.sources.hints import no_timestamp_error, unreadable_timestamp_error
 from stormwatch.sources.mapping import ColumnMapping, bind_mapping, load_mapping
 from stormwatch.sources.presets import Preset, detect_preset, get_preset
 from stormwatch.sources.presets.rules import CLOCK, Bound, Header, Join
+from stormwatch.sources.schema import (
+    default_topic_column,
+    find_column,
+    match_columns,
+    normalise_header,
+)
 from stormwatch.sources.table import BAD, RawTable
-from stormwatch.timestamps import TimestampFormat, cover, detect_formats, parse_expr, with_exact
+from stormwatch.sources.timestamps import (
+    TimestampFormat,
+    cover,
+    detect_formats,
+    parse_expr,
+    with_exact,
+)
 
 SAMPLE_ROWS = 1000
 

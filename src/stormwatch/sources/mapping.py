@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from stormwatch.errors import ConfigError, InputError
-from stormwatch.schema import CANONICAL
 from stormwatch.sources.presets.rules import Bound, Col, Const, Header, Join, Numbers, Rule
-from stormwatch.timestamps import TimestampFormat
+from stormwatch.sources.schema import CANONICAL
+from stormwatch.sources.timestamps import TimestampFormat
 
 OPTIONS = ("timestamp_format", "preset", "decimal_comma", "dayfirst")
 KEYS = (*CANONICAL, *OPTIONS)

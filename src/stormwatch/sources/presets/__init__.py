@@ -4,7 +4,7 @@ A :class:`Preset` is recognised by its header signature (all anchor columns of o
 present; the most specific match wins) or forced with ``--preset NAME``. It maps the export to
 the canonical schema with :mod:`rules <stormwatch.sources.presets.rules>` over the raw String
 columns and may bring the vendor's timestamp formats. Files no preset recognises are read by
-the generic alias matcher (:func:`stormwatch.schema.match_columns`), named ``generic`` here.
+the generic alias matcher (:func:`stormwatch.sources.schema.match_columns`), named ``generic`` here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from types import MappingProxyType
 from typing import Any
 
 from stormwatch.errors import ConfigError
-from stormwatch.schema import ALIASES
 from stormwatch.sources.presets.rules import Header, Rule
-from stormwatch.timestamps import TimestampFormat
+from stormwatch.sources.schema import ALIASES
+from stormwatch.sources.timestamps import TimestampFormat
 
 GENERIC = "generic"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from stormwatch.sources.presets import Preset
 from stormwatch.sources.presets.rules import Col, First, Join, Numbers
-from stormwatch.timestamps import TimestampFormat
+from stormwatch.sources.timestamps import TimestampFormat
 
 REACH_NOTE = "reach (an audience estimate) is not followers and is not mapped"
 ZONE_NOTE = "{} has no UTC offset: it is in the account's display zone, give it with --timezone"

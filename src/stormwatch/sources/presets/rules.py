@@ -2,10 +2,10 @@
 
 A rule names the vendor's columns as the vendor spells them (``"Hit Sentence"``,
 ``"author.public_metrics.followers_count"``); :class:`Header` finds them in a file after
-normalising both sides (:func:`stormwatch.schema.normalise_header`), and a trailing ``*`` matches
-by prefix (CrowdTangle's ``Overperforming Score (weighted  —  …)``). ``bind`` returns the polars
-expression, still producing Strings (``pipeline.normalise`` types them), or None when the file
-has none of the rule's columns.
+normalising both sides (:func:`stormwatch.sources.schema.normalise_header`), and a
+trailing ``*`` matches by prefix (CrowdTangle's ``Overperforming Score (weighted  —  …)``).
+``bind`` returns the polars expression, still producing Strings (``pipeline.normalise`` types
+them), or None when the file has none of the rule's columns.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from stormwatch.schema import excel_text, normalise_header
+from stormwatch.sources.schema import excel_text, normalise_header
 
 
 class Header:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from stormwatch.sources.presets import Preset
 from stormwatch.sources.presets.rules import Col, Const, First, Numbers, Template, Unless
-from stormwatch.timestamps import TimestampFormat
+from stormwatch.sources.timestamps import TimestampFormat
 
 TWARC2 = Preset(
     name="twarc2",

@@ -1,4 +1,4 @@
-"""The vectorised generators behind :func:`stormwatch.simulate.simulate`.
+"""The vectorised generators behind :func:`stormwatch.simulate.spec.simulate`.
 
 Counts are drawn per hour (background) or per 5-minute bin (events) and spread uniformly inside
 them; every per-mention attribute (author, sentiment, platform, language, text) is one numpy
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from stormwatch import simulate_text as txt
+from stormwatch.simulate import text as txt
 
 if TYPE_CHECKING:
-    from stormwatch.simulate import Event, SimSpec, Topic
+    from stormwatch.simulate.spec import Event, SimSpec, Topic
 
 PLATFORMS = ("twitter", "facebook", "instagram", "forum", "blog", "news")
 TWITTER, FACEBOOK, INSTAGRAM, FORUM, BLOG, NEWS = range(6)
@@ -283,7 +283,7 @@ def context(topic: Topic, **extra: object) -> dict[str, object]:
 
 
 def background(b: Builder, index: int) -> Pool:
-    """A topic's background chatter (module doc of :mod:`stormwatch.simulate`): regular
+    """A topic's background chatter (module doc of :mod:`stormwatch.simulate.spec`): regular
     authors, 3 % news outlets, 1.5 % the brand's own account. Returns the regular pool."""
     topic = b.spec.topics[index]
     rng = b.rng(0, index)
@@ -327,7 +327,7 @@ def background(b: Builder, index: int) -> Pool:
 
 def shape(event: Event, hours: np.ndarray) -> np.ndarray:
     """The event's rate in multiples of the topic's mean at ``hours`` after onset (see
-    :class:`stormwatch.simulate.Event`)."""
+    :class:`stormwatch.simulate.spec.Event`)."""
     e = event
     up = e.peak * np.exp2((np.minimum(hours, e.rise) - e.rise) / e.doubling)
     down = e.peak * np.exp2(-np.maximum(hours - e.rise - e.hold, 0.0) / e.half_life)

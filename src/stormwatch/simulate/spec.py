@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 
 from stormwatch.errors import StormwatchError
-from stormwatch.simulate_text import AMPLIFIERS, BRANDS, PRODUCTS
+from stormwatch.simulate.text import AMPLIFIERS, BRANDS, PRODUCTS
 
 #: Default first moment: a Monday, in the past (scan rejects timestamps far in the future).
 DEFAULT_START = datetime(2026, 1, 5, tzinfo=UTC)
@@ -335,7 +335,8 @@ def simulate(spec: SimSpec, *, seed: int) -> tuple[pl.DataFrame, Labels]:
     UTC datetimes, ``followers``/``engagement`` Int64, the rest strings) and its firestorm
     windows. Deterministic in ``seed``: each topic and event draws from its own stream, so
     adding an event leaves the rest of the data unchanged."""
-    from stormwatch import simulate_events, simulate_gen
+    from stormwatch.simulate import events as simulate_events
+    from stormwatch.simulate import generate as simulate_gen
 
     validate(spec)
     if seed < 0:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli import _err, app, guarded, option_value, same_file
+from stormwatch.cli.app import _err, app, guarded, option_value, same_file
 
 
 @app.command("train-sentiment")

@@ -14,16 +14,16 @@ from typing import Any
 from stormwatch.__about__ import __version__
 from stormwatch.models import Rejects, Report, SignalResult, TopicResult
 from stormwatch.pipeline.recommend import format_decimal, format_int, format_share
-from stormwatch.render_context import (
+from stormwatch.render.context import (
     CSV_COLUMNS,
     compact,
     context_dict,
     csv_cells,
     explanation_lines,
 )
-from stormwatch.render_context import LABELS as CONTEXT_LABELS
+from stormwatch.render.context import LABELS as CONTEXT_LABELS
 from stormwatch.settings import SIGNALS, Lang
-from stormwatch.untrusted import clean
+from stormwatch.text.untrusted import clean
 
 SPARK = "▁▂▃▄▅▆▇█"
 LEVEL_STYLE = {"calm": "green", "watch": "yellow", "warning": "dark_orange", "storm": "bold red"}
@@ -308,7 +308,7 @@ def _drivers(t: TopicResult, lang: Lang) -> list[str]:
 
 
 def to_markdown(report: Report) -> str:
-    from stormwatch.checklist import load_checklist
+    from stormwatch.pipeline.checklist import load_checklist
 
     lang: Lang = "de" if report.lang == "de" else "en"
     labels = LABELS[lang]
@@ -364,7 +364,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from stormwatch.checklist import load_checklist
+    from stormwatch.pipeline.checklist import load_checklist
 
     lang: Lang = "de" if report.lang == "de" else "en"
     labels = LABELS[lang]

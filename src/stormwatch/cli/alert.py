@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stormwatch.cli import (
+from stormwatch.cli.app import (
     ExitCode,
     _err,
     _moment,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 def _summary(result: RunResult) -> None:
     from stormwatch.alerts.compose import format_moment
-    from stormwatch.untrusted import clean
+    from stormwatch.text.untrusted import clean
 
     for name, report in result.reports.items():
         lang: Lang = "de" if report.lang == "de" else "en"
@@ -95,8 +95,8 @@ def _fetching(cfg: AlertConfig, env: Mapping[str, str], stack: ExitStack) -> Fet
     one client for every source (closed by ``stack``), history as long as the baseline."""
     if not any(w.fetch for w in cfg.watches):
         return None
-    from stormwatch import cli_fetch
     from stormwatch.alerts.fetching import Fetching
+    from stormwatch.cli import fetch as cli_fetch
     from stormwatch.fetch.client import Http, make_client
     from stormwatch.fetch.store import MentionStore
 
@@ -187,7 +187,7 @@ def alert(
     from stormwatch.alerts.config import load_alert_config
     from stormwatch.alerts.errors import LockedError
     from stormwatch.alerts.run import run_alerts
-    from stormwatch.timestamps import check_timezone
+    from stormwatch.sources.timestamps import check_timezone
 
     cfg = load_alert_config(
         path,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli import _err, app, guarded, same_file
+from stormwatch.cli.app import _err, app, guarded, same_file
 from stormwatch.errors import StormwatchError
 
 #: A value that reads as a number (``-3``, ``2.5``) is a count, never a topic's name.
@@ -20,7 +20,7 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
 def _topics(value: str) -> int | list[str]:
     """``6`` -> six made-up brands; ``acme,globex`` -> those names; ``-3``, ``2.5``, ``201``
     are usage errors."""
-    from stormwatch.simulate import MAX_TOPICS
+    from stormwatch.simulate.spec import MAX_TOPICS
 
     text = value.strip()
     if _NUMBER.fullmatch(text):
@@ -119,7 +119,7 @@ def simulate(
 
         stormwatch simulate --days 28 --storms 2 --out sim.csv --labels sim-labels.json
     """
-    from stormwatch.simulate import (
+    from stormwatch.simulate.spec import (
         CSV_DATETIME,
         MAX_DAYS,
         MAX_MENTIONS,
@@ -127,8 +127,8 @@ def simulate(
         expected_mentions,
         labels_json,
     )
-    from stormwatch.simulate import simulate as run_simulation
-    from stormwatch.timestamps import parse_moment
+    from stormwatch.simulate.spec import simulate as run_simulation
+    from stormwatch.sources.timestamps import parse_moment
 
     try:
         first = parse_moment(start, "UTC")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stormwatch.cli import app, guarded
+from stormwatch.cli.app import app, guarded
 
 
 @app.command()

@@ -24,6 +24,7 @@ from stormwatch.pipeline.context import context_data
 from stormwatch.pipeline.critics import storm_critics
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
 from stormwatch.pipeline.passes import Scan, collect
+from stormwatch.pipeline.problems import EXAMPLE_COLUMN, problems
 from stormwatch.pipeline.response import BRAND, normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import (
@@ -32,17 +33,16 @@ from stormwatch.pipeline.signals import (
     usual_reach,
     window_signals,
 )
+from stormwatch.pipeline.themes import Term
 from stormwatch.pipeline.window import (
     AFTER,
     count_authors,
     count_windows,
     fill_windows,
 )
-from stormwatch.problems import EXAMPLE_COLUMN, problems
 from stormwatch.sentiment.fill import empty_columns, estimator, flag_estimates
 from stormwatch.settings import Settings, format_duration
 from stormwatch.sources import ReadOptions, Source, read_sources
-from stormwatch.themes import Term
 
 Input = str | Path | Source
 
@@ -102,7 +102,7 @@ def analyse(
     if not sources:
         raise InputError("(no input)", "no input files given", hint="name at least one export")
     if isinstance(now, str):  # as --at reads it, in the timezone of the options
-        from stormwatch.timestamps import parse_moment
+        from stormwatch.sources.timestamps import parse_moment
 
         try:
             now = parse_moment(now, options.timezone)
@@ -247,11 +247,11 @@ def _report(
 
 
 def _themes(rows: pl.DataFrame, hot: list[str]) -> dict[str, tuple[Term, ...]]:
-    """The distinguishing terms of each topic in ``hot`` (see ``stormwatch.themes``)."""
+    """The distinguishing terms of each topic in ``hot`` (see ``stormwatch.pipeline.themes``)."""
     texts = rows.filter(pl.col("text").is_not_null() & ~pl.col(BRAND))
     if texts.height == 0:
         return {}
-    from stormwatch.themes import distinguishing_terms
+    from stormwatch.pipeline.themes import distinguishing_terms
 
     themes: dict[str, tuple[Term, ...]] = {}
     for topic in hot:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from stormwatch.alerts.episodes import Policy
-from stormwatch.cli import (
+from stormwatch.cli.app import (
     _duration,
     _err,
     app,
@@ -120,7 +120,7 @@ def backtest(
     from stormwatch.backtest.labels import load_labels
     from stormwatch.backtest.run import backtest as run_backtest
     from stormwatch.sources import ReadOptions
-    from stormwatch.timestamps import check_timezone
+    from stormwatch.sources.timestamps import check_timezone
 
     env = os.environ
     option_value(check_timezone, timezone, "--timezone")

@@ -1,6 +1,6 @@
 """The injected events of ``stormwatch simulate``: firestorm, spam burst, campaign, news spike.
 
-Each draws its mention times from the event's shape (:class:`stormwatch.simulate.Event`) and
+Each draws its mention times from the event's shape (:class:`stormwatch.simulate.spec.Event`) and
 then every attribute in one vectorised draw; the formulas are in the classes' docstrings.
 """
 
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from stormwatch import simulate_text as txt
-from stormwatch.simulate_gen import (
+from stormwatch.simulate import text as txt
+from stormwatch.simulate.generate import (
     BIN,
     BLOG,
     FACEBOOK,
@@ -34,7 +34,7 @@ from stormwatch.simulate_gen import (
 )
 
 if TYPE_CHECKING:
-    from stormwatch.simulate import Campaign, Event, Firestorm, NewsSpike, SpamBurst
+    from stormwatch.simulate.spec import Campaign, Event, Firestorm, NewsSpike, SpamBurst
 
 
 def _outlet(b: Builder, rng: np.random.Generator, language: np.ndarray) -> np.ndarray:

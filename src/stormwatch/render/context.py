@@ -1,5 +1,5 @@
 """Render the context indicators of a topic (``TopicResult.context``) for the JSON, CSV,
-Markdown and table outputs of :mod:`stormwatch.render`. Returns plain data and strings."""
+Markdown and table outputs of :mod:`stormwatch.render.formats`. Returns plain data and strings."""
 
 from __future__ import annotations
 

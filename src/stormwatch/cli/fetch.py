@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stormwatch.cli import _err, app, guarded, option_value
+from stormwatch.cli.app import _err, app, guarded, option_value
 from stormwatch.settings import app_dir
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def moment_or_ago(value: str | None, option: str, now: datetime) -> datetime | N
     if value is None:
         return None
     from stormwatch.settings import parse_duration
-    from stormwatch.timestamps import parse_moment
+    from stormwatch.sources.timestamps import parse_moment
 
     try:
         return now - parse_duration(value)

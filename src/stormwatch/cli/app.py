@@ -54,7 +54,7 @@ app = typer.Typer(
 def _err(message: str) -> None:
     """Every line for stderr: messages quote file names, headers and cells, which may hold
     terminal escapes."""
-    from stormwatch.untrusted import clean_lines
+    from stormwatch.text.untrusted import clean_lines
 
     typer.echo(clean_lines(message), err=True)
 
@@ -87,7 +87,7 @@ def guarded(fn: F) -> F:
             if debug or type(exc).__name__ != "PanicException":
                 raise
             _err(f"Error: polars failed: {(str(exc).splitlines() or ['?'])[0]}")
-            from stormwatch.startup import MEMORY_HINT
+            from stormwatch.cli.startup import MEMORY_HINT
 
             _err(f"Hint: {MEMORY_HINT}; else this is a bug: rerun with --debug and report it")
             raise typer.Exit(ExitCode.ERROR) from None
@@ -115,7 +115,7 @@ def root(
 ) -> None:
     """Early warning for online firestorms."""
     ctx.obj = {"debug": debug}
-    from stormwatch.startup import check_address_space
+    from stormwatch.cli.startup import check_address_space
 
     check_address_space()
 
@@ -166,7 +166,7 @@ def option_value(check: Callable[[str], Any], value: str, option: str) -> Any:
 def _moment(value: str | None, timezone: str) -> datetime | None:
     if value is None:
         return None
-    from stormwatch.timestamps import parse_moment
+    from stormwatch.sources.timestamps import parse_moment
 
     try:
         return parse_moment(value, timezone)
@@ -226,7 +226,7 @@ def same_file(a: Path, b: Path) -> bool:
 def _write_rejects(
     path: Path, files: list[Path], settings: Settings, options: Any, quiet: bool
 ) -> None:
-    from stormwatch import rejects
+    from stormwatch.render import rejects
 
     rows = rejects.rejected_rows(files, settings, options=options)
     try:
@@ -391,7 +391,7 @@ def scan(
         raise typer.BadParameter("use en or de", param_hint="--lang")
     if fail_on is not None and fail_on not in LEVELS[1:]:
         raise typer.BadParameter("use watch, warning or storm", param_hint="--fail-on")
-    from stormwatch.timestamps import check_timezone
+    from stormwatch.sources.timestamps import check_timezone
 
     option_value(check_timezone, timezone, "--timezone")
     from stormwatch.sentiment.fill import installed_model
@@ -411,7 +411,7 @@ def scan(
     )
     now = _moment(at, timezone)
     handles = tuple(brand_handle or ())
-    from stormwatch.cli_fetch import scan_inputs
+    from stormwatch.cli.fetch import scan_inputs
 
     files, fetched = scan_inputs(files, fetch_from, env, settings, quiet)
     if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
@@ -420,8 +420,9 @@ def scan(
             param_hint="--rejects",
         )
 
-    from stormwatch import progress, render
-    from stormwatch.analysis import analyse
+    from stormwatch.cli import progress
+    from stormwatch.pipeline.analyse import analyse
+    from stormwatch.render import formats as render
     from stormwatch.sources import ReadOptions
 
     if preset is not None:
@@ -470,9 +471,9 @@ def scan(
 
 
 def main(prog_name: str = "stormwatch") -> None:
-    """Console-script entry point: prepares the process (see :mod:`stormwatch.startup`), then
+    """Console-script entry point: prepares the process (see :mod:`stormwatch.cli.startup`), then
     runs the command."""
-    from stormwatch import startup
+    from stormwatch.cli import startup
 
     startup.prepare(ExitCode.TERMINATED)
     app(prog_name=prog_name)
@@ -481,11 +482,4 @@ def main(prog_name: str = "stormwatch") -> None:
 __all__ = ["ExitCode", "app", "main"]
 
 # The other commands live in their own modules and register themselves on `app`.
-from stormwatch import (  # noqa: E402, F401
-    cli_alert,
-    cli_backtest,
-    cli_fetch,
-    cli_formats,
-    cli_sentiment,
-    cli_simulate,
-)
+from stormwatch.cli import alert as cli_alert  # noqa: E402, F401

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import polars as pl
 
-from stormwatch.analysis import Input, load_sources
+from stormwatch.pipeline.analyse import Input, load_sources
 from stormwatch.pipeline.normalise import normalise_all
-from stormwatch.render import FORMULA
+from stormwatch.render.formats import FORMULA
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
 

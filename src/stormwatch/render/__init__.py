@@ -1,0 +1,1 @@
+"""Renderers: a Report as JSON, CSV, Markdown, a table or HTML."""

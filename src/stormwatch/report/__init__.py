@@ -1,0 +1,1 @@
+"""The HTML report: a self-contained page with timelines, evidence and steps."""

@@ -1,0 +1,1 @@
+"""The storm simulator: realistic exports with known firestorms and decoys."""

@@ -1,0 +1,1 @@
+"""Text for people: untrusted input made safe, labels and sentences per language."""
