@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE := data/samples/siemens-fridge-2011.csv
 
-.PHONY: demo report test lint bench sample clean
+.PHONY: demo report test lint bench bench-scale bench-huge sample clean
 
 $(BIN)/stormwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,15 @@ test: $(BIN)/stormwatch  ## lint, type-check and run the test suite
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto
 
-bench: $(BIN)/stormwatch  ## speed and memory against bare polars (10M rows; ROWS=… to change)
-	$(BIN)/python benchmarks/bench_scan.py --rows $${ROWS:-10000000}
+bench: $(BIN)/stormwatch  ## scan against bare polars at 5M and 10M rows, 5 alternated turns (ROWS=…, REPEAT=…)
+	$(BIN)/python benchmarks/bench_scan.py --rows $${ROWS:-5000000,10000000} --repeat $${REPEAT:-5}
+
+bench-scale: $(BIN)/stormwatch  ## time and peak memory of a scan at 1M, 10M and 30M rows
+	$(BIN)/python benchmarks/bench_scan.py --rows 1000000,10000000,30000000 --repeat 1 --scan-only
+
+bench-huge: $(BIN)/stormwatch  ## 100M rows (~14 GB) made in /tmp, scanned once, deleted
+	$(BIN)/python benchmarks/bench_scan.py --rows 100000000 --repeat 1 --scan-only \
+		--dir /tmp/stormwatch-bench --delete
 
 sample:  ## regenerate the bundled synthetic sample
 	$(PYTHON) scripts/make_sample.py

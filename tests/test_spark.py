@@ -76,7 +76,7 @@ def _polars_summary(
     end = now or source.latest
     assert end is not None
     marked = mark_brand(normalise_all([source], None, None), handles)
-    return summarise(assign_windows(marked, end, settings.window, n)).collect()
+    return summarise(assign_windows(marked, end, settings.window, n), windows=n).collect()
 
 
 def _report(data: object) -> dict[str, object]:

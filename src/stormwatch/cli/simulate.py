@@ -140,7 +140,7 @@ def simulate(
         first = parse_moment(start, "UTC")
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--start") from None
-    if days > MAX_DAYS:  # inf too; NaN and 0 fail typer's min
+    if not days <= MAX_DAYS:  # inf and NaN too (NaN passes typer's min: no order)
         raise typer.BadParameter(f"at most {MAX_DAYS} days, not {days:g}", param_hint="--days")
     count = _topics(topics)
     _outputs(out, labels)

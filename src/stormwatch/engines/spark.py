@@ -129,6 +129,8 @@ def _cond(cond: Cond) -> Column:
     col = F.col(cond.column)
     if cond.test == "eq":
         return col == F.lit(cond.value)
+    if cond.test == "le":
+        return col <= F.lit(cond.value)
     if cond.test == "eq_missing":  # as polars: null is a value of its own
         return col.eqNullSafe(F.lit(cond.value))
     if cond.test == "ne_missing":
@@ -299,7 +301,7 @@ class StoreScan:
         )
         marked = brand_marked(rows, brand_handles)
         windowed = assign_windows(marked, self.end, settings.window, settings.baseline_windows)
-        plan = summary_plan()
+        plan = summary_plan(windows=settings.baseline_windows)
         schema = summary_schema(plan)
         return _as_polars(_wire(aggregate(plan, windowed), schema).collect(), schema)
 
@@ -358,7 +360,8 @@ def analyse_on_spark(
     sentiment a scan would estimate (the estimator runs in Python: scan those with polars, or
     with ``estimate_sentiment`` off).
     """
-    from stormwatch.pipeline.analyse import _hot_rows, _report, _totals
+    from stormwatch.pipeline.analyse import _report, _totals
+    from stormwatch.pipeline.passes import horizon_rows
 
     settings = settings or Settings()
     scan = open_scan(spark, root, settings, now)
@@ -388,7 +391,7 @@ def analyse_on_spark(
 
     def hot_rows(hot: list[str]) -> pl.DataFrame:
         marked = mark_brand(scan.hot_rows(hot).lazy(), brand_handles)
-        return _hot_rows((), marked, scan.end, settings, hot)
+        return horizon_rows(marked, scan.end, settings, hot)
 
     names = [str(c) for c in scan.manifest.get("topic_columns", [])]
     by = settings.by or (names[0] if len(names) == 1 else TOPIC)

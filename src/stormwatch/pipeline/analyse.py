@@ -8,25 +8,24 @@ sorted); if the pass finds a newer one, it runs once more with that moment.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
 
 import polars as pl
 
 from stormwatch.errors import ConfigError, InputError
 from stormwatch.models import FileFormat, InputSummary, Rejects, Report
 from stormwatch.pipeline.assemble import topic_results
-from stormwatch.pipeline.context import context_data, hot_columns
+from stormwatch.pipeline.context import context_data
 from stormwatch.pipeline.critics import storm_critics
-from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.pipeline.evidence import top_mentions
 from stormwatch.pipeline.normalise import DUPLICATE, normalise_all
-from stormwatch.pipeline.plan import summarise
+from stormwatch.pipeline.passes import Scan, collect
 from stormwatch.pipeline.problems import EXAMPLE_COLUMN, problems
-from stormwatch.pipeline.response import mark_brand, normalise_handles
+from stormwatch.pipeline.response import normalise_handles
 from stormwatch.pipeline.score import MIN_BASELINE_WINDOWS, available_signals, score_topics
 from stormwatch.pipeline.signals import (
     critical_gate,
@@ -37,7 +36,6 @@ from stormwatch.pipeline.signals import (
 from stormwatch.pipeline.theming import topic_themes
 from stormwatch.pipeline.window import (
     AFTER,
-    assign_windows,
     count_authors,
     count_windows,
     fill_windows,
@@ -62,23 +60,6 @@ def load_sources(
         else:
             sources.extend(read_sources(item, options))
     return sources
-
-
-def _collect(
-    sources: Sequence[Source],
-    query: pl.LazyFrame,
-    engine: Literal["auto", "streaming"] = "streaming",
-) -> pl.DataFrame:
-    try:
-        return query.collect(engine=engine)
-    except pl.exceptions.PolarsError as exc:
-        where = sources[0].path if len(sources) == 1 else ", ".join(s.path for s in sources)
-        raise InputError(
-            where,
-            f"cannot read the data: {exc}".splitlines()[0],
-            hint="the file may be damaged or cut off (download the export again); "
-            "--debug shows the reader's whole message",
-        ) from None
 
 
 def _as_aware(now: datetime | None) -> datetime | None:
@@ -132,49 +113,43 @@ def analyse(
     n = settings.baseline_windows
     handles = normalise_handles(brand_handles)
     estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)
+    scan = Scan(sources, settings, options, estimate, handles)
     mentions = normalise_all(sources, options.not_after, estimate)
-    empty: list[str] = []  # files whose sentiment column turns out to be empty
-
-    def scored_at(moment: datetime) -> pl.LazyFrame:
-        """The mentions, with sentiment estimated where needed in the windows scored."""
-        horizon = (moment - (n + 1) * settings.window, moment)
-        return normalise_all(sources, options.not_after, estimate, empty, horizon)
-
-    def summary_at(moment: datetime) -> pl.DataFrame:
-        marked = mark_brand(scored_at(moment), handles)  # the brand's own posts weigh nothing
-        windowed = assign_windows(marked, moment, settings.window, n)
-        return _collect(sources, summarise(windowed, any(s.kind == "series" for s in sources)))
-
     hints = [s.latest for s in sources if s.latest is not None]
     end = given or (max(hints) if hints else None)
     if end is None:  # no hint: one cheap pass over the timestamps
         ok = mentions.filter(pl.col("_reject").is_null())
-        end = _collect(sources, ok.select(pl.col("timestamp").max())).item()
-    summary = summary_at(end) if end is not None else None
-    if given is None and summary is not None:
-        newest = _newest(summary)
+        end = collect(sources, ok.select(pl.col("timestamp").max())).item()
+    found = scan.pass_at(end) if end is not None else None
+    if given is None and found is not None:
+        newest = _newest(found.summary)
         if newest is not None and newest != end:  # the guess was not the newest usable mention
-            end, summary = newest, summary_at(newest)
-    if summary is not None:
-        empty = empty_columns(sources, summary.filter(pl.col("_reject").is_null()), estimate)
-    if empty and end is not None:  # only when nothing in the input is rated
-        summary = summary_at(end)
+            end, found = newest, scan.pass_at(newest)
+    if found is not None:
+        usable = found.summary.filter(pl.col("_reject").is_null())
+        scan.empty = empty_columns(sources, usable, estimate)
+    if scan.empty and end is not None:  # only when nothing in the input is rated
+        found = scan.pass_at(end)
     if end is not None:
-        mentions = scored_at(end)
+        mentions = scan.scored_at(end)
+    summary = found.summary if found is not None else None
     totals = _totals(summary, n) if summary is not None else None
-    if end is None or summary is None or totals is None:
+    if end is None or found is None or totals is None:
         raise _no_usable_rows(sources, mentions, summary, given)
-    rejects = problems(sources, mentions, _collect, "_reject", summary)
-    unread = problems(sources, mentions, _collect, "_unread") if totals.unread else None
-    inputs_summary = _summarise_input(sources, totals, rejects, unread)
-    inputs_summary = flag_estimates(inputs_summary, sources, estimate, empty)
-    marked = mark_brand(mentions, handles)
-
-    def hot_rows(hot: list[str]) -> pl.DataFrame:
-        return _hot_rows(sources, marked, end, settings, hot)
-
-    by = settings.by or _topic_column(sources)
-    return _report(settings, end, summary, totals, inputs_summary, hot_rows, by, handles)
+    rejects = problems(sources, mentions, collect, "_reject", found.summary)
+    unread = problems(sources, mentions, collect, "_unread") if totals.unread else None
+    inputs_summary = _summarise_input(sources, totals, rejects, unread, found.slow)
+    inputs_summary = flag_estimates(inputs_summary, sources, estimate, scan.empty)
+    return _report(
+        settings,
+        end,
+        found.summary,
+        totals,
+        inputs_summary,
+        functools.partial(scan.hot_rows, end, found),
+        settings.by or _topic_column(sources),
+        handles,
+    )
 
 
 def _report(
@@ -290,26 +265,6 @@ def _report(
     )
 
 
-def _hot_rows(
-    sources: Sequence[Source],
-    marked: pl.LazyFrame,
-    end: datetime,
-    settings: Settings,
-    hot: list[str],
-) -> pl.DataFrame:
-    """The mentions of the ``hot`` topics inside the horizon (``hot_columns`` plus text, URL,
-    engagement and sentiment), baseline in time order: one more streaming pass, for their
-    context indicators, critics, top mentions and themes."""
-    n = settings.baseline_windows
-    usable = marked.filter(pl.col("_reject").is_null() & pl.col("topic").is_in(hot))
-    query = (
-        assign_windows(usable, end, settings.window, n)
-        .filter(pl.col("window").is_between(0, n))
-        .select(*hot_columns(), *EVIDENCE_COLUMNS)
-    )
-    return _collect(sources, query).sort("window", descending=True, maintain_order=True)
-
-
 @dataclass(frozen=True)
 class Totals:
     """Whole-input figures from the summary: rows (all read), duplicates, rejected, after the
@@ -371,6 +326,7 @@ def _summarise_input(
     totals: Totals,
     rejects: pl.DataFrame,
     unread: pl.DataFrame | None,
+    slow: int,
 ) -> InputSummary:
     locate = {s.path: s.physical_line for s in sources}
 
@@ -392,7 +348,10 @@ def _summarise_input(
         rows_rejected=rejected,
         rows_after_evaluation=after,
         rows_duplicate=duplicates,
-        notes=tuple(note for s in sources for note in s.notes),
+        notes=(
+            *(note for s in sources for note in s.notes),
+            *((_spelling_note(sources, slow),) if slow else ()),
+        ),
         rejects=items(rejects),
         rows_with_unreadable_values=totals.unread,
         unreadable=items(unread),
@@ -404,6 +363,20 @@ def _summarise_input(
     )
 
 
+def _spelling_note(sources: Sequence[Source], count: int) -> str:
+    """Timestamps the fast path (the sample's fixed-width spelling) did not read."""
+    if len(sources) == 1:
+        (source,) = sources
+        return Note(
+            "slow_timestamps",
+            file=source.path,
+            rows=Note("one_timestamp") if count == 1 else Note("timestamps", count=count),
+            spelling=source.timestamp_formats[0].exact,
+        )
+    rows = Note("one_timestamp") if count == 1 else Note("timestamps", count=count)
+    return Note("slow_timestamps_files", rows=rows)
+
+
 def _no_usable_rows(
     sources: Sequence[Source],
     mentions: pl.LazyFrame,
@@ -411,7 +384,7 @@ def _no_usable_rows(
     now: datetime | None,
 ) -> InputError:
     where = sources[0].path if len(sources) == 1 else "input"
-    rejects = problems(sources, mentions, _collect, "_reject", summary)
+    rejects = problems(sources, mentions, collect, "_reject", summary)
     rows_read = (
         int(summary["mentions"].sum()) if summary is not None else int(rejects["count"].sum())
     )

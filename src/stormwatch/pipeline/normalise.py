@@ -18,7 +18,7 @@ from stormwatch.sources.schema import (
     unmarked,
 )
 from stormwatch.sources.table import BAD
-from stormwatch.sources.timestamps import parse_expr
+from stormwatch.sources.timestamps import parse_parts
 
 #: The reject reasons, in the order they are checked.
 REASONS = (
@@ -86,8 +86,10 @@ def normalise(
     """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``,
     ``_reject`` (null for usable rows, else the reason, one of ``REASONS``), ``_unread`` (null,
     or which value of a usable row could not be read and was left empty, one of
-    ``UNREADABLE``'s reasons; ``_unread_any``: whether there is one) and the raw text of the
-    values (``_raw_<name>`` for ``RAW_VALUES``, null where the file has no such column).
+    ``UNREADABLE``'s reasons; ``_unread_any``: whether there is one), ``_slow_ts`` (the
+    timestamp was read with the general pattern, not the sample's fixed-width spelling) and
+    the raw text of the values (``_raw_<name>`` for ``RAW_VALUES``, null where the file has
+    no such column).
     Absent columns are typed nulls.
 
     Built in steps on purpose: the columns that decide whether a row is usable (timestamp,
@@ -121,7 +123,7 @@ def normalise(
     def integer(raw: pl.Expr) -> pl.Expr:
         return _integer(raw, source.decimal_comma)
 
-    ts = parse_expr(pl.col("timestamp"), source.timestamp_formats, source.timezone)
+    ts, slow = parse_parts(pl.col("timestamp"), source.timestamp_formats, source.timezone)
     first = source.frame.select(
         pl.col("_file"),
         pl.col("_line"),
@@ -129,6 +131,7 @@ def normalise(
         pl.col(BAD) if BAD in source.frame.collect_schema() else pl.lit(None, pl.String).alias(BAD),
         pl.col("timestamp").alias("_raw_ts"),
         ts.alias("timestamp"),
+        slow.alias("_slow_ts"),  # read with the general pattern: counted (see timestamps)
         topic.alias("topic"),
         # The raw values stay alongside (pruned unless asked for): the examples of rejects.
         *(pl.col(n).cast(pl.String).alias(f"_raw_{n}") for n in RAW_VALUES if n in present),
@@ -208,6 +211,7 @@ def normalise(
             "_reject",
             "_unread",
             "_unread_any",
+            "_slow_ts",
             *(f"_raw_{n}" for n in RAW_VALUES),
         )
     )
@@ -303,5 +307,6 @@ def _stored(
         null.alias("_reject"),
         null.alias("_unread"),
         pl.lit(False).alias("_unread_any"),
+        pl.lit(False).alias("_slow_ts"),  # typed in the store: nothing parsed here
         *(null.alias(f"_raw_{n}") for n in RAW_VALUES),
     )

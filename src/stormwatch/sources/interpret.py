@@ -23,7 +23,13 @@ from stormwatch.sources.schema import (
 )
 from stormwatch.sources.source import ReadOptions, Source
 from stormwatch.sources.table import BAD, RawTable
-from stormwatch.sources.timestamps import TimestampFormat, cover, detect_formats, parse_expr
+from stormwatch.sources.timestamps import (
+    TimestampFormat,
+    cover,
+    detect_formats,
+    parse_expr,
+    with_exact,
+)
 from stormwatch.text.notes import Note
 
 SAMPLE_ROWS = 1000
@@ -286,6 +292,7 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
     formats = timestamp_formats([v.strip() for v in values], timezone, preset, mapping, dayfirst)
     if not formats:
         raise unreadable_timestamp_error(table, sample, ts, mapping)
+    formats = with_exact(formats, [v.strip() for v in values], timezone)  # the fast path
     padded = any(v != v.strip() for v in values)
     frame = table.frame.select(
         pl.lit(table.name).alias("_file"),

@@ -86,6 +86,20 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "de": "{file}: eine Volumen-Zeitreihe ({count} je {timestamp}): nur Volumensignale "
         "können bewertet werden",
     },
+    "slow_timestamps": {
+        "en": "{file}: {rows} not written as {spelling} (as the first rows are) were read with "
+        "the general pattern (slower), none lost",
+        "de": "{file}: {rows}, nicht wie die ersten Zeilen als {spelling} geschrieben, wurden "
+        "mit dem allgemeinen Muster gelesen (langsamer), keiner verloren",
+    },
+    "slow_timestamps_files": {
+        "en": "{rows} not written as the first rows of their file were read with the general "
+        "pattern (slower), none lost",
+        "de": "{rows}, nicht wie die ersten Zeilen ihrer Datei geschrieben, wurden mit dem "
+        "allgemeinen Muster gelesen (langsamer), keiner verloren",
+    },
+    "one_timestamp": {"en": "1 timestamp", "de": "1 Zeitstempel"},
+    "timestamps": {"en": "{count} timestamps", "de": "{count} Zeitstempel"},
     "estimated_lexicon": {
         "en": "{file}: {why}; sentiment estimated from text with the built-in English/German "
         "lexicon (language detected per text)",
