@@ -31,7 +31,7 @@ from pathlib import Path
 from stormwatch.backtest.labels import load_labels
 from stormwatch.backtest.run import backtest
 from stormwatch.settings import Settings
-from stormwatch.simulate.spec import CSV_DATETIME, default_spec, labels_json, simulate
+from stormwatch.simulate import CSV_DATETIME, default_spec, labels_json, simulate
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "bench" / "nab-dev"
 

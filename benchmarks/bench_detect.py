@@ -37,7 +37,7 @@ from stormwatch.backtest import nab
 from stormwatch.backtest.labels import load_labels
 from stormwatch.backtest.run import backtest
 from stormwatch.settings import Settings
-from stormwatch.simulate.spec import CSV_DATETIME, Firestorm, default_spec, labels_json, simulate
+from stormwatch.simulate import CSV_DATETIME, Firestorm, default_spec, labels_json, simulate
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 GRID = {

@@ -24,13 +24,14 @@ rows on (streaming); <= 4 GB at 100M; `stormwatch scan --help` <= 0.3 s.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from measure import run
 
 OUT = Path(__file__).parent / "out"
 FAST_FORMAT = "%Y-%m-%dT%H:%M:%S.%3fZ"  # how generate() writes timestamps
@@ -133,19 +134,6 @@ def generate(
                 ("https://social.example/status/" + pl.col("url").cast(pl.String)).alias("url"),
             ).with_columns(("brand-" + pl.col("brand")).alias("brand"))
             frame.write_csv(fh, include_header=part == 0)
-
-
-def run(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one child process (its own: ``wait4``)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(
-            f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}"
-        )
-    return wall, usage.ru_maxrss * 1024
 
 
 def alternate(cmds: dict[str, list[str]], repeat: int) -> dict[str, list[tuple[float, int]]]:
