@@ -20,7 +20,8 @@ from conftest import SAMPLE, WriteCsv, iso
 from stormwatch.cli.main import app
 from stormwatch.engines.spark import analyse_on_spark, days, open_scan, session
 from stormwatch.errors import ConfigError
-from stormwatch.pipeline.analyse import _totals, analyse, load_sources
+from stormwatch.pipeline.analyse import analyse, load_sources
+from stormwatch.pipeline.inputs import totals_of
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.plan import summarise
 from stormwatch.pipeline.response import mark_brand
@@ -119,7 +120,7 @@ def test_spark_gives_the_window_table_and_the_report_polars_gives(
     # and so what the scoring reads of it
     assert_frame_equal(count_windows(on_spark, n), count_windows(on_polars, n))
     assert_frame_equal(count_authors(on_spark), count_authors(on_polars))
-    assert _totals(on_spark, n) == _totals(on_polars, n)
+    assert totals_of(on_spark, n) == totals_of(on_polars, n)
     report = analyse_on_spark(spark, root, settings, now=now, brand_handles=handles)
     source = CanonicalStore(Path(root)).source(settings.window, n, now)
     expected = analyse(source, settings, now=now, brand_handles=handles)

@@ -360,7 +360,8 @@ def analyse_on_spark(
     sentiment a scan would estimate (the estimator runs in Python: scan those with polars, or
     with ``estimate_sentiment`` off).
     """
-    from stormwatch.pipeline.analyse import _report, _totals
+    from stormwatch.pipeline.analyse import score_summary
+    from stormwatch.pipeline.inputs import totals_of
     from stormwatch.pipeline.passes import horizon_rows
 
     settings = settings or Settings()
@@ -372,7 +373,7 @@ def analyse_on_spark(
             hint="scan with --engine polars, or turn estimation off (--no-estimate-sentiment)",
         )
     summary = scan.summary(settings, brand_handles)
-    totals = _totals(summary, settings.baseline_windows)
+    totals = totals_of(summary, settings.baseline_windows)
     if totals is None:
         rows = int(summary["rows"].sum())
         raise InputError(
@@ -396,4 +397,4 @@ def analyse_on_spark(
     names = [str(c) for c in scan.manifest.get("topic_columns", [])]
     by = settings.by or (names[0] if len(names) == 1 else TOPIC)
     handles = normalise_handles(brand_handles)
-    return _report(settings, scan.end, summary, totals, summary_input, hot_rows, by, handles)
+    return score_summary(settings, scan.end, summary, totals, summary_input, hot_rows, by, handles)
