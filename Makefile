@@ -20,6 +20,7 @@ report: $(BIN)/stormwatch  ## the HTML report of the bundled sample, as report.h
 	$(BIN)/stormwatch report $(SAMPLE) --out report.html
 
 test: $(BIN)/stormwatch  ## lint, type-check and run the test suite
+	bash scripts/system_deps.sh
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
