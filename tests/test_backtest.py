@@ -22,9 +22,6 @@ from stormwatch.errors import InputError
 from stormwatch.pipeline.normalise import normalise
 from stormwatch.sources import read_source
 
-NAB_DEV = Path(__file__).resolve().parents[2] / "shared" / "bench" / "nab-dev"
-
-
 # --- NAB scoring -----------------------------------------------------------------------------
 
 
@@ -242,29 +239,53 @@ def test_backtest_table_and_bad_options(write_csv: WriteCsv, tmp_path: Path) -> 
     assert "Invalid value for --min-gap: 'soon' is not a duration" in bad.stderr
 
 
-@pytest.mark.skipif(not NAB_DEV.is_dir(), reason="the NAB dev files are in ../shared")
-def test_backtest_on_a_nab_series() -> None:
-    aapl = NAB_DEV / "Twitter_volume_AAPL.csv"
-    result = CliRunner().invoke(
-        app, ["backtest", str(aapl), "--labels", str(NAB_DEV / "windows.json")]
-    )
+def _nab_like(tmp_path: Path) -> tuple[Path, Path]:
+    """A series shaped as NAB's Twitter files (``timestamp,value`` every 5 minutes, 10 days,
+    a daily cycle, Poisson noise, a three-hour surge on day 8) and its windows file."""
+    rng = np.random.default_rng(7)
+    start = datetime(2015, 3, 1, tzinfo=UTC)
+    steps = 10 * 288
+    hours = np.arange(steps) / 12
+    rate = 20 * (1.0 + 0.5 * np.sin(2 * np.pi * (hours % 24) / 24))
+    surge = (hours >= 7 * 24 + 14) & (hours < 7 * 24 + 17)
+    values = rng.poisson(np.where(surge, rate * 12, rate))
+    lines = ["timestamp,value"] + [
+        f"{start + timedelta(minutes=5 * i):%Y-%m-%d %H:%M:%S},{v}" for i, v in enumerate(values)
+    ]
+    series = tmp_path / "Twitter_volume_ACME.csv"
+    series.write_text("\n".join(lines) + "\n")
+    window = [
+        f"{start + timedelta(hours=7 * 24 + 8):%Y-%m-%d %H:%M:%S}.000000",
+        f"{start + timedelta(hours=7 * 24 + 22):%Y-%m-%d %H:%M:%S}.000000",
+    ]
+    labels = tmp_path / "windows.json"
+    labels.write_text(json.dumps({series.name: [window]}))
+    return series, labels
+
+
+def test_backtest_on_a_nab_shaped_series(tmp_path: Path) -> None:
+    series, labels = _nab_like(tmp_path)
+    result = CliRunner().invoke(app, ["backtest", str(series), "--labels", str(labels)])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["streams"][0]["steps"] == 15_902  # one step per row of the 5-minute series
+    assert data["streams"][0]["steps"] == 10 * 288  # one step per row of the 5-minute series
     assert data["streams"][0]["signals"] == ["velocity"]
-    assert data["metrics"]["windows"] == 4
-    # the command's defaults are the library's (and so the benchmark's); on IBM an escalation
-    # soon after an opening would show
-    ibm = NAB_DEV / "Twitter_volume_IBM.csv"
-    args = ["backtest", str(ibm), "--labels", str(NAB_DEV / "windows.json")]
-    command = json.loads(CliRunner().invoke(app, args).stdout)
-    library = backtest([ibm], labels=load_labels(NAB_DEV / "windows.json"))
+    assert data["metrics"]["windows"] == 1
+    # a twelvefold surge for three hours: warned 15 minutes in, 40 minutes before its peak
+    assert data["metrics"]["windows_hit"] == 1
+    assert [(a["time"], a["level"]) for a in data["alerts"]] == [
+        ("2015-03-08T14:15:00Z", "warning"),
+        ("2015-03-08T14:45:00Z", "storm"),
+    ]
+    assert data["metrics"]["nab_standard"] == 94.8
+    # the command's defaults are the library's (and so the benchmark's)
+    library = backtest([series], labels=load_labels(labels))
     assert library.metrics is not None
-    assert command["metrics"]["nab_standard"] == round(library.metrics.nab_score, 1)
-    assert [a["time"] for a in command["alerts"]] == [
+    assert data["metrics"]["nab_standard"] == round(library.metrics.nab_score, 1)
+    assert [a["time"] for a in data["alerts"]] == [
         a.time.isoformat().replace("+00:00", "Z") for a in library.alerts
     ]
-    assert T0.year == 2026  # the fixtures' clock is independent of the NAB data
+    assert T0.year == 2026  # the fixtures' clock is independent of the series
 
 
 def _series(path: Path, hours: float, value: int) -> Path:
