@@ -4,6 +4,9 @@ refuses a file (always an InputError naming the file, never a traceback)."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -364,16 +367,44 @@ def test_binary_garbage(tmp_path: Path, data: bytes) -> None:
     assert "binary data, not CSV, JSON Lines, XLSX, ZIP or Parquet" in str(refused(path))
 
 
+def _as_nobody(path: Path) -> str:
+    """What opening ``path`` says to an ordinary user, when the tests run as root (who may read
+    anything): a forked child gives up root, opens it and sends the message back."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            try:
+                open_tables(path)
+                message = "read"
+            except InputError as exc:
+                message = str(exc)
+            os.write(write, message.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        message = fh.read().decode()
+    os.waitpid(pid, 0)
+    return message
+
+
 def test_unreadable_file(tmp_path: Path) -> None:
-    path = put(tmp_path, "locked.csv", "timestamp\n2026-02-06\n")
+    # a folder anyone may enter, so only the file's own mode stands in the way
+    folder = Path(tempfile.mkdtemp(prefix="stormwatch-locked-"))
+    folder.chmod(0o755)
+    path = put(folder, "locked.csv", "timestamp\n2026-02-06\n")
     path.chmod(0)
     try:
-        with path.open("rb"):
-            pytest.skip("running as root: permissions do not apply")
-    except PermissionError:
-        assert str(refused(path)) == f"{path}: cannot read the file: Permission denied"
+        expected = f"{path}: cannot read the file: Permission denied"
+        if os.geteuid() == 0:
+            assert _as_nobody(path) == expected
+        else:
+            assert str(refused(path)) == expected
     finally:
-        path.chmod(0o644)
+        shutil.rmtree(folder)
 
 
 # --- property: anything gives tables or a StormwatchError ---------------------------------------
