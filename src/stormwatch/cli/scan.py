@@ -225,31 +225,13 @@ def scan(
     stored = stored_mentions.store_sources(store, settings, now)
     files, fetched = scan_inputs(files, fetch_from, env, settings, quiet, bool(stored))
     fetched = [*stored, *fetched]
-    if rejects is not None and any(f.exists() and same_file(rejects, f) for f in files):
-        raise typer.BadParameter(
-            f"{rejects} is one of the input files; it would be overwritten",
-            param_hint="--rejects",
-        )
-    if out is not None and any(f.exists() and same_file(out, f) for f in files):
-        raise typer.BadParameter(
-            f"{out} is one of the input files; it would be overwritten", param_hint="--out"
-        )
-
-    from stormwatch.cli import progress
-    from stormwatch.pipeline.analyse import analyse
-
-    size = progress.input_size(files)
-    if progress.wanted(size, is_terminal=sys.stderr.isatty(), quiet=quiet):
-        from rich.console import Console
-
-        with progress.reading_progress(Console(stderr=True), size):
-            report = analyse(
-                [*files, *fetched], settings, now=now, options=options, brand_handles=handles
+    for output, flag in ((rejects, "--rejects"), (out, "--out")):
+        if output is not None and any(f.exists() and same_file(output, f) for f in files):
+            raise typer.BadParameter(
+                f"{output} is one of the input files; it would be overwritten", param_hint=flag
             )
-    else:
-        report = analyse(
-            [*files, *fetched], settings, now=now, options=options, brand_handles=handles
-        )
+    inputs: list[Any] = [*files, *fetched]
+    report = _analysed(inputs, files, settings, now, options, handles, quiet)
     paths = files
 
     def write_rejects() -> None:
@@ -258,9 +240,33 @@ def scan(
 
     from stormwatch.report.history import histories
 
-    inputs: list[Any] = [*files, *fetched]
     timelines = lambda: histories(inputs, report, settings, options, handles)  # noqa: E731
     _finish(report, fmt, out, fail_on, quiet, settings.lang, timelines, write_rejects)
+
+
+def _analysed(
+    inputs: list[Any],
+    files: list[Path],
+    settings: Settings,
+    now: datetime | None,
+    options: Any,
+    handles: tuple[str, ...],
+    quiet: bool,
+) -> Any:
+    """``analyse`` of ``inputs``, with a progress bar on a terminal for large ``files``."""
+    from stormwatch.cli import progress
+    from stormwatch.pipeline.analyse import analyse
+
+    def run() -> Any:
+        return analyse(inputs, settings, now=now, options=options, brand_handles=handles)
+
+    size = progress.input_size(files)
+    if not progress.wanted(size, is_terminal=sys.stderr.isatty(), quiet=quiet):
+        return run()
+    from rich.console import Console
+
+    with progress.reading_progress(Console(stderr=True), size):
+        return run()
 
 
 def _finish(
