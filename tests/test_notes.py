@@ -108,3 +108,13 @@ def test_scan_writes_its_notes_and_warnings_in_german(tmp_path: Path) -> None:
     assert english.stderr.splitlines()[0] == (
         "Warning: 2 of 1,300 rows could not be used and were left out:"
     )
+
+
+def test_the_rejects_note_follows_the_language(tmp_path: Path) -> None:
+    path = _export(tmp_path)
+    out = tmp_path / "rejects.csv"
+    args = ["scan", str(path), "-f", "json", "--rejects", str(out)]
+    german = runner.invoke(app, [*args, "--lang", "de"])
+    assert f"Hinweis: 2 ausgesonderte Zeilen nach {out} geschrieben." in german.stderr
+    english = runner.invoke(app, [*args, "--lang", "en"])
+    assert f"Note: wrote 2 set-aside rows to {out}." in english.stderr

@@ -23,13 +23,16 @@ from stormwatch.cli.app import (
     app,
     check_lang,
     config_path,
+    default_lang,
     default_settings,
     guarded,
     problem_lines,
+    tell,
 )
 from stormwatch.cli.options import Language, Quiet
 from stormwatch.errors import ConfigError
 from stormwatch.settings import app_dir
+from stormwatch.text.notes import Note
 
 if TYPE_CHECKING:
     from stormwatch.alerts.config import AlertConfig
@@ -70,13 +73,15 @@ def _report(result: RunResult, verbose: bool, dry_run: bool, quiet: bool) -> Exi
         typer.echo("dry run: nothing sent, no state changed")
         for text in result.preview:
             typer.echo(text)
+    lang = next((r.lang for r in result.reports.values()), default_lang(os.environ))
     for d in result.sent:
         again = f" (attempt {d.attempts})" if d.attempts > 1 else ""
         typer.echo(f"sent: {d.summary} -> {d.destination}{again}")
         if d.refused:
-            _err(f"Warning: the mail server refused {', '.join(d.refused)} for: {d.summary}")
+            refused = Note("mail_refused", who=", ".join(d.refused), what=d.summary)
+            tell("warning", refused, lang)
     for d in result.dropped:
-        _err(f"Warning: dropped {d.summary} for {d.destination}: no longer in the config")
+        tell("warning", Note("dropped", what=d.summary, where=d.destination), lang)
     for d in result.deferred:
         attempt = f"attempt {d.attempts}; " if d.tried else ""
         _err(

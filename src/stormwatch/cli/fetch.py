@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stormwatch.cli.app import _err, app, guarded, option_value
+from stormwatch.cli.app import _err, app, default_lang, guarded, option_value, tell
 from stormwatch.cli.options import Quiet
-from stormwatch.settings import app_dir
+from stormwatch.settings import Lang, app_dir
+from stormwatch.text.notes import Note
 
 if TYPE_CHECKING:
     from stormwatch.fetch.client import Stats
@@ -92,8 +93,11 @@ def fetch_progress(show: bool, label: str, console: Any = None) -> Iterator[Any]
         yield update
 
 
-def summary(result: FetchResult, where: Path) -> list[str]:
-    """What a fetch did, for stderr: new mentions, pages, duplicates, drops, waits."""
+def summary(result: FetchResult, where: Path, lang: Lang = "en") -> list[str]:
+    """What a fetch did, for stderr: new mentions, pages, duplicates, drops, waits (the notes
+    in ``lang``)."""
+    from stormwatch.text.notes import PREFIX
+
     s = result.stats
     pages = f"{s.pages:,} page{'' if s.pages == 1 else 's'}"
     lines = [
@@ -105,9 +109,11 @@ def summary(result: FetchResult, where: Path) -> list[str]:
     ]
     if s.dropped:
         reasons = ", ".join(f"{n:,} {why}" for why, n in sorted(s.dropped.items()))
-        lines.append(f"Note: left out: {reasons}.")
+        lines.append(
+            f"{PREFIX['note'][lang]}: {Note('fetch_left_out', reasons=reasons).text(lang)}"
+        )
     if result.stopped_at_limit:
-        lines.append("Note: stopped at --limit; the next fetch goes on from here.")
+        lines.append(f"{PREFIX['note'][lang]}: {Note('fetch_limit').text(lang)}")
     return lines
 
 
@@ -216,13 +222,13 @@ def fetch_for_scan(
             if not outcome.files:
                 raise outcome.error
             if not quiet:
-                since = outcome.stale_since.isoformat() if outcome.stale_since else "never"
-                _err(
-                    f"Warning: fetch {outcome.spec.text} failed ({outcome.error}); scanning "
-                    f"what the store holds (last fetched: {since})."
+                since = outcome.stale_since.isoformat() if outcome.stale_since else Note("never")
+                failed = Note(
+                    "fetch_failed", spec=outcome.spec.text, error=outcome.error, since=since
                 )
+                tell("warning", failed, settings.lang)
         elif outcome.result is not None and not quiet:
-            for line in summary(outcome.result, store.root):
+            for line in summary(outcome.result, store.root, settings.lang):
                 _err(line)
         found = store.source(outcome.spec.source, outcome.key, options, outcome.spec.topic)
         if found is not None:
@@ -342,14 +348,15 @@ def fetch(
         )
     except FetchError:
         if stats.items and not quiet:
-            _err(
-                f"Note: {stats.items:,} new mention{'' if stats.items == 1 else 's'} "
-                f"{'was' if stats.items == 1 else 'were'} stored in {where} before the error; "
-                "the next fetch resumes after them."
+            kept = (
+                Note("fetch_kept_one", where=str(where))
+                if stats.items == 1
+                else Note("fetch_kept", count=stats.items, where=str(where))
             )
+            tell("note", kept, default_lang(env))
         raise
     if not quiet:
-        for line in summary(result, where):
+        for line in summary(result, where, default_lang(env)):
             _err(line)
 
 

@@ -14,7 +14,6 @@ import typer
 from stormwatch.cli.app import (
     ExitCode,
     _duration,
-    _err,
     _moment,
     _report_input,
     app,
@@ -61,9 +60,10 @@ def _write_rejects(
             f"cannot write {path}: {exc.strerror}", hint="choose a writable --rejects path"
         ) from None
     if not quiet:
-        _err(
-            f"Note: wrote {rows.height:,} set-aside row{'' if rows.height == 1 else 's'} to {path}."
+        key, count = (
+            ("wrote_reject", {}) if rows.height == 1 else ("wrote_rejects", {"count": rows.height})
         )
+        tell("note", Note(key, path=str(path), **count), settings.lang)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -10,12 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from stormwatch.cli.app import _err, app, guarded, same_file
+from stormwatch.cli.app import _err, app, default_lang, guarded, same_file, tell
 
 if TYPE_CHECKING:
     from stormwatch.simulate import Labels, SimSpec
 from stormwatch.cli.options import Quiet
 from stormwatch.errors import StormwatchError
+from stormwatch.text.notes import Note
 
 #: A value that reads as a number (``-3``, ``2.5``) is a count, never a topic's name.
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
@@ -184,7 +186,7 @@ def _summary(
     if labels is not None:
         _err(f"Labels of {sum(map(len, windows.values()))} firestorm window(s) -> {labels}")
     if spec.end > datetime.now(UTC) + timedelta(days=1):
-        _err("Note: the data reaches into the future; scan rejects timestamps a day ahead")
+        tell("note", Note("future_data"), default_lang(os.environ))
 
 
 def _iso(moment: datetime) -> str:

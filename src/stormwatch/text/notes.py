@@ -174,6 +174,53 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "de": "{count} Erwähnungen nach --at wurden nicht berücksichtigt.",
     },
     "wrote": {"en": "wrote {path}.", "de": "{path} geschrieben."},
+    "wrote_rejects": {
+        "en": "wrote {count} set-aside rows to {path}.",
+        "de": "{count} ausgesonderte Zeilen nach {path} geschrieben.",
+    },
+    "wrote_reject": {
+        "en": "wrote 1 set-aside row to {path}.",
+        "de": "1 ausgesonderte Zeile nach {path} geschrieben.",
+    },
+    "future_data": {
+        "en": "the data reaches into the future; scan rejects timestamps a day ahead",
+        "de": "die Daten reichen in die Zukunft; scan weist Zeitstempel mehr als einen Tag "
+        "voraus zurück",
+    },
+    # fetch
+    "fetch_left_out": {"en": "left out: {reasons}.", "de": "ausgelassen: {reasons}."},
+    "fetch_limit": {
+        "en": "stopped at --limit; the next fetch goes on from here.",
+        "de": "bei --limit angehalten; der nächste Abruf macht hier weiter.",
+    },
+    "fetch_kept": {
+        "en": "{count} new mentions were stored in {where} before the error; the next fetch "
+        "resumes after them.",
+        "de": "{count} neue Erwähnungen wurden vor dem Fehler in {where} gespeichert; der "
+        "nächste Abruf setzt danach fort.",
+    },
+    "fetch_kept_one": {
+        "en": "1 new mention was stored in {where} before the error; the next fetch resumes "
+        "after it.",
+        "de": "1 neue Erwähnung wurde vor dem Fehler in {where} gespeichert; der nächste Abruf "
+        "setzt danach fort.",
+    },
+    "fetch_failed": {
+        "en": "fetch {spec} failed ({error}); scanning what the store holds (last fetched: "
+        "{since}).",
+        "de": "Abruf {spec} fehlgeschlagen ({error}); gescannt wird, was der Speicher enthält "
+        "(zuletzt abgerufen: {since}).",
+    },
+    "never": {"en": "never", "de": "nie"},
+    # alert delivery
+    "mail_refused": {
+        "en": "the mail server refused {who} for: {what}",
+        "de": "der Mailserver lehnte {who} ab für: {what}",
+    },
+    "dropped": {
+        "en": "dropped {what} for {where}: no longer in the config",
+        "de": "{what} für {where} verworfen: nicht mehr in der Konfiguration",
+    },
     # backtest
     "no_usable": {
         "en": "{file}: no usable mentions, skipped",
