@@ -38,7 +38,6 @@ class ExitCode(enum.IntEnum):
     TERMINATED = 143  # SIGTERM: scratch files removed, nothing else done
 
 
-Format = Literal["table", "json", "csv", "markdown", "html"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -325,16 +324,16 @@ def _moment(value: str | None, timezone: str) -> datetime | None:
 
 def tell(kind: str, text: str, lang: Lang) -> None:
     """A note or warning on stderr, in ``lang`` (``kind``: note or warning)."""
-    from stormwatch.text.notes import PREFIX, say
+    from stormwatch.text.notes import line
 
-    _err(f"{PREFIX[kind][lang]}: {say(text, lang)}")
+    _err(line(kind, text, lang))
 
 
 def problem_lines(summary: Any, lang: Lang, whose: str = "") -> list[str]:
     """The warnings about an ``InputSummary``'s rows left out and values left empty, each
     reason with its count, file, first line and raw value; ``whose`` (e.g. ``watch 'a': ``)
     goes in front of the count."""
-    from stormwatch.text.notes import PREFIX, Note
+    from stormwatch.text.notes import Note, line
 
     lines = []
     for total, items, key in (
@@ -345,7 +344,7 @@ def problem_lines(summary: Any, lang: Lang, whose: str = "") -> list[str]:
             head = Note(
                 key if total > 1 else f"{key}_one", whose=whose, count=total, rows=summary.rows_read
             )
-            lines.append(f"{PREFIX['warning'][lang]}: {head.text(lang)}")
+            lines.append(line("warning", head, lang))
         for r in items:
             value = Note("empty") if r.example is None else repr(r.example)
             detail = Note(

@@ -96,7 +96,7 @@ def fetch_progress(show: bool, label: str, console: Any = None) -> Iterator[Any]
 def summary(result: FetchResult, where: Path, lang: Lang = "en") -> list[str]:
     """What a fetch did, for stderr: new mentions, pages, duplicates, drops, waits (the notes
     in ``lang``)."""
-    from stormwatch.text.notes import PREFIX
+    from stormwatch.text.notes import line
 
     s = result.stats
     pages = f"{s.pages:,} page{'' if s.pages == 1 else 's'}"
@@ -109,11 +109,9 @@ def summary(result: FetchResult, where: Path, lang: Lang = "en") -> list[str]:
     ]
     if s.dropped:
         reasons = ", ".join(f"{n:,} {why}" for why, n in sorted(s.dropped.items()))
-        lines.append(
-            f"{PREFIX['note'][lang]}: {Note('fetch_left_out', reasons=reasons).text(lang)}"
-        )
+        lines.append(line("note", Note("fetch_left_out", reasons=reasons), lang))
     if result.stopped_at_limit:
-        lines.append(f"{PREFIX['note'][lang]}: {Note('fetch_limit').text(lang)}")
+        lines.append(line("note", Note("fetch_limit"), lang))
     return lines
 
 

@@ -60,10 +60,12 @@ def _write_rejects(
             f"cannot write {path}: {exc.strerror}", hint="choose a writable --rejects path"
         ) from None
     if not quiet:
-        key, count = (
-            ("wrote_reject", {}) if rows.height == 1 else ("wrote_rejects", {"count": rows.height})
+        wrote = (
+            Note("wrote_reject", path=str(path))
+            if rows.height == 1
+            else Note("wrote_rejects", count=rows.height, path=str(path))
         )
-        tell("note", Note(key, path=str(path), **count), settings.lang)
+        tell("note", wrote, settings.lang)
 
 
 @app.command()

@@ -117,15 +117,11 @@ def input_summary(
 
 def _spelling_note(sources: Sequence[Source], count: int) -> str:
     """Timestamps the fast path (the sample's fixed-width spelling) did not read."""
+    rows = Note("one_timestamp") if count == 1 else Note("timestamps", count=count)
     if len(sources) == 1:
         (source,) = sources
-        return Note(
-            "slow_timestamps",
-            file=source.path,
-            rows=Note("one_timestamp") if count == 1 else Note("timestamps", count=count),
-            spelling=source.timestamp_formats[0].exact,
-        )
-    rows = Note("one_timestamp") if count == 1 else Note("timestamps", count=count)
+        spelling = source.timestamp_formats[0].exact
+        return Note("slow_timestamps", file=source.path, rows=rows, spelling=spelling)
     return Note("slow_timestamps_files", rows=rows)
 
 

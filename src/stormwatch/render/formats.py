@@ -242,7 +242,7 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def _title(report: Report, labels: dict[str, str]) -> str:
+def title_line(report: Report, labels: dict[str, str]) -> str:
     n = len(report.topics)
     return labels["title"].format(
         count=labels["one" if n == 1 else "many"].format(n=n),
@@ -260,7 +260,7 @@ def _md(text: str) -> str:
     return text
 
 
-def _drivers(t: TopicResult, lang: Lang) -> list[str]:
+def driver_lines(t: TopicResult, lang: Lang) -> list[str]:
     """The three strongest signals, and why the score was held below warning if it was."""
     found = [describe_signal(s, lang) for s in t.drivers[:3]]
     return [*found, LABELS[lang]["held"]] if t.held else found
@@ -273,15 +273,15 @@ def to_markdown(report: Report) -> str:
     labels = LABELS[lang]
     level_names = load_checklist(lang).levels
     lines = [
-        "## " + _title(report, labels),
+        "## " + title_line(report, labels),
         "",
         f"| {labels['rank']} | {labels['topic']} | {labels['score']} | {labels['level']} "
         f"| {labels['drivers']} | {labels['critic']} | {CONTEXT_LABELS[lang]['column']} |",
         "|---:|---|---:|---|---|---|---|",
     ]
     for t in report.topics:
-        drivers = ", ".join(_drivers(t, lang)) or labels["none"]
-        critic = _critic_text(t, lang)
+        drivers = ", ".join(driver_lines(t, lang)) or labels["none"]
+        critic = critic_text(t, lang)
         lines.append(
             f"| {t.rank} | {_md(t.topic)} | {format_decimal(t.score, lang)} | "
             f"{level_names[t.level]} | {drivers} "
@@ -291,7 +291,9 @@ def to_markdown(report: Report) -> str:
     themed = [t for t in report.topics if t.themes]
     if themed:
         lines += [""]
-        lines += [f"- **{_md(t.topic)}**, {labels['themes']}: {_md(_themes(t))}" for t in themed]
+        lines += [
+            f"- **{_md(t.topic)}**, {labels['themes']}: {_md(themes_text(t))}" for t in themed
+        ]
     for t in report.topics:
         lines += markdown_lines(t, lang, _md)
     for t in report.topics:
@@ -304,16 +306,16 @@ def to_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _themes(t: TopicResult) -> str:
+def themes_text(t: TopicResult) -> str:
     return ", ".join(clean(x.term) for x in t.themes)
 
 
-def _critic_short(a: AuthorStat, lang: Lang) -> str:
+def critic_short(a: AuthorStat, lang: Lang) -> str:
     followers = "?" if a.followers is None else _compact(a.followers, lang)
     return f"{clean(a.author, 60)} ({followers})"
 
 
-def _critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
+def critic_text(t: TopicResult, lang: Lang, sep: str = " ") -> str:
     c = t.top_critic
     if c is None:
         return LABELS[lang]["none"]

@@ -14,12 +14,12 @@ from stormwatch.render.context import gap_text, stage_text
 from stormwatch.render.evidence_text import critics, excerpt, mention_head, safe_url
 from stormwatch.render.formats import (
     LEVEL_STYLE,
-    _critic_short,
-    _critic_text,
-    _drivers,
-    _themes,
-    _title,
+    critic_short,
+    critic_text,
+    driver_lines,
     sparkline,
+    themes_text,
+    title_line,
 )
 from stormwatch.settings import Lang
 from stormwatch.text.labels import CONTEXT as CONTEXT_LABELS
@@ -106,9 +106,9 @@ def _ranking(report: Report, lang: Lang, spark_windows: int, left_out: frozenset
         ]
         if "volume" not in left_out:
             cells.append(Text(sparkline(t.sparkline[-spark_windows:]), style=style))
-        cells.append(Text("\n".join(_drivers(t, lang)) or labels["none"]))
+        cells.append(Text("\n".join(driver_lines(t, lang)) or labels["none"]))
         if "critic" not in left_out:
-            cells.append(Text(_critic_text(t, lang, sep="\n")))
+            cells.append(Text(critic_text(t, lang, sep="\n")))
         table.add_row(*cells)
     return table
 
@@ -128,9 +128,9 @@ def _evidence(t: TopicResult, lang: Lang) -> list[Any]:
         stage = [stage_text(t.context, lang), gap_text(t.context.response, lang)]
         parts.append(Items(head(CONTEXT_LABELS[lang]["column"]), stage, sep=" · "))
     if t.themes:
-        parts.append(Items(head(labels["themes"]), _themes(t).split(", ")))
+        parts.append(Items(head(labels["themes"]), themes_text(t).split(", ")))
     if t.critics:
-        parts.append(Items(head(labels["critics"]), [_critic_short(a, lang) for a in critics(t)]))
+        parts.append(Items(head(labels["critics"]), [critic_short(a, lang) for a in critics(t)]))
     if t.top_mentions:
         m = t.top_mentions[0]
         parts.append(Items(head(labels["loudest"]), mention_head(m, lang).split(", ")))
@@ -151,7 +151,7 @@ def to_table(report: Report, spark_windows: int = 12) -> Any:
     labels = LABELS[lang]
     # The title above the table, not in it: a table narrowed to fit would wrap it.
     parts: list[Any] = [
-        Text(_title(report, labels)),
+        Text(title_line(report, labels)),
         Fitted(lambda left_out: _ranking(report, lang, spark_windows, left_out), OPTIONAL),
     ]
     # Stage, reply, themes and evidence under the table: as columns they would not fit.

@@ -47,13 +47,6 @@ class Estimator:
         """``lexicon``, or the model file's path (the JSON ``sentiment_estimator``)."""
         return LEXICON if self.model_path is None else str(self.model_path)
 
-    @property
-    def description(self) -> str:
-        """How the notes name the estimator."""
-        if self.model_path is None:
-            return "the built-in English/German lexicon (language detected per text)"
-        return f"the trained model {self.model_path}"
-
     def expr(self, text: pl.Expr, language: pl.Expr) -> pl.Expr:
         """The estimated ``negative``/``neutral``/``positive`` of ``text`` (null where it is
         null or blank), computed batch by batch when the lazy frame runs. ``language``: the

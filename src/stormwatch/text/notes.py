@@ -331,3 +331,8 @@ def _rebuild(key: str, params: dict[str, object]) -> Note:
 def say(note: str, lang: Lang) -> str:
     """``note`` in ``lang`` (a plain string, made before notes were translatable, as it is)."""
     return note.text(lang) if isinstance(note, Note) else note
+
+
+def line(kind: str, note: str, lang: Lang) -> str:
+    """``Note: …`` / ``Warning: …`` (``kind``: note or warning), all in ``lang``."""
+    return f"{PREFIX[kind][lang]}: {say(note, lang)}"
