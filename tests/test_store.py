@@ -313,3 +313,15 @@ def test_scan_store_reads_fetched_mentions_in_the_same_directory(tmp_path: Path)
     assert set(topics) == {"Siemens", "Kaltwerk", "Nordfrost", "Polarhaus", "fridge"}
     assert report["input"]["rows_read"] > 60
     assert len(report["input"]["files"]) == 2  # the imported mentions, and one fetched query
+
+
+def test_a_store_that_cannot_be_created_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    store = blocker / "store"
+    result = CliRunner().invoke(app, ["import", str(SAMPLE), "--store", str(store)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: cannot write {store / '.locks'}: Not a directory\n"
+        "Hint: choose a store directory this user may create and write\n"
+    )

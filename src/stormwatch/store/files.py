@@ -47,9 +47,9 @@ def day_name(name: str) -> str | None:
 
 def durable(path: Path, write: Callable[[Path], object]) -> None:
     """``write`` to a temporary file beside ``path``, sync it, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         write(tmp)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
@@ -69,8 +69,14 @@ def exclusive(path: Path, busy: str) -> Iterator[None]:
 
     from stormwatch.errors import FetchError
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:  # the store's folder cannot be made or written: say so, no traceback
+        raise StormwatchError(
+            f"cannot write {path.parent}: {exc.strerror}",
+            hint="choose a store directory this user may create and write",
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
