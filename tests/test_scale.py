@@ -95,6 +95,52 @@ def test_the_twin_and_the_fallback_read_what_the_general_pattern_reads(
         ]
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(cells, min_size=1, max_size=40),
+    zone=st.sampled_from(["UTC", "Europe/Berlin"]),
+    twin=st.booleans(),
+)
+def test_the_fast_path_alone_is_right_where_it_marks_nothing(
+    values: list[str | None], zone: str, twin: bool
+) -> None:
+    """generous=False: a value is the generous one, or null and marked (read it again)."""
+    frame = pl.DataFrame({"raw": values}, schema={"raw": pl.String})
+    raw = pl.col("raw")
+    fmt = replace(ISO_Z, exact="%Y-%m-%dT%H:%M:%S.%3fZ") if twin else ISO_Z
+    formats = (fmt, SPACE_NAIVE)
+    fast, marked = parse_parts(raw, formats, zone, generous=False)
+    generous, _ = parse_parts(raw, formats, zone)
+    got = frame.select(fast.alias("fast"), marked.alias("marked"), generous.alias("generous"))
+    for value, mark, right, cell in zip(*got.to_dict().values(), values, strict=True):
+        if mark:  # only a cell the fast path could not read
+            assert cell is not None and value is None
+        else:
+            assert value == right
+
+
+def test_one_format_without_a_twin_is_the_fast_path_already() -> None:
+    raw = pl.col("raw")
+    frame = pl.DataFrame({"raw": ["23.11.2026 14:05", "garbage", None]})
+    german = TimestampFormat("%d.%m.%Y %H:%M", False, "23.11.2026 14:05")
+    value, marked = parse_parts(raw, (german,), "UTC", generous=False)
+    got = frame.select(value.alias("v"), marked.alias("m"))
+    assert got["v"].to_list() == [datetime(2026, 11, 23, 14, 5, tzinfo=UTC), None, None]
+    assert got["m"].to_list() == [False, False, False]  # nothing to read again
+
+
+def test_a_scan_reads_generously_only_when_the_fast_path_missed_a_row(
+    write_csv: WriteCsv,
+) -> None:
+    clean, _ = _scan(write_csv(_rows(None), name="clean.csv"))
+    clean.pass_at(datetime(2026, 11, 24, tzinfo=UTC))
+    assert not clean.generous
+    mixed, _ = _scan(write_csv(_rows("%Y-%m-%d %H:%M:%S+00:00"), name="mixed.csv"))
+    found = mixed.pass_at(datetime(2026, 11, 24, tzinfo=UTC))
+    assert mixed.generous
+    assert found.slow == len(range(1, len(storm_rows()), 3))
+
+
 def _rows(spelling: str | None) -> list[list[object]]:
     """storm_rows with their timestamps written the usual way (``.mmmZ``), or every third
     one in ``spelling`` (the same instant)."""

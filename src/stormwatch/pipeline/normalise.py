@@ -82,6 +82,7 @@ def normalise(
     *,
     empty_sentiment: bool = False,
     horizon: tuple[datetime, datetime] | None = None,
+    generous: bool = True,
 ) -> pl.LazyFrame:
     """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``,
     ``_reject`` (null for usable rows, else the reason, one of ``REASONS``), ``_unread`` (null,
@@ -104,6 +105,8 @@ def normalise(
     None leaves it null. A file with sentiment gets exactly the plan it would without.
     ``horizon``: ``(start, end)``, estimate only mentions with ``start < timestamp <= end``
     (the windows a score uses); the others stay unrated.
+    ``generous=False``: timestamps are read on the fast path only and ``_slow_ts`` marks those
+    it could not read (see ``timestamps.parse_parts``): the frame is right where none is.
     """
     if source.kind == "store":  # already canonical: imported through this function
         return _stored(source, estimator, horizon)
@@ -123,7 +126,9 @@ def normalise(
     def integer(raw: pl.Expr) -> pl.Expr:
         return _integer(raw, source.decimal_comma)
 
-    ts, slow = parse_parts(pl.col("timestamp"), source.timestamp_formats, source.timezone)
+    ts, slow = parse_parts(
+        pl.col("timestamp"), source.timestamp_formats, source.timezone, generous
+    )
     first = source.frame.select(
         pl.col("_file"),
         pl.col("_line"),
@@ -223,14 +228,21 @@ def normalise_all(
     estimator: Estimator | None = BUILT_IN,
     empty_sentiment: Collection[str] = (),
     horizon: tuple[datetime, datetime] | None = None,
+    generous: bool = True,
 ) -> pl.LazyFrame:
     """All sources as one frame of normalised mentions, with the copies of a mention found in
-    several files marked "duplicate" (see ``mark_duplicates``). ``estimator``, ``horizon`` and
-    ``empty_sentiment`` (paths of files whose sentiment column is empty): see ``normalise``."""
+    several files marked "duplicate" (see ``mark_duplicates``). ``estimator``, ``horizon``,
+    ``generous`` and ``empty_sentiment`` (paths of files whose sentiment column is empty): see
+    ``normalise``."""
     mentions = pl.concat(
         [
             normalise(
-                s, not_after, estimator, empty_sentiment=s.path in empty_sentiment, horizon=horizon
+                s,
+                not_after,
+                estimator,
+                empty_sentiment=s.path in empty_sentiment,
+                horizon=horizon,
+                generous=generous,
             )
             for s in sources
         ],

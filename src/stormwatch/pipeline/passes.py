@@ -48,7 +48,8 @@ class FirstPass:
     the same groups the timestamps read with the general pattern and the record lines."""
 
     summary: pl.DataFrame
-    #: timestamps the fixed-width twin did not read (see ``timestamps.parse_parts``)
+    #: timestamps the fixed-width twin did not read (see ``timestamps.parse_parts``; on the
+    #: fast path: that the fast path did not read)
     slow: int
     #: per group of the summary: ``topic``, ``window``, ``_reject``, ``line`` (first record
     #: line), ``last_line``
@@ -116,6 +117,9 @@ class Scan:
     handles: Sequence[str]
     #: files whose sentiment column turns out to be empty (estimated from their texts)
     empty: list[str] = field(default_factory=list)
+    #: read timestamps generously (see ``timestamps.parse_parts``): set once a pass on the
+    #: fast path finds a value it cannot read
+    generous: bool = False
 
     def scored_at(self, moment: datetime, inputs: Sequence[Source] | None = None) -> pl.LazyFrame:
         """The mentions, with sentiment estimated where needed in the windows scored."""
@@ -126,15 +130,21 @@ class Scan:
             self.estimate,
             self.empty,
             horizon,
+            self.generous,
         )
 
     def pass_at(self, moment: datetime) -> FirstPass:
-        """The first pass (see ``passes``) with the evaluation moment ``moment``."""
+        """The first pass (see ``passes``) with the evaluation moment ``moment``: on the fast
+        path, and again generously when the fast one could not read every timestamp."""
         n = self.settings.baseline_windows
         marked = mark_brand(self.scored_at(moment), self.handles)  # the brand's posts weigh 0
         windowed = assign_windows(marked, moment, self.settings.window, n)
         series = any(s.kind == "series" for s in self.sources)
-        return collected(collect(self.sources, first_pass(windowed, series, n)))
+        found = collected(collect(self.sources, first_pass(windowed, series, n)))
+        if found.slow and not self.generous:
+            self.generous = True
+            return self.pass_at(moment)
+        return found
 
     def hot_rows(self, end: datetime, found: FirstPass, topics: list[str]) -> pl.DataFrame:
         """The mentions of ``topics`` inside the horizon (``hot_columns`` plus the evidence's),

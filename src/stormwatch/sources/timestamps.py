@@ -165,7 +165,10 @@ def with_exact(
 
 
 def parse_parts(
-    raw: pl.Expr, formats: Sequence[TimestampFormat], timezone: str = "UTC"
+    raw: pl.Expr,
+    formats: Sequence[TimestampFormat],
+    timezone: str = "UTC",
+    generous: bool = True,
 ) -> tuple[pl.Expr, pl.Expr]:
     """``(value, slow)``: ``raw`` strings parsed to UTC datetimes (null where no format fits),
     and whether a row's value needed a general pattern because the first format's exact twin
@@ -176,11 +179,21 @@ def parse_parts(
     Values are not stripped (a full extra pass over the column): readers strip when the
     sample shows padded values. Dates outside 1990..2199 are no mention's (``-3-3-3`` parses
     as the year -3): they count as unparseable.
+
+    ``generous=False``: only the fast path (the first format's twin, else the first format)
+    runs, and ``slow`` marks every value it could not read. Where none is marked, the result
+    is the generous one at the cost of one parse (masking the column for the general
+    patterns alone costs a fifth of reading the file); where any is, read it again
+    generously.
     """
     if not formats:
         return pl.lit(None, dtype=UTC_DTYPE), pl.lit(False)
     exact = formats[0].exact
     fast = _parse_twin(raw, exact, formats[0], timezone) if exact else None
+    if not generous and (fast is not None or len(formats) > 1):
+        value = fast if fast is not None else _parse_one(raw, formats[0], timezone)
+        valid = value.is_between(EARLIEST, LATEST, closed="left")
+        return pl.when(valid).then(value), value.is_null() & raw.is_not_null()
     rest = raw if fast is None else pl.when(fast.is_null()).then(raw)
     parsed = [_parse_one(rest, fmt, timezone) for fmt in formats]
     if fast is not None:
