@@ -114,7 +114,8 @@ def test_the_fast_path_alone_is_right_where_it_marks_nothing(
     got = frame.select(fast.alias("fast"), marked.alias("marked"), generous.alias("generous"))
     for value, mark, right, cell in zip(*got.to_dict().values(), values, strict=True):
         if mark:  # only a cell the fast path could not read
-            assert cell is not None and value is None
+            assert cell is not None
+            assert value is None
         else:
             assert value == right
 
