@@ -126,9 +126,7 @@ def normalise(
     def integer(raw: pl.Expr) -> pl.Expr:
         return _integer(raw, source.decimal_comma)
 
-    ts, slow = parse_parts(
-        pl.col("timestamp"), source.timestamp_formats, source.timezone, generous
-    )
+    ts, slow = parse_parts(pl.col("timestamp"), source.timestamp_formats, source.timezone, generous)
     first = source.frame.select(
         pl.col("_file"),
         pl.col("_line"),
