@@ -56,10 +56,12 @@ class FirstPass:
     lines: pl.DataFrame
 
 
-def first_pass(windowed: pl.LazyFrame, fractional: bool, windows: int) -> pl.LazyFrame:
+def first_pass(
+    windowed: pl.LazyFrame, fractional: bool, windows: int, unit: bool = False
+) -> pl.LazyFrame:
     """The one query of the first pass over ``windowed`` (normalised mentions placed in
-    windows); :func:`collected` splits its result."""
-    return summarise(windowed, fractional, windows, EXTRA)
+    windows; ``unit``: every row is one mention); :func:`collected` splits its result."""
+    return summarise(windowed, fractional, windows, EXTRA, unit)
 
 
 def collected(frame: pl.DataFrame) -> FirstPass:
@@ -140,7 +142,11 @@ class Scan:
         marked = mark_brand(self.scored_at(moment), self.handles)  # the brand's posts weigh 0
         windowed = assign_windows(marked, moment, self.settings.window, n)
         series = any(s.kind == "series" for s in self.sources)
-        found = collected(collect(self.sources, first_pass(windowed, series, n)))
+        # One mention a row: no count column, and no brand post set to count 0 (mark_brand).
+        unit = not self.handles and all(
+            s.kind == "mentions" and "count" not in s.columns for s in self.sources
+        )
+        found = collected(collect(self.sources, first_pass(windowed, series, n, unit)))
         if found.slow and not self.generous:
             self.generous = True
             return self.pass_at(moment)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,8 @@ class Source:
     kind: Literal["mentions", "series", "store"] = "mentions"
     #: The preset the columns were read with (``generic``: the header aliases).
     preset: str = "generic"
+    #: See ``RawTable.damage``: wait for it before trusting anything read from ``frame``.
+    damage: Future[bool] | None = field(default=None, compare=False)
 
     @property
     def topic_column(self) -> str | None:

@@ -7,6 +7,7 @@ Container readers (delimited text, XLSX, ZIP, Parquet, JSON Lines) produce RawTa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -50,6 +51,9 @@ class RawTable:
     physical_lines: Callable[[Sequence[int]], list[int]] | None = field(default=None, compare=False)
     #: ``frame`` has the :data:`BAD` column: the file was repaired, some records set aside.
     flagged: bool = False
+    #: The damage check still running (``open_tables(defer_check=True)``): True means the
+    #: file needs repair, and ``frame`` (read as if it did not) must not be trusted.
+    damage: Future[bool] | None = field(default=None, compare=False)
 
     def locate(self, record_lines: Sequence[int]) -> list[int]:
         """The physical lines of several record lines."""
