@@ -29,7 +29,7 @@ from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.plan import summarise
 from stormwatch.pipeline.response import mark_brand
-from stormwatch.pipeline.window import assign_windows
+from stormwatch.pipeline.window import assign_windows, horizon
 from stormwatch.sentiment.fill import Estimator
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions, Source
@@ -124,14 +124,15 @@ class Scan:
     generous: bool = False
 
     def scored_at(self, moment: datetime, inputs: Sequence[Source] | None = None) -> pl.LazyFrame:
-        """The mentions, with sentiment estimated where needed in the windows scored."""
-        horizon = (moment - (self.settings.baseline_windows + 1) * self.settings.window, moment)
+        """The mentions, with sentiment estimated and copies across files looked for in the
+        windows scored."""
+        within = horizon(moment, self.settings.window, self.settings.baseline_windows)
         return normalise_all(
             self.sources if inputs is None else inputs,
             self.options.not_after,
             self.estimate,
             self.empty,
-            horizon,
+            within,
             self.generous,
         )
 
