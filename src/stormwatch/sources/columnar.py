@@ -87,9 +87,12 @@ def open_parquet(path: Path | list[Path], name: str | None = None) -> RawTable:
         for (_, _, dtype), alias in zip(leaves, header, strict=True)
         if keeps_type(dtype) and typed_name(alias) not in header
     }
+    # The record index first: a head or a slice of the table then reads only those rows.
     frame = (
         scan.rename(safe)
+        .with_row_index(ROW)
         .select(
+            ROW,
             *(_cells(e, d).alias(alias) for (_, e, d), alias in zip(leaves, header, strict=True)),
             *(
                 e.alias(typed_name(alias))
@@ -97,7 +100,6 @@ def open_parquet(path: Path | list[Path], name: str | None = None) -> RawTable:
                 if alias in typed
             ),
         )
-        .with_row_index(ROW)
     )
     readable = {*header, *map(typed_name, typed)}
 
