@@ -66,7 +66,8 @@ counts = (
 )
 print(counts.height)
 """
-BARE = """
+#: The CSV's columns, the timestamps parsed with their exact format (polars' fast path).
+_CSV_FRAME = """
 import sys, polars as pl
 FMT, HOUR = sys.argv[3], 3_600_000_000
 with open(sys.argv[1], "rb") as fh:  # the newest mention is on the last line (sorted export)
@@ -79,15 +80,18 @@ frame = pl.scan_csv(sys.argv[1], infer_schema=False).select(
     parse(pl.col("timestamp")).alias("timestamp"), "brand", "author", "sentiment",
     pl.col("followers", "engagement").cast(pl.Int64, strict=False),
 )
-""" + AGGREGATE
-BARE_PARQUET = """
+"""
+#: The typed Parquet file's columns as they are stored.
+_PARQUET_FRAME = """
 import sys, polars as pl
 HOUR = 3_600_000_000
 frame = pl.scan_parquet(sys.argv[1]).select(
     "timestamp", "brand", "author", "sentiment", "followers", "engagement"
 )
 end = frame.select("timestamp").tail(1).collect().item()  # the newest mention is the last row
-""" + AGGREGATE
+"""
+BARE = _CSV_FRAME + AGGREGATE
+BARE_PARQUET = _PARQUET_FRAME + AGGREGATE
 
 
 def generate(

@@ -319,6 +319,30 @@ def test_duplicates_across_files_are_counted_once(write_csv: WriteCsv) -> None:
     assert "Note: 40 duplicate mentions" in result.stderr
 
 
+def test_copies_are_looked_for_inside_the_horizon_only(write_csv: WriteCsv, tmp_path: Path) -> None:
+    """With a one-day baseline, the re-exported first day (older than the baseline and the
+    current window) is read as it is; the re-exported last day is counted once; --rejects
+    lists exactly the copies counted."""
+    rows = storm_rows(hours=120)  # five days
+    first = write_csv(rows, name="a.csv")
+    old, recent = rows[:40], rows[-40:]
+    second = write_csv(old + recent, name="b.csv")
+    out = tmp_path / "rejects.csv"
+    args = ("scan", str(first), str(second), "--baseline", "1d", "--rejects", str(out))
+    data = json.loads(invoke(*args).stdout)
+    assert data["input"]["rows_read"] == len(rows) + 80
+    assert data["input"]["rows_duplicate"] == 40
+    assert data["input"]["rows_used"] == len(rows) + 40
+    single = json.loads(invoke("scan", str(first), "--baseline", "1d").stdout)
+    assert data["topics"] == single["topics"]
+    import polars as pl
+
+    listed = pl.read_csv(out, infer_schema=False)
+    assert listed["reason"].to_list() == ["duplicate"] * 40
+    assert listed["file"].unique().to_list() == [str(second)]
+    assert listed["line"].to_list() == [str(n) for n in range(42, 82)]
+
+
 def test_dayfirst_and_monthfirst(write_csv: WriteCsv) -> None:
     rows = [["01/02/2026 10:00", "acme", "@a"], ["01/02/2026 11:00", "acme", "@b"]]
     path = write_csv(rows, header=("date", "brand", "author"))

@@ -14,7 +14,9 @@ from stormwatch.cli.main import app
 from stormwatch.sources.sniff import SAMPLE_BYTES
 
 
-def _export(tmp_path: Path, damage: dict[int, str], copies: int = 1) -> Path:
+def _export(
+    tmp_path: Path, damage: dict[int, str], copies: int = 1, name: str = "export.csv"
+) -> Path:
     """The storm rows (``copies`` times, so the file outgrows the sample), with the lines in
     ``damage`` (1-based, the header is line 1) replaced as they are."""
     rows = storm_rows() * copies
@@ -22,7 +24,7 @@ def _export(tmp_path: Path, damage: dict[int, str], copies: int = 1) -> Path:
     lines += [",".join(str(c) for c in row) for row in rows]
     for number, text in damage.items():
         lines[number - 1] = text
-    path = tmp_path / "export.csv"
+    path = tmp_path / name
     path.write_bytes(("\n".join(lines) + "\n").encode())
     return path
 
@@ -60,3 +62,26 @@ def test_a_download_cut_inside_a_quoted_text_rejects_its_last_row(tmp_path: Path
         data = json.loads(result.stdout)["input"]
         assert data["rejected_by_reason"] == {"unclosed quote": 1}
         assert data["rejects"][0]["first_line"] == 272 * copies + 2
+
+
+def test_a_deferred_check_answers_for_large_files_only(tmp_path: Path) -> None:
+    """``defer_check``: a file beyond its sample is read at once and checked alongside (the
+    scan reads it again, repaired, when the answer is yes); a small one is checked first."""
+    from stormwatch.sources import open_tables
+
+    stray = '2026-11-02T10:05:00Z,acme,@quote,5,"he said hi,negative'
+    damaged = _export(tmp_path, {3000: stray}, copies=40, name="damaged.csv")
+    (table,) = open_tables(damaged, defer_check=True)
+    assert table.damage is not None
+    assert table.damage.result(timeout=60) is True
+    assert not table.flagged  # read as if whole: not to be trusted
+    clean = _export(tmp_path, {}, copies=40, name="clean.csv")
+    (table,) = open_tables(clean, defer_check=True)
+    assert table.damage is not None
+    assert table.damage.result(timeout=60) is False
+    small = _export(tmp_path, {3: stray}, name="small.csv")
+    (table,) = open_tables(small, defer_check=True)
+    assert table.damage is None
+    assert table.flagged  # checked and repaired before reading
+    (table,) = open_tables(damaged)
+    assert (table.damage, table.flagged) == (None, True)

@@ -159,7 +159,9 @@ ROWS = [
 ]
 
 
-def summary_of(rows: list[tuple[object, ...]], windows: int = 3) -> pl.DataFrame:
+def summary_of(
+    rows: list[tuple[object, ...]], windows: int = 3, unit: bool = False
+) -> pl.DataFrame:
     """The summary of usable mentions (the reader adds _file, _line and _reject)."""
     frame = mentions(rows).with_columns(
         pl.lit("f.csv").alias("_file"),
@@ -167,7 +169,13 @@ def summary_of(rows: list[tuple[object, ...]], windows: int = 3) -> pl.DataFrame
         pl.lit(None, pl.String).alias("_reject"),
         pl.lit(False).alias("_unread_any"),
     )
-    return summarise(assign_windows(counted(frame), NOW, H, windows)).collect()
+    return summarise(assign_windows(counted(frame), NOW, H, windows), unit=unit).collect()
+
+
+def test_one_mention_a_row_sums_rows_to_the_same_summary() -> None:
+    """``unit``: the counts are summed as rows, with the same values and types."""
+    by_count = summary_of(ROWS).sort("topic", "window", "author")
+    assert_frame_equal(summary_of(ROWS, unit=True).sort("topic", "window", "author"), by_count)
 
 
 def test_count_windows() -> None:

@@ -46,11 +46,11 @@ from stormwatch.text.notes import Note
 
 
 def _write_rejects(
-    path: Path, files: list[Path], settings: Settings, options: Any, quiet: bool
+    path: Path, files: list[Path], settings: Settings, options: Any, quiet: bool, at: datetime
 ) -> None:
     from stormwatch.render import rejects
 
-    rows = rejects.rejected_rows(files, settings, options=options)
+    rows = rejects.rejected_rows(files, settings, options=options, at=at)
     try:
         path.write_text(rejects.to_csv(rows), encoding="utf-8")
     except OSError as exc:
@@ -238,7 +238,7 @@ def scan(
 
     def write_rejects() -> None:
         if rejects is not None:
-            _write_rejects(rejects, paths, settings, options, quiet)
+            _write_rejects(rejects, paths, settings, options, quiet, report.evaluated_at)
 
     from stormwatch.report.history import histories
 

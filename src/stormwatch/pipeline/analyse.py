@@ -48,17 +48,26 @@ Input = str | Path | Source
 
 
 def load_sources(
-    inputs: Input | Iterable[Input], options: ReadOptions | None = None
+    inputs: Input | Iterable[Input], options: ReadOptions | None = None, defer_check: bool = False
 ) -> list[Source]:
-    """Open every input (paths are read with :func:`read_sources`); one path is a list of
-    one, not a string of one-letter paths."""
+    """Open every input (paths are read with :func:`read_sources`, ``defer_check`` as there);
+    one path is a list of one, not a string of one-letter paths."""
     sources: list[Source] = []
     for item in [inputs] if isinstance(inputs, str | Path | Source) else inputs:
         if isinstance(item, Source):
             sources.append(item)
         else:
-            sources.extend(read_sources(item, options))
+            sources.extend(read_sources(item, options, defer_check=defer_check))
     return sources
+
+
+def _damaged(sources: Sequence[Source]) -> bool:
+    """Whether a deferred damage check found a file that must be read again, repaired (a
+    check that failed, e.g. on a file deleted meanwhile, counts: reading it again says why)."""
+    return any(
+        s.damage is not None and (s.damage.exception() is not None or s.damage.result())
+        for s in sources
+    )
 
 
 def _as_aware(now: datetime | None) -> datetime | None:
@@ -98,9 +107,6 @@ def analyse(
     """
     settings = settings or Settings()
     options = replace(options or ReadOptions(), by=settings.by)
-    sources = load_sources(inputs, options)
-    if not sources:
-        raise InputError("(no input)", "no input files given", hint="name at least one export")
     if isinstance(now, str):  # as --at reads it, in the timezone of the options
         from stormwatch.sources.timestamps import parse_moment
 
@@ -109,6 +115,30 @@ def analyse(
         except ValueError as exc:
             raise ConfigError(str(exc), key="now") from None
     given = _as_aware(now)
+    # Large CSVs are checked for damage while the first pass reads them; in the rare case
+    # that a file is damaged, the result is dropped and the files are read again, checked.
+    sources = load_sources(inputs, options, defer_check=True)
+    try:
+        report = _analyse(sources, settings, given, options, brand_handles)
+    except Exception:  # a damaged file may fail in any way
+        if not _damaged(sources):
+            raise
+    else:
+        if not _damaged(sources):
+            return report
+    return _analyse(load_sources(inputs, options), settings, given, options, brand_handles)
+
+
+def _analyse(
+    sources: list[Source],
+    settings: Settings,
+    given: datetime | None,
+    options: ReadOptions,
+    brand_handles: Sequence[str],
+) -> Report:
+    """:func:`analyse` of opened ``sources`` (``given``: the moment asked for, aware)."""
+    if not sources:
+        raise InputError("(no input)", "no input files given", hint="name at least one export")
     n = settings.baseline_windows
     handles = normalise_handles(brand_handles)
     estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)

@@ -262,9 +262,9 @@ def normalise_all(
     generous: bool = True,
 ) -> pl.LazyFrame:
     """All sources as one frame of normalised mentions, with the copies of a mention found in
-    several files marked "duplicate" (see ``mark_duplicates``). ``estimator``, ``horizon``,
-    ``generous`` and ``empty_sentiment`` (paths of files whose sentiment column is empty): see
-    ``normalise``."""
+    several files marked "duplicate" (see ``mark_duplicates``; with ``horizon``, only inside
+    it). ``estimator``, ``horizon``, ``generous`` and ``empty_sentiment`` (paths of files whose
+    sentiment column is empty): see ``normalise``."""
     mentions = pl.concat(
         [
             normalise(
@@ -281,15 +281,24 @@ def normalise_all(
     )
     # One file of mentions has no copies of its own; a volume series may repeat a time.
     several = len(sources) > 1 or any(s.kind == "series" for s in sources)
-    return mark_duplicates(mentions) if several else mentions
+    return mark_duplicates(mentions, horizon) if several else mentions
 
 
-def mark_duplicates(mentions: pl.LazyFrame) -> pl.LazyFrame:
+def mark_duplicates(
+    mentions: pl.LazyFrame, within: tuple[datetime, datetime] | None = None
+) -> pl.LazyFrame:
     """Mark the second and later copies of a mention (across several export files) with the
     reason "duplicate": within a topic, the same platform and id, else the same URL, else the
     same author, time and text; a row of a volume series (none of these) repeats one with the
-    same time. The first copy, in file order, is kept."""
+    same time. The first copy, in file order, is kept.
+
+    ``within``: ``(start, end)``, only mentions with ``start < timestamp <= end`` are compared
+    (a scan's horizon: a copy older than that cannot change a score, and comparing it would
+    keep a key of every mention of every file in memory); the others stay as they are. Keys
+    are exact, never hashes: a collision would lose a mention."""
     ok = pl.col("_reject").is_null()
+    if within is not None:
+        ok = ok & (pl.col("timestamp") > within[0]) & (pl.col("timestamp") <= within[1])
     stamp = pl.col("timestamp").dt.epoch("us").cast(pl.String)
     sep = "\x1f"
     topic = pl.col("topic").fill_null("")

@@ -29,7 +29,7 @@ from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
 from stormwatch.pipeline.normalise import normalise_all
 from stormwatch.pipeline.plan import summarise
 from stormwatch.pipeline.response import mark_brand
-from stormwatch.pipeline.window import assign_windows
+from stormwatch.pipeline.window import assign_windows, horizon
 from stormwatch.sentiment.fill import Estimator
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions, Source
@@ -56,10 +56,12 @@ class FirstPass:
     lines: pl.DataFrame
 
 
-def first_pass(windowed: pl.LazyFrame, fractional: bool, windows: int) -> pl.LazyFrame:
+def first_pass(
+    windowed: pl.LazyFrame, fractional: bool, windows: int, unit: bool = False
+) -> pl.LazyFrame:
     """The one query of the first pass over ``windowed`` (normalised mentions placed in
-    windows); :func:`collected` splits its result."""
-    return summarise(windowed, fractional, windows, EXTRA)
+    windows; ``unit``: every row is one mention); :func:`collected` splits its result."""
+    return summarise(windowed, fractional, windows, EXTRA, unit)
 
 
 def collected(frame: pl.DataFrame) -> FirstPass:
@@ -122,14 +124,15 @@ class Scan:
     generous: bool = False
 
     def scored_at(self, moment: datetime, inputs: Sequence[Source] | None = None) -> pl.LazyFrame:
-        """The mentions, with sentiment estimated where needed in the windows scored."""
-        horizon = (moment - (self.settings.baseline_windows + 1) * self.settings.window, moment)
+        """The mentions, with sentiment estimated and copies across files looked for in the
+        windows scored."""
+        within = horizon(moment, self.settings.window, self.settings.baseline_windows)
         return normalise_all(
             self.sources if inputs is None else inputs,
             self.options.not_after,
             self.estimate,
             self.empty,
-            horizon,
+            within,
             self.generous,
         )
 
@@ -140,7 +143,11 @@ class Scan:
         marked = mark_brand(self.scored_at(moment), self.handles)  # the brand's posts weigh 0
         windowed = assign_windows(marked, moment, self.settings.window, n)
         series = any(s.kind == "series" for s in self.sources)
-        found = collected(collect(self.sources, first_pass(windowed, series, n)))
+        # One mention a row: no count column, and no brand post set to count 0 (mark_brand).
+        unit = not self.handles and all(
+            s.kind == "mentions" and "count" not in s.columns for s in self.sources
+        )
+        found = collected(collect(self.sources, first_pass(windowed, series, n, unit)))
         if found.slow and not self.generous:
             self.generous = True
             return self.pass_at(moment)

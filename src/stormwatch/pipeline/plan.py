@@ -167,9 +167,9 @@ def polars_cond(cond: Cond) -> pl.Expr:
     }[cond.test]()
 
 
-def _polars_measure(m: Measure, fractional: bool) -> pl.Expr:
+def _polars_measure(m: Measure, fractional: bool, unit: bool) -> pl.Expr:
     dtype = pl.Float64 if m.total and fractional else pl.Int64
-    if m.op == "rows":
+    if m.op == "rows" or (unit and m.op == "sum" and m.column == "count"):
         rows = pl.len() if m.where is None else polars_cond(m.where).sum()
         return rows.cast(pl.Int64)
     assert m.column is not None
@@ -188,10 +188,13 @@ def _polars_measure(m: Measure, fractional: bool) -> pl.Expr:
     return col.min() if m.op == "min" else col.max()
 
 
-def to_polars(plan: Plan, rows: pl.LazyFrame, extra: Sequence[pl.Expr] = ()) -> pl.LazyFrame:
+def to_polars(
+    plan: Plan, rows: pl.LazyFrame, extra: Sequence[pl.Expr] = (), unit: bool = False
+) -> pl.LazyFrame:
     """``plan`` over ``rows`` as one polars aggregation (one streaming pass), with ``extra``
     aggregations in the same groups (one group-by streams; a second query over the same scan
-    made polars buffer the rows between them)."""
+    made polars buffer the rows between them). ``unit``: every row's ``count`` is 1 (no
+    count column), so its sums are row counts, which polars adds up a tenth faster."""
     keys = [
         (
             pl.col(k.column)
@@ -201,7 +204,8 @@ def to_polars(plan: Plan, rows: pl.LazyFrame, extra: Sequence[pl.Expr] = ()) -> 
         for k in plan.keys
     ]
     return rows.group_by(*keys).agg(
-        *(_polars_measure(m, plan.fractional).alias(m.name) for m in plan.measures), *extra
+        *(_polars_measure(m, plan.fractional, unit).alias(m.name) for m in plan.measures),
+        *extra,
     )
 
 
@@ -210,6 +214,7 @@ def summarise(
     fractional: bool = False,
     windows: int | None = None,
     extra: Sequence[pl.Expr] = (),
+    unit: bool = False,
 ) -> pl.LazyFrame:
     """The single pass over the mentions: per group of
 
@@ -232,7 +237,8 @@ def summarise(
     ``windows``: the baseline windows; distinct ``authors`` are then counted only in the
     windows scored (0..``windows``) and are 0 for the older and after-the-moment groups, which
     nothing reads. ``extra``: more aggregations in the same groups (``passes.first_pass``).
+    ``unit``: every row is one mention (see :func:`to_polars`).
 
     The aggregation is :func:`summary_plan`, the same for polars and Spark.
     """
-    return to_polars(summary_plan(fractional, windows), windowed, extra)
+    return to_polars(summary_plan(fractional, windows), windowed, extra, unit)

@@ -47,6 +47,12 @@ def assign_windows(
     )
 
 
+def horizon(moment: datetime, window: timedelta, windows: int) -> tuple[datetime, datetime]:
+    """``(start, end)`` of the windows 0..``windows`` at ``moment``: the mentions with
+    ``start < timestamp <= end`` are the ones a score reads."""
+    return moment - (windows + 1) * window, moment
+
+
 def _usable(summary: pl.DataFrame, windows: int) -> pl.DataFrame:
     return summary.filter(pl.col("_reject").is_null() & pl.col("window").is_between(0, windows))
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 import polars as pl
 
 from stormwatch.pipeline.analyse import Input, load_sources
 from stormwatch.pipeline.normalise import normalise_all
+from stormwatch.pipeline.window import horizon
 from stormwatch.render.formats import FORMULA
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions
@@ -18,16 +20,22 @@ COLUMNS = ("file", "line", "reason", "timestamp", "topic", "author", "url", "id"
 
 
 def rejected_rows(
-    inputs: Iterable[Input], settings: Settings | None = None, *, options: ReadOptions | None = None
+    inputs: Iterable[Input],
+    settings: Settings | None = None,
+    *,
+    options: ReadOptions | None = None,
+    at: datetime | None = None,
 ) -> pl.DataFrame:
-    """Every rejected (or duplicate) row of ``inputs``, in file and line order.
+    """Every rejected (or duplicate) row of ``inputs``, in file and line order; duplicates
+    as a scan at ``at`` finds them (inside its horizon; without ``at``: all of them).
 
     ``timestamp`` is the raw text as it stands in the file. One more pass over the inputs.
     """
     settings = settings or Settings()
     options = replace(options or ReadOptions(), by=settings.by)
     sources = load_sources(inputs, options)
-    mentions = normalise_all(sources, options.not_after)
+    within = None if at is None else horizon(at, settings.window, settings.baseline_windows)
+    mentions = normalise_all(sources, options.not_after, horizon=within)
     rows = (
         mentions.filter(pl.col("_reject").is_not_null())
         .select(

@@ -16,9 +16,10 @@ from stormwatch.sources.source import ReadOptions, Source
 from stormwatch.sources.table import RawTable
 
 
-def open_tables(path: str | Path) -> list[RawTable]:
+def open_tables(path: str | Path, *, defer_check: bool = False) -> list[RawTable]:
     """Open an export file as raw tables: CSV/TSV (any of the usual encodings), XLSX, a ZIP of
     CSVs (one table per member), Parquet or JSON Lines, told apart by their first bytes.
+    ``defer_check``: a large CSV is checked for damage while it is read (``RawTable.damage``).
 
     Raises InputError naming the file (and line where possible), with a hint.
     """
@@ -41,7 +42,7 @@ def open_tables(path: str | Path) -> list[RawTable]:
             f"is {_special(mode)}, not a regular file",
             hint="save the export to a file first and pass that file",
         )
-    return open_file(p, str(p))
+    return open_file(p, str(p), defer_check=defer_check)
 
 
 def _special(mode: int) -> str:
@@ -52,9 +53,13 @@ def _special(mode: int) -> str:
     return "a device"
 
 
-def read_sources(path: str | Path, options: ReadOptions | None = None) -> list[Source]:
-    """Open one export file (an archive may hold several tables) as Sources."""
-    return [interpret(table, options or ReadOptions()) for table in open_tables(path)]
+def read_sources(
+    path: str | Path, options: ReadOptions | None = None, *, defer_check: bool = False
+) -> list[Source]:
+    """Open one export file (an archive may hold several tables) as Sources
+    (``defer_check``: see :func:`open_tables`)."""
+    tables = open_tables(path, defer_check=defer_check)
+    return [interpret(table, options or ReadOptions()) for table in tables]
 
 
 def read_source(path: str | Path, options: ReadOptions | None = None) -> Source:

@@ -71,8 +71,11 @@ def container_kind(path: Path, name: str, head: bytes) -> Kind:
     return "delimited"
 
 
-def open_file(path: Path, name: str, *, in_archive: bool = False) -> list[RawTable]:
-    """Open ``path`` with the reader for its container; ``name`` is what messages call it."""
+def open_file(
+    path: Path, name: str, *, in_archive: bool = False, defer_check: bool = False
+) -> list[RawTable]:
+    """Open ``path`` with the reader for its container; ``name`` is what messages call it;
+    ``defer_check``: see ``delimited.open_delimited``."""
     sample = read_sample(path, name)
     kind = container_kind(path, name, sample.head) if sample.size else "delimited"
     if kind == "zip":
@@ -85,7 +88,7 @@ def open_file(path: Path, name: str, *, in_archive: bool = False) -> list[RawTab
         return [open_parquet(path, name)]
     if kind == "jsonl":
         return [open_jsonl(path, name, sample)]
-    return [open_delimited(path, name, sample)]
+    return [open_delimited(path, name, sample, defer_check)]
 
 
 def _open_member(path: Path, name: str) -> list[RawTable]:

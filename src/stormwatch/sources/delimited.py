@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from stormwatch.errors import InputError
-from stormwatch.sources.repair import needs_repair, repair
+from stormwatch.sources.repair import check_in_background, needs_repair, repair
 from stormwatch.sources.sniff import (
     Layout,
     Sample,
@@ -174,11 +174,14 @@ def _check_small(name: str, path: Path, layout: Layout, frame: pl.LazyFrame) -> 
         raise InputError(name, message, line=line, hint=hint) from None
 
 
-def open_delimited(path: Path, name: str | None = None, sample: Sample | None = None) -> RawTable:
+def open_delimited(
+    path: Path, name: str | None = None, sample: Sample | None = None, defer_check: bool = False
+) -> RawTable:
     """Open a delimited text export (``,`` ``;`` or tab separated) as a RawTable.
 
     ``name`` is what messages call the file (default: the path); ``sample`` its already read
-    head and tail.
+    head and tail. ``defer_check``: a file larger than its sample is checked for damage on
+    another thread while it is read (see ``RawTable.damage``).
     """
     name = name or str(path)
     sample = sample or read_sample(path, name)
@@ -188,9 +191,14 @@ def open_delimited(path: Path, name: str | None = None, sample: Sample | None = 
     layout = sniff_layout(name, text, sample.complete)
     source = transcode(path, text) if text.needs_transcoding else path
     repaired = None
-    # Odd quotes or a NUL anywhere, or a small file polars cannot read: set the bad records
-    # aside (when none is found, the check below names polars' problem).
-    if needs_repair(source) or (sample.complete and not _parses(_scan(source, layout))):
+    damage = check_in_background(source) if defer_check and not sample.complete else None
+    # Odd quotes or a NUL anywhere (unless that check is deferred), or a small file polars
+    # cannot read: set the bad records aside (when none is found, the check below names
+    # polars' problem).
+    checked = damage is None
+    if checked and (
+        needs_repair(source) or (sample.complete and not _parses(_scan(source, layout)))
+    ):
         fixed = repair(source, layout, name)
         if fixed.bad:
             source, repaired = fixed.path, fixed
@@ -212,6 +220,7 @@ def open_delimited(path: Path, name: str | None = None, sample: Sample | None = 
         decimal_comma=layout.decimal_comma,
         notes=tuple(n for n in (text.note, _ragged_note(name, layout)) if n),
         flagged=repaired is not None,
+        damage=damage,
     )
 
 

@@ -370,4 +370,5 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
         locate=table.locate,
         kind=kind,
         preset=preset.name if preset else "generic",
+        damage=table.damage,
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,9 +21,10 @@ class Source:
 
     ``frame`` has a String column per entry of ``columns`` (canonical name -> the file's header),
     ``topic`` when a topic column was found, and ``_file`` / ``_line``; a column the file stores
-    typed keeps its type where the canonical column reads it (see ``sources.typed``). ``_line`` is the line a
-    record would start on if no record spanned several lines (cheap to compute for every row);
-    ``physical_line`` turns it into the exact line an editor shows, for the few rows reported.
+    typed keeps its type where the canonical column reads it (see ``sources.typed``). ``_line``
+    is the line a record would start on if no record spanned several lines (cheap to compute
+    for every row); ``physical_line`` turns it into the exact line an editor shows, for the few
+    rows reported.
     """
 
     path: str
@@ -44,6 +46,8 @@ class Source:
     kind: Literal["mentions", "series", "store"] = "mentions"
     #: The preset the columns were read with (``generic``: the header aliases).
     preset: str = "generic"
+    #: See ``RawTable.damage``: wait for it before trusting anything read from ``frame``.
+    damage: Future[bool] | None = field(default=None, compare=False)
 
     @property
     def topic_column(self) -> str | None:

@@ -7,6 +7,7 @@ Container readers (delimited text, XLSX, ZIP, Parquet, JSON Lines) produce RawTa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,9 @@ class RawTable:
     physical_lines: Callable[[Sequence[int]], list[int]] | None = field(default=None, compare=False)
     #: ``frame`` has the :data:`BAD` column: the file was repaired, some records set aside.
     flagged: bool = False
+    #: The damage check still running (``open_tables(defer_check=True)``): True means the
+    #: file needs repair, and ``frame`` (read as if it did not) must not be trusted.
+    damage: Future[bool] | None = field(default=None, compare=False)
     typed: Mapping[str, pl.DataType] = field(default_factory=dict)
 
     def locate(self, record_lines: Sequence[int]) -> list[int]:
