@@ -169,7 +169,8 @@ class Case:
     convert: Callable[[datetime], Any]
     formats: list[str]
     options: ReadOptions = field(default_factory=ReadOptions)
-    storm: bool = True
+    #: the evaluation moment and acme's score (dates: every mention at midnight in Berlin)
+    outcome: tuple[str, float] = ("2026-11-03T23:58:00Z", 95.2)
 
 
 CASES = {
@@ -181,7 +182,11 @@ CASES = {
         pl.Datetime("ns"), wall_time, ["datetime"], ReadOptions(timezone="America/New_York")
     ),
     "date in Berlin": Case(
-        pl.Date(), to_date, ["date"], ReadOptions(timezone="Europe/Berlin"), storm=False
+        pl.Date(),
+        to_date,
+        ["date"],
+        ReadOptions(timezone="Europe/Berlin"),
+        ("2026-11-02T23:00:00Z", 89.0),
     ),
     "epoch seconds": Case(pl.Int64(), epoch(1), ["epoch_s"]),
     "epoch milliseconds": Case(pl.UInt64(), epoch(1000), ["epoch_ms"]),
@@ -230,9 +235,9 @@ def test_typed_timestamps_read_as_their_text(tmp_path: Path, name: str) -> None:
         "unreadable sentiment": 1
     }
     assert raw["input"]["rows_read"] == len(rows)
-    if case.storm:
-        assert raw["topics"][0]["topic"] == "acme"
-        assert raw["topics"][0]["level"] == "storm"
+    top = raw["topics"][0]
+    assert (raw["evaluated_at"], top["score"]) == case.outcome
+    assert (top["topic"], top["level"]) == ("acme", "storm")
     plan = typed_plan(typed, case.options)
     assert ".str." not in plan  # nothing parsed: no strptime, no text casts
     assert ".str." in typed_plan(text, case.options)  # the CSV's text is parsed
