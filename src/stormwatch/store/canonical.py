@@ -149,7 +149,13 @@ class CanonicalStore:
                     part.drop("_day").write_parquet(piece)
                     staged.setdefault(day, []).append(piece)
             for day, paths in sorted(staged.items()):
-                mentioned = pl.read_parquet(paths)  # in the order the batches came
+                # in the order the batches came, then by time (stable): each topic's part is
+                # sorted as it is split off, with one sort a day instead of one a partition
+                mentioned = (
+                    pl.read_parquet(paths)
+                    .select(pl.col(c).cast(t) for c, t in STORED.items())
+                    .sort("timestamp", maintain_order=True)
+                )
                 groups = mentioned.partition_by(TOPIC, as_dict=True, maintain_order=True)
                 for (topic,), part in groups.items():
                     new += self._merge(self.root / partition(TOPIC, str(topic), day) / FILE, part)
@@ -167,20 +173,19 @@ class CanonicalStore:
 
     @staticmethod
     def _merge(path: Path, part: pl.DataFrame) -> int:
-        """Add the mentions of ``part`` that ``path`` does not hold; returns how many."""
-        part = part.select(pl.col(c).cast(t) for c, t in STORED.items())
-        if path.exists():
-            old = pl.read_parquet(path)
-            keys = old.select(mention_key().alias("_key")).unique()
-            part = part.join(
-                keys, left_on=mention_key(), right_on="_key", how="anti", maintain_order="left"
-            )
-            if part.height == 0:
-                return 0
-            merged = pl.concat([old, part])
-        else:
-            merged = part
-        merged = merged.sort("timestamp", maintain_order=True)
+        """Add the mentions of ``part`` (``STORED``'s columns, sorted by time) that ``path``
+        does not hold; returns how many."""
+        if not path.exists():  # a new partition: nothing to compare, nothing to sort
+            durable(path, part.write_parquet)
+            return part.height
+        old = pl.read_parquet(path)
+        keys = old.select(mention_key().alias("_key")).unique()
+        part = part.join(
+            keys, left_on=mention_key(), right_on="_key", how="anti", maintain_order="left"
+        )
+        if part.height == 0:
+            return 0
+        merged = pl.concat([old, part]).sort("timestamp", maintain_order=True)
         durable(path, merged.write_parquet)
         return part.height
 
