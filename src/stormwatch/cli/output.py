@@ -7,11 +7,13 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from stormwatch.errors import StormwatchError
 from stormwatch.models import Report
-from stormwatch.report.history import History
+
+if TYPE_CHECKING:  # the replay behind it is imported only for the html format
+    from stormwatch.report.history import History
 
 
 @contextlib.contextmanager

@@ -240,9 +240,11 @@ def scan(
         if rejects is not None:
             _write_rejects(rejects, paths, settings, options, quiet, report.evaluated_at)
 
-    from stormwatch.report.history import histories
+    def timelines() -> Any:  # the html format's only: the replay is imported when asked for
+        from stormwatch.report.history import histories
 
-    timelines = lambda: histories(inputs, report, settings, options, handles)  # noqa: E731
+        return histories(inputs, report, settings, options, handles)
+
     _finish(report, fmt, out, fail_on, quiet, settings.lang, timelines, write_rejects)
 
 
