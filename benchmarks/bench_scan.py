@@ -16,6 +16,11 @@ slow spell of the shared machine hits them alike; min / median / max are reporte
     python benchmarks/bench_scan.py --calm                            # the same, no storm
     python benchmarks/bench_scan.py --rows 1000000,10000000,30000000 --repeat 1 --scan-only
     python benchmarks/bench_scan.py --rows 100000000 --repeat 1 --scan-only --dir /tmp --delete
+    python benchmarks/bench_scan.py --rows 5000000 --repeat 3 --parquet     # typed Parquet
+
+``--parquet``: the same mentions as a typed Parquet file (timestamp a UTC datetime, followers
+and engagement Int64), scanned against a bare query over the same Parquet columns (no
+parsing, no casts: the columns are typed already).
 
 Targets (issue #16): scan <= 1.3x bare polars (medians); peak RSS <= 0.4x the file from 30M
 rows on (streaming); <= 4 GB at 100M; `stormwatch scan --help` <= 0.3 s.
@@ -35,26 +40,13 @@ from measure import run
 
 OUT = Path(__file__).parent / "out"
 FAST_FORMAT = "%Y-%m-%dT%H:%M:%S.%3fZ"  # how generate() writes timestamps
-BARE = """
-import sys, polars as pl
-FMT, HOUR = sys.argv[3], 3_600_000_000
-with open(sys.argv[1], "rb") as fh:  # the newest mention is on the last line (sorted export)
-    fh.seek(-4096, 2)
-    last = fh.read().splitlines()[-1].decode().split(",")[0]
-def parse(raw):
-    return raw.str.strptime(pl.Datetime("us"), FMT, strict=False).dt.replace_time_zone("UTC")
-end = pl.select(parse(pl.lit(last))).item()
-ts = parse(pl.col("timestamp"))
-age = (pl.lit(end) - ts).dt.total_microseconds()
+#: The per-topic x hour counts of the bare references, over ``frame`` (its own prelude).
+AGGREGATE = """
+age = (pl.lit(end) - pl.col("timestamp")).dt.total_microseconds()
 critical, negative = pl.col("sentiment") != "positive", pl.col("sentiment") == "negative"
 window = (age // HOUR).clip(-1, 169)
 counts = (
-    pl.scan_csv(sys.argv[1], infer_schema=False)
-    .select(
-        ts.alias("timestamp"), window.alias("window"), (age * 4 // HOUR % 4).alias("quarter"),
-        "brand", "author", "sentiment",
-        pl.col("followers", "engagement").cast(pl.Int64, strict=False),
-    )
+    frame.with_columns(window.alias("window"), (age * 4 // HOUR % 4).alias("quarter"))
     .group_by("brand", "window", pl.when(pl.col("window") == 0).then(pl.col("author")))
     .agg(
         pl.len(),
@@ -74,6 +66,32 @@ counts = (
 )
 print(counts.height)
 """
+#: The CSV's columns, the timestamps parsed with their exact format (polars' fast path).
+_CSV_FRAME = """
+import sys, polars as pl
+FMT, HOUR = sys.argv[3], 3_600_000_000
+with open(sys.argv[1], "rb") as fh:  # the newest mention is on the last line (sorted export)
+    fh.seek(-4096, 2)
+    last = fh.read().splitlines()[-1].decode().split(",")[0]
+def parse(raw):
+    return raw.str.strptime(pl.Datetime("us"), FMT, strict=False).dt.replace_time_zone("UTC")
+end = pl.select(parse(pl.lit(last))).item()
+frame = pl.scan_csv(sys.argv[1], infer_schema=False).select(
+    parse(pl.col("timestamp")).alias("timestamp"), "brand", "author", "sentiment",
+    pl.col("followers", "engagement").cast(pl.Int64, strict=False),
+)
+"""
+#: The typed Parquet file's columns as they are stored.
+_PARQUET_FRAME = """
+import sys, polars as pl
+HOUR = 3_600_000_000
+frame = pl.scan_parquet(sys.argv[1]).select(
+    "timestamp", "brand", "author", "sentiment", "followers", "engagement"
+)
+end = frame.select("timestamp").tail(1).collect().item()  # the newest mention is the last row
+"""
+BARE = _CSV_FRAME + AGGREGATE
+BARE_PARQUET = _PARQUET_FRAME + AGGREGATE
 
 
 def generate(
@@ -136,6 +154,17 @@ def generate(
             frame.write_csv(fh, include_header=part == 0)
 
 
+def to_parquet(csv: Path, path: Path) -> None:
+    """The generated CSV as typed Parquet: timestamp a UTC datetime, followers and engagement
+    Int64, the rest text (streamed, so the size needs no more memory than a chunk)."""
+    import polars as pl
+
+    fast = pl.col("timestamp").str.strptime(pl.Datetime("us", "UTC"), FAST_FORMAT)
+    pl.scan_csv(csv, infer_schema=False).with_columns(
+        fast, pl.col("followers", "engagement").cast(pl.Int64)
+    ).sink_parquet(path)
+
+
 def alternate(cmds: dict[str, list[str]], repeat: int) -> dict[str, list[tuple[float, int]]]:
     """Every command ``repeat`` times, the commands taking turns: (wall s, peak RSS bytes)."""
     runs: dict[str, list[tuple[float, int]]] = {name: [] for name in cmds}
@@ -169,6 +198,18 @@ def make_file(rows: int, directory: Path, calm: bool = False) -> Path:
         subprocess.run([*make, *(["--calm"] if calm else [])], check=True)
         partial.rename(path)
         print(f"generated {path} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return path
+
+
+def make_parquet(rows: int, directory: Path, calm: bool = False) -> Path:
+    """The typed Parquet twin of ``make_file``'s CSV, made by a child process if missing."""
+    csv = make_file(rows, directory, calm)
+    path = csv.with_suffix(".parquet")
+    if not path.exists():
+        partial = path.with_suffix(".part")
+        make = [sys.executable, __file__, "--to-parquet", str(csv), str(partial)]
+        subprocess.run(make, check=True)
+        partial.rename(path)
     return path
 
 
@@ -220,27 +261,36 @@ def main() -> None:
     parser.add_argument("--scan-only", action="store_true", help="no bare reference")
     parser.add_argument("--delete", action="store_true", help="remove each file after its runs")
     parser.add_argument("--calm", action="store_true", help="data without a storm")
+    parser.add_argument("--parquet", action="store_true", help="typed Parquet, not CSV")
     parser.add_argument("--generate", nargs=2, metavar=("ROWS", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--to-parquet", nargs=2, metavar=("CSV", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
         generate(int(args.generate[0]), Path(args.generate[1]), storm=not args.calm)
+        return
+    if args.to_parquet:
+        to_parquet(Path(args.to_parquet[0]), Path(args.to_parquet[1]))
         return
     exe = [sys.executable, "-m", "stormwatch"]
     helps = [run([*exe, "scan", "--help"])[0] for _ in range(5)]
     print(f"stormwatch scan --help: {spread(helps)} s (min median max)")
     verdict("scan --help (median)", statistics.median(helps), "s", 0.3)
     for rows in (int(r) for r in args.rows.split(",")):
-        path = make_file(rows, args.dir, args.calm)
+        make = make_parquet if args.parquet else make_file
+        path = make(rows, args.dir, args.calm)
         try:
             cmds = {"scan": [*exe, "scan", str(path), "--format", "json", "-q"]}
             if not args.scan_only:
                 for engine in ("streaming", "auto"):
                     bare = [sys.executable, "-c", BARE, str(path), engine, FAST_FORMAT]
+                    if args.parquet:
+                        bare = [sys.executable, "-c", BARE_PARQUET, str(path), engine]
                     cmds[f"bare polars {engine}"] = bare
             report(rows, path, alternate(cmds, args.repeat))
         finally:
             if args.delete:
                 path.unlink()
+                path.with_suffix(".csv").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from stormwatch.pipeline.normalise import normalise
 from stormwatch.sources import open_tables
 from stormwatch.sources.interpret import interpret
 from stormwatch.sources.sniff import SAMPLE_BYTES
-from stormwatch.sources.table import RawTable
+from stormwatch.sources.table import RawTable, typed_name
 
 T0 = datetime(2026, 2, 5, 8, 0)
 
@@ -36,7 +36,7 @@ def put(tmp_path: Path, name: str, data: bytes | str) -> Path:
 
 def cells(table: RawTable) -> list[str]:
     """The table's rows as ``"line|cell|cell…"`` (the file line or sheet row; ∅ for null)."""
-    frame = table.frame.collect()
+    frame = table.frame.select("_row", *table.header).collect()
     lines = [table.physical_line(table.header_line + 1 + r) for r in frame["_row"]]
     rows = frame.drop("_row").rows()
     return [
@@ -266,6 +266,21 @@ def test_parquet(tmp_path: Path) -> None:
         "2|2026-02-05T08:00:00.000500Z|2026-02-05T09:00:00|∅|∅|∅|∅|∅|-1.0|∅",
     ]
     assert table.tail("created_at")[-1] == "2026-02-05T08:00:00.000500Z"
+    # numbers, datetimes and dates keep their type in twins of their text columns
+    assert table.typed == {
+        "created_at": pl.Datetime("us", "UTC"),
+        "local": pl.Datetime("us"),
+        "day": pl.Date(),
+        "user.followers_count": pl.Int64(),
+        "likes": pl.Int64(),
+        "score": pl.Float64(),
+    }
+    twins = table.frame.select(typed_name(h) for h in table.typed).collect()
+    assert twins.rows() == [
+        (T0.replace(tzinfo=UTC), T0, T0.date(), 10, 3, 0.5),
+        (T0.replace(tzinfo=UTC, microsecond=500), T0 + timedelta(hours=1), None, None, None, -1.0),
+    ]
+    assert table.tail(typed_name("created_at"))[-1] == T0.replace(tzinfo=UTC, microsecond=500)
     assert analysed(path).input.rows_used == 2
 
 

@@ -5,6 +5,7 @@ a scan of the exports reports."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -114,6 +115,38 @@ def test_an_overlapping_second_import_adds_only_the_new_mentions(tmp_path: Path)
     assert _without_input(_report(source, settings, None)) == _without_input(
         _report(SAMPLE, settings, None)
     )
+
+
+def test_an_import_in_batches_stores_what_one_batch_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of 1,000 mentions (22 of them, days split between batches) give the same
+    partitions, row for row, and the same counts; the staging folder is gone afterwards."""
+    from stormwatch.store import imports
+
+    whole = _imported(tmp_path, SAMPLE, name="whole")
+    monkeypatch.setattr(imports, "BATCH_ROWS", 1_000)
+    sizes: list[int] = []
+    batches = imports._batches
+
+    def counted(sources: object, query: pl.LazyFrame) -> Iterator[pl.DataFrame]:
+        for batch in batches(sources, query):  # type: ignore[arg-type]
+            sizes.append(batch.height)
+            yield batch
+
+    monkeypatch.setattr(imports, "_batches", counted)
+    store = CanonicalStore(tmp_path / "batched")
+    done = import_sources(store, load_sources(SAMPLE, ReadOptions()))
+    assert sizes == [1_000] * 21 + [612]
+    assert (done.new, done.stored, done.input.rows_read) == (21_612, 0, 21_612)
+    assert [(p.topic, p.day) for p in store.partitions()] == [
+        (p.topic, p.day) for p in whole.partitions()
+    ]
+    for mine, theirs in zip(store.partitions(), whole.partitions(), strict=True):
+        assert pl.read_parquet(mine.path).equals(pl.read_parquet(theirs.path))
+    assert not (tmp_path / "batched" / ".staging").exists()
+    again = import_sources(store, load_sources(SAMPLE, ReadOptions()))
+    assert (again.new, again.stored) == (0, 21_612)
 
 
 def test_keys_are_exact_values_so_near_twins_are_both_kept(

@@ -14,11 +14,13 @@ from stormwatch.sources.schema import (
     CANONICAL,
     UNREAD_MARK,
     number_text,
+    score_marked,
     sentiment_marked,
     unmarked,
 )
 from stormwatch.sources.table import BAD
 from stormwatch.sources.timestamps import parse_parts
+from stormwatch.sources.typed import as_text, decimal, read_timestamps, whole
 
 #: The reject reasons, in the order they are checked.
 REASONS = (
@@ -91,7 +93,8 @@ def normalise(
     timestamp was read with the general pattern, not the sample's fixed-width spelling) and
     the raw text of the values (``_raw_<name>`` for ``RAW_VALUES``, null where the file has
     no such column).
-    Absent columns are typed nulls.
+    Absent columns are typed nulls. A column the source has typed (Parquet, see
+    ``sources.typed``) is converted as such; its raw value is made text only where asked for.
 
     Built in steps on purpose: the columns that decide whether a row is usable (timestamp,
     counts, topic) come first, the rest after, so a filter on time or ``_reject`` is pushed
@@ -123,21 +126,43 @@ def normalise(
         else pl.lit("all")
     )
 
-    def integer(raw: pl.Expr) -> pl.Expr:
-        return _integer(raw, source.decimal_comma)
+    schema = source.frame.collect_schema()
+    typed = {n: d for n, d in schema.items() if n in present and d != pl.String}
 
-    ts, slow = parse_parts(pl.col("timestamp"), source.timestamp_formats, source.timezone, generous)
+    def integer(raw: pl.Expr) -> pl.Expr:
+        name = raw.meta.output_name()
+        return whole(raw, typed[name]) if name in typed else _integer(raw, source.decimal_comma)
+
+    def raw_text(name: str, raw: str) -> pl.Expr:
+        """A typed raw value (kept typed until here) as the text of its cell."""
+        return as_text(pl.col(raw), typed[name]).alias(raw) if name in typed else pl.col(raw)
+
+    if "timestamp" in typed:  # nothing to parse, nothing slow
+        ts = read_timestamps(
+            pl.col("timestamp"), typed["timestamp"], source.timestamp_formats, source.timezone
+        )
+        slow = pl.lit(False)
+    else:
+        ts, slow = parse_parts(
+            pl.col("timestamp"), source.timestamp_formats, source.timezone, generous
+        )
     first = source.frame.select(
         pl.col("_file"),
         pl.col("_line"),
         # why a damaged CSV's record was set aside (see sources.repair)
-        pl.col(BAD) if BAD in source.frame.collect_schema() else pl.lit(None, pl.String).alias(BAD),
+        pl.col(BAD) if BAD in schema else pl.lit(None, pl.String).alias(BAD),
         pl.col("timestamp").alias("_raw_ts"),
         ts.alias("timestamp"),
         slow.alias("_slow_ts"),  # read with the general pattern: counted (see timestamps)
         topic.alias("topic"),
         # The raw values stay alongside (pruned unless asked for): the examples of rejects.
-        *(pl.col(n).cast(pl.String).alias(f"_raw_{n}") for n in RAW_VALUES if n in present),
+        *(
+            pl.col(n).alias(f"_raw_{n}")
+            if n in typed
+            else pl.col(n).cast(pl.String).alias(f"_raw_{n}")
+            for n in RAW_VALUES
+            if n in present
+        ),
         *(column(n, integer) for n in ("followers", "engagement")),
         # An empty count is one mention; an unreadable one rejects the row (see below). A
         # volume series keeps fractional values (a metric of 0.08 is not 0 mentions).
@@ -145,7 +170,11 @@ def normalise(
             pl.when(pl.col("count").is_null())
             .then(1)
             .otherwise(
-                _decimal(pl.col("count"), source.decimal_comma)
+                (
+                    decimal(pl.col("count"))
+                    if "count" in typed
+                    else _decimal(pl.col("count"), source.decimal_comma)
+                )
                 if source.kind == "series"
                 else integer(pl.col("count"))
             )
@@ -154,7 +183,11 @@ def normalise(
         else pl.lit(1, pl.Int64).alias("count"),
         *([pl.col("author")] if "author" in present else []),
         *(
-            [sentiment_marked(pl.col("sentiment")).alias("_sentiment")]
+            [
+                (score_marked if "sentiment" in typed else sentiment_marked)(
+                    pl.col("sentiment")
+                ).alias("_sentiment")
+            ]
             if "sentiment" in present
             else []
         ),
@@ -209,13 +242,13 @@ def normalise(
         .select(
             "_file",
             "_line",
-            "_raw_ts",
+            raw_text("timestamp", "_raw_ts"),
             *CANONICAL,
             "_reject",
             "_unread",
             "_unread_any",
             "_slow_ts",
-            *(f"_raw_{n}" for n in RAW_VALUES),
+            *(raw_text(n, f"_raw_{n}") for n in RAW_VALUES),
         )
     )
 

@@ -1,9 +1,11 @@
 """Parquet and JSON Lines readers: typed or nested records flattened into text cells.
 
 Nested objects become dotted column names (``user.username``, ``user.followersCount``), lists
-become JSON text, and every value is a String, like a cell of a CSV export. Neither format has
-a header line, so ``header_line`` is 0 and a record's line is its 1-based number (for JSON
-Lines, ``physical_line`` skips blank lines to the line in the file).
+become JSON text, and every value is a String, like a cell of a CSV export. A Parquet column
+stored as a number, datetime or date also keeps its type, in a twin column (see
+``RawTable.typed``), so a typed file is read without making text and parsing it again.
+Neither format has a header line, so ``header_line`` is 0 and a record's line is its 1-based
+number (for JSON Lines, ``physical_line`` skips blank lines to the line in the file).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import polars as pl
 
 from stormwatch.errors import InputError
 from stormwatch.sources.sniff import Sample, detect_text, read_sample, transcode
-from stormwatch.sources.table import ROW, RawTable, unique_names
+from stormwatch.sources.table import ROW, RawTable, typed_name, unique_names
+from stormwatch.sources.typed import as_text, keeps_type
 
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
@@ -30,14 +33,6 @@ _BROKEN = "the file is damaged or was not downloaded completely; download it aga
 # --- Parquet ------------------------------------------------------------------------------------
 
 
-def _iso(column: pl.Expr, dtype: pl.Datetime) -> pl.Expr:
-    if dtype.time_zone is None:
-        return column.dt.to_string("%Y-%m-%dT%H:%M:%S%.f")
-    if dtype.time_zone in ("UTC", "Etc/UTC", "Z"):
-        return column.dt.to_string("%Y-%m-%dT%H:%M:%S%.fZ")
-    return column.dt.to_string("%Y-%m-%dT%H:%M:%S%.f%:z")
-
-
 def _as_json(column: pl.Expr) -> pl.Expr:
     """A list (or array) as JSON text: polars encodes structs, so wrap it in one."""
     wrapped = pl.struct(column.alias("v")).struct.json_encode()
@@ -45,28 +40,30 @@ def _as_json(column: pl.Expr) -> pl.Expr:
     return pl.when(column.is_null()).then(None).otherwise(text)
 
 
-def _flatten(column: pl.Expr, dtype: PolarsDataType, prefix: str) -> Iterator[tuple[str, pl.Expr]]:
-    """``(dotted name, String expression)`` for a column; structs give one per leaf field."""
+def _flat_fields(
+    column: pl.Expr, dtype: PolarsDataType, prefix: str
+) -> Iterator[tuple[str, pl.Expr, pl.DataType]]:
+    """``(dotted name, expression, type)`` for a column; structs give one per leaf field."""
     if isinstance(dtype, pl.Struct):
         for field in dtype.fields:
-            yield from _flatten(
+            yield from _flat_fields(
                 column.struct.field(field.name), field.dtype, f"{prefix}.{field.name}"
             )
-    elif isinstance(dtype, pl.Datetime):
-        yield prefix, _iso(column, dtype)
-    elif isinstance(dtype, pl.Date):
-        yield prefix, column.dt.to_string("%Y-%m-%d")
-    elif isinstance(dtype, pl.Duration):
-        yield prefix, column.dt.total_microseconds().truediv(1e6).cast(pl.String)
-    elif isinstance(dtype, pl.List | pl.Array):
-        yield prefix, _as_json(column)
-    else:  # strings, numbers, booleans, categoricals, decimals, times, binary
-        yield prefix, column.cast(pl.String, strict=False)
+    else:  # a schema holds instances; the type hints allow classes too
+        yield prefix, column, dtype if isinstance(dtype, pl.DataType) else dtype()
+
+
+def _cells(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A leaf's cells as text: lists as JSON; strings, numbers, booleans, categoricals,
+    datetimes and the rest as ``typed.as_text`` spells them."""
+    if isinstance(dtype, pl.List | pl.Array):
+        return _as_json(column)
+    return as_text(column, dtype)
 
 
 def open_parquet(path: Path | list[Path], name: str | None = None) -> RawTable:
     """Scan a Parquet file (or several with one schema, as one table) lazily, every column as
-    text."""
+    text, and numbers, datetimes and dates also typed."""
     name = name or str(path)
     scan = pl.scan_parquet(path, glob=False)  # a name with [ or * is not a pattern
     try:  # both come from the file's metadata
@@ -79,23 +76,40 @@ def open_parquet(path: Path | list[Path], name: str | None = None) -> RawTable:
         raise InputError(name, "the file has no rows", hint="export the mentions again, with data")
     # Positional names first: pl.col() would read "*" or "^...$" as patterns.
     safe = {top: f"c{i}" for i, top in enumerate(schema)}
-    columns = [
-        pair for top, dtype in schema.items() for pair in _flatten(pl.col(safe[top]), dtype, top)
+    leaves = [
+        leaf
+        for top, dtype in schema.items()
+        for leaf in _flat_fields(pl.col(safe[top]), dtype, top)
     ]
-    header = tuple(unique_names(n for n, _ in columns))
+    header = tuple(unique_names(n for n, _, _ in leaves))
+    typed = {
+        alias: dtype
+        for (_, _, dtype), alias in zip(leaves, header, strict=True)
+        if keeps_type(dtype) and typed_name(alias) not in header
+    }
+    # The record index first: a head or a slice of the table then reads only those rows.
     frame = (
         scan.rename(safe)
-        .select(expr.alias(alias) for (_, expr), alias in zip(columns, header, strict=True))
         .with_row_index(ROW)
+        .select(
+            ROW,
+            *(_cells(e, d).alias(alias) for (_, e, d), alias in zip(leaves, header, strict=True)),
+            *(
+                e.alias(typed_name(alias))
+                for (_, e, _), alias in zip(leaves, header, strict=True)
+                if alias in typed
+            ),
+        )
     )
+    readable = {*header, *map(typed_name, typed)}
 
-    def tail(column: str) -> list[str]:
-        if column not in header:
+    def tail(column: str) -> list[Any]:
+        if column not in readable:
             return []
         values = frame.select(pl.col(column)).tail(TAIL_ROWS).collect().to_series()
         return [v for v in values.to_list() if v is not None]
 
-    return RawTable(name=name, header=header, frame=frame, header_line=0, tail=tail)
+    return RawTable(name=name, header=header, frame=frame, header_line=0, tail=tail, typed=typed)
 
 
 # --- JSON Lines ---------------------------------------------------------------------------------

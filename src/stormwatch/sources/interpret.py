@@ -22,7 +22,7 @@ from stormwatch.sources.schema import (
     normalise_header,
 )
 from stormwatch.sources.source import ReadOptions, Source
-from stormwatch.sources.table import BAD, RawTable
+from stormwatch.sources.table import BAD, RawTable, typed_name
 from stormwatch.sources.timestamps import (
     TimestampFormat,
     cover,
@@ -30,6 +30,7 @@ from stormwatch.sources.timestamps import (
     parse_expr,
     with_exact,
 )
+from stormwatch.sources.typed import accepts, read_timestamps, timestamp_format
 from stormwatch.text.notes import Note
 
 SAMPLE_ROWS = 1000
@@ -51,6 +52,32 @@ def _latest(
     frame = pl.DataFrame({"raw": [v.strip() for v in values]}, schema={"raw": pl.String})
     newest = frame.select(parse_expr(pl.col("raw"), formats, timezone).max()).item()
     return newest if isinstance(newest, datetime) else None
+
+
+def _latest_typed(
+    table: RawTable,
+    header: str,
+    head: pl.Series,
+    formats: tuple[TimestampFormat, ...],
+    timezone: str,
+) -> datetime | None:
+    """The newest of a typed timestamp column's ``head`` sample and its tail (see ``_latest``)."""
+    tail = pl.Series("typed", table.tail(typed_name(header)), dtype=head.dtype)
+    values = pl.DataFrame([head.append(tail)])
+    newest = values.select(read_timestamps(pl.col("typed"), head.dtype, formats, timezone).max())
+    value = newest.item()
+    return value if isinstance(value, datetime) else None
+
+
+def _typed(table: RawTable, columns: dict[str, Bound]) -> dict[str, pl.DataType]:
+    """Canonical column -> type, for the columns read from a typed twin (``RawTable.typed``):
+    one column unchanged, of a type the canonical column reads (see ``typed.accepts``)."""
+    found: dict[str, pl.DataType] = {}
+    for canonical, bound in columns.items():
+        dtype = table.typed.get(bound.label) if bound.is_plain else None
+        if dtype is not None and accepts(canonical, dtype):
+            found[canonical] = dtype
+    return found
 
 
 def _tail(table: RawTable, bound: Bound) -> list[str]:
@@ -275,8 +302,14 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
     if topic is not None:
         columns["topic"] = topic
     ts = columns["timestamp"]
+    typed = _typed(table, columns)
+    twin = [pl.col(typed_name(ts.label)).alias("typed")] if "timestamp" in typed else []
     try:
-        sample = table.frame.head(SAMPLE_ROWS).select(ts.expr.alias("ts"), pl.col("_row")).collect()
+        sample = (
+            table.frame.head(SAMPLE_ROWS)
+            .select(ts.expr.alias("ts"), pl.col("_row"), *twin)
+            .collect()
+        )
     except pl.exceptions.PolarsError as exc:
         message = str(exc).splitlines()[0]
         raise InputError(table.name, f"cannot parse the file: {message}") from None
@@ -288,19 +321,29 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
             hint="export the mentions again, with data",
         )
     values = [v for v in sample["ts"].to_list() if v is not None and v.strip()]
-    dayfirst = _dayfirst(options, mapping, preset, table.decimal_comma)
-    formats = timestamp_formats([v.strip() for v in values], timezone, preset, mapping, dayfirst)
-    if not formats:
-        raise unreadable_timestamp_error(table, sample, ts, mapping)
-    formats = with_exact(formats, [v.strip() for v in values], timezone)  # the fast path
+    if "timestamp" in typed and not typed["timestamp"].is_integer():
+        formats: tuple[TimestampFormat, ...] = (timestamp_format(typed["timestamp"]),)
+    else:
+        dayfirst = _dayfirst(options, mapping, preset, table.decimal_comma)
+        formats = timestamp_formats(
+            [v.strip() for v in values], timezone, preset, mapping, dayfirst
+        )
+        if not formats:
+            raise unreadable_timestamp_error(table, sample, ts, mapping)
+        formats = with_exact(formats, [v.strip() for v in values], timezone)  # the fast path
+        if not all(f.is_epoch for f in formats):  # an integer such as 20260201: its text
+            typed.pop("timestamp", None)
     padded = any(v != v.strip() for v in values)
+
+    def value(canonical: str, bound: Bound) -> pl.Expr:
+        if canonical in typed:
+            return pl.col(typed_name(bound.label))
+        return bound.expr.str.strip_chars() if canonical == "timestamp" and padded else bound.expr
+
     frame = table.frame.select(
         pl.lit(table.name).alias("_file"),
         (pl.col("_row").cast(pl.Int64) + table.header_line + 1).alias("_line"),
-        *(
-            (b.expr.str.strip_chars() if c == "timestamp" and padded else b.expr).alias(c)
-            for c, b in columns.items()
-        ),
+        *(value(c, b).alias(c) for c, b in columns.items()),
         *([pl.col(BAD)] if table.flagged else []),
     )
     notes = (*table.notes, *_notes(table.name, header, preset, forced, kind, columns))
@@ -309,7 +352,11 @@ def interpret(table: RawTable, options: ReadOptions | None = None) -> Source:
         decimal_comma = mapping.decimal_comma
     # Exports are sorted by time, newest first or last: the head and tail samples give a
     # good guess of the newest mention (analyse verifies it and rescans if it was wrong).
-    latest = _latest(values + _tail(table, ts), formats, timezone)
+    latest = (
+        _latest_typed(table, ts.label, sample["typed"], formats, timezone)
+        if "timestamp" in typed
+        else _latest(values + _tail(table, ts), formats, timezone)
+    )
     return Source(
         table.name,
         frame,

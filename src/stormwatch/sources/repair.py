@@ -62,13 +62,12 @@ def needs_repair(path: Path) -> bool:
         for offset in range(0, size, window):
             length = min(window, size - offset)
             with mmap.mmap(fh.fileno(), length, access=mmap.ACCESS_READ, offset=offset) as part:
+                if part.find(b"\0") != -1:  # memchr: a quarter of numpy's all()
+                    return True
                 for start in range(0, length, block):
                     data = np.frombuffer(part, np.uint8, min(block, length - start), start)
-                    nul = not data.all()
                     quotes += int(np.count_nonzero(data == ord('"')))
                     del data  # the map cannot close while a view of it is alive
-                    if nul:
-                        return True
     return quotes % 2 == 1
 
 

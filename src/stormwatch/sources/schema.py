@@ -339,6 +339,12 @@ def sentiment_marked(raw: pl.Expr) -> pl.Expr:
     return raw.map_batches(_label_batch, return_dtype=pl.String, is_elementwise=True)
 
 
+def score_marked(score: pl.Expr) -> pl.Expr:
+    """``sentiment_marked`` of a numeric score column (Parquet): the label by its sign, as
+    ``_label`` reads a number cell; never unreadable."""
+    return _by_sign(score.cast(pl.Float64))
+
+
 def unmarked(marked: pl.Expr) -> pl.Expr:
     """``sentiment_marked``'s labels with the unreadable mark as null."""
     return pl.when(marked == UNREAD_MARK).then(None).otherwise(marked)

@@ -20,9 +20,11 @@ class Source:
     """One input file, read lazily.
 
     ``frame`` has a String column per entry of ``columns`` (canonical name -> the file's header),
-    ``topic`` when a topic column was found, and ``_file`` / ``_line``. ``_line`` is the line a
-    record would start on if no record spanned several lines (cheap to compute for every row);
-    ``physical_line`` turns it into the exact line an editor shows, for the few rows reported.
+    ``topic`` when a topic column was found, and ``_file`` / ``_line``; a column the file stores
+    typed keeps its type where the canonical column reads it (see ``sources.typed``). ``_line``
+    is the line a record would start on if no record spanned several lines (cheap to compute
+    for every row); ``physical_line`` turns it into the exact line an editor shows, for the few
+    rows reported.
     """
 
     path: str

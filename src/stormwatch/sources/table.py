@@ -6,9 +6,10 @@ Container readers (delimited text, XLSX, ZIP, Parquet, JSON Lines) produce RawTa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -16,13 +17,20 @@ import polars as pl
 ROW = "_row"
 #: The column of a repaired delimited file (``sources.repair``): why a record was set aside.
 BAD = "_bad"
+#: What a typed twin's name starts with (see ``RawTable.typed``): no header of a real file.
+TYPED = "\x00typed:"
 
 
 def _same_line(line: int) -> int:
     return line
 
 
-def _no_tail(column: str) -> list[str]:
+def typed_name(header: str) -> str:
+    """The column of ``frame`` holding the typed values of ``header`` (``RawTable.typed``)."""
+    return TYPED + header
+
+
+def _no_tail(column: str) -> list[Any]:
     return []
 
 
@@ -36,7 +44,13 @@ class RawTable:
     Containers without a header line (Parquet, JSON Lines) use ``header_line=0``, so the record
     line is the record's 1-based number. ``tail`` returns raw values of a column from the end
     of the table, cheaply where the container allows (a guess of the newest timestamp; empty
-    when not cheap). ``notes`` are assumptions made while reading, each naming the file.
+    when not cheap): text cells, or a typed twin's values. ``notes`` are assumptions made while
+    reading, each naming the file.
+
+    ``typed``: columns the container stores typed (Parquet's numbers, datetimes, dates), header
+    -> type. Their cells are text like any other's; ``frame`` also has each one's *twin*,
+    ``typed_name(header)``, with the values as stored, which ``interpret`` reads where the
+    canonical column takes that type (see ``sources.typed``).
     """
 
     name: str
@@ -44,7 +58,7 @@ class RawTable:
     frame: pl.LazyFrame
     header_line: int = 1
     physical_line: Callable[[int], int] = field(default=_same_line, compare=False)
-    tail: Callable[[str], list[str]] = field(default=_no_tail, compare=False)
+    tail: Callable[[str], list[Any]] = field(default=_no_tail, compare=False)
     decimal_comma: bool = False
     notes: tuple[str, ...] = ()
     #: Many record lines at once (one read of the file), where ``physical_line`` would re-read.
@@ -54,6 +68,7 @@ class RawTable:
     #: The damage check still running (``open_tables(defer_check=True)``): True means the
     #: file needs repair, and ``frame`` (read as if it did not) must not be trusted.
     damage: Future[bool] | None = field(default=None, compare=False)
+    typed: Mapping[str, pl.DataType] = field(default_factory=dict)
 
     def locate(self, record_lines: Sequence[int]) -> list[int]:
         """The physical lines of several record lines."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -120,24 +121,49 @@ class CanonicalStore:
             hint="the file names the exports' topic column; delete it to forget that",
         )
 
-    def add(self, mentions: pl.DataFrame, topic_columns: Sequence[str] = ()) -> Added:
-        """Store the ``mentions`` (the columns of ``STORED``) that the store does not hold yet;
-        ``topic_columns``: the topic columns of their exports, remembered for the reports."""
-        new = 0
+    def add(
+        self, mentions: pl.DataFrame | Iterable[pl.DataFrame], topic_columns: Sequence[str] = ()
+    ) -> Added:
+        """Store the ``mentions`` (the columns of ``STORED``; a frame, or batches of one, in
+        the order of the exports) that the store does not hold yet; ``topic_columns``: the
+        topic columns of their exports, remembered for the reports.
+
+        Batches are set aside by day in a staging folder first, then each day is merged into
+        its partitions: memory holds one batch, then one day, never the whole import. A mention
+        is compared with those the store held before the import (as one frame always was)."""
+        new = rows = 0
+        estimate = False
         with exclusive(self.root / ".locks" / "import.lock", f"another import into {self.root}"):
-            days = mentions.with_columns(pl.col("timestamp").dt.date().alias("_day"))
-            groups = days.partition_by([TOPIC, "_day"], as_dict=True, maintain_order=True)
-            for (topic, day), part in groups.items():
-                path = self.root / partition(TOPIC, str(topic), day) / FILE
-                new += self._merge(path, part.drop("_day"))
+            staging = self.root / ".staging"
+            shutil.rmtree(staging, ignore_errors=True)  # of an import killed half-way
+            staged: dict[date, list[Path]] = {}
+            batches = [mentions] if isinstance(mentions, pl.DataFrame) else mentions
+            for number, batch in enumerate(batches):
+                rows += batch.height
+                estimate = estimate or bool(batch["_estimate"].any())
+                days = batch.with_columns(pl.col("timestamp").dt.date().alias("_day"))
+                pieces = days.partition_by("_day", as_dict=True, maintain_order=True)
+                for (day,), part in pieces.items():
+                    piece = staging / f"{day}" / f"{number}.parquet"
+                    piece.parent.mkdir(parents=True, exist_ok=True)
+                    part.drop("_day").write_parquet(piece)
+                    staged.setdefault(day, []).append(piece)
+            for day, paths in sorted(staged.items()):
+                mentioned = pl.read_parquet(paths)  # in the order the batches came
+                groups = mentioned.partition_by(TOPIC, as_dict=True, maintain_order=True)
+                for (topic,), part in groups.items():
+                    new += self._merge(self.root / partition(TOPIC, str(topic), day) / FILE, part)
+            shutil.rmtree(staging, ignore_errors=True)
             old = self.manifest()
             known = self.topic_columns()
-            estimated = bool(old.get("estimated")) or bool(mentions["_estimate"].any())
-            info = {"topic_columns": sorted({*known, *topic_columns}), "estimated": estimated}
+            info = {
+                "topic_columns": sorted({*known, *topic_columns}),
+                "estimated": bool(old.get("estimated")) or estimate,
+            }
             if info != old:
                 text = json.dumps(info, indent=1)
                 durable(self.root / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
-        return Added(new, mentions.height - new)
+        return Added(new, rows - new)
 
     @staticmethod
     def _merge(path: Path, part: pl.DataFrame) -> int:

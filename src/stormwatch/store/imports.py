@@ -4,7 +4,7 @@ several of the files are stored once, as a scan counts them once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +37,20 @@ def _collect(sources: Sequence[Source], query: pl.LazyFrame) -> pl.DataFrame:
         raise InputError(where, f"cannot read the data: {exc}".splitlines()[0]) from None
 
 
+#: Mentions a batch of an import holds (about 75 MB of them in memory).
+BATCH_ROWS = 500_000
+
+
+def _batches(sources: Sequence[Source], query: pl.LazyFrame) -> Iterator[pl.DataFrame]:
+    """``query``'s rows in batches of about ``BATCH_ROWS``, in order, from the streaming
+    engine; a polars error names the inputs."""
+    try:
+        yield from query.collect_batches(chunk_size=BATCH_ROWS, engine="streaming")
+    except pl.exceptions.PolarsError as exc:
+        where = ", ".join(s.path for s in sources)
+        raise InputError(where, f"cannot read the data: {exc}".splitlines()[0]) from None
+
+
 def import_sources(
     store: CanonicalStore, sources: Sequence[Source], not_after: datetime | None = None
 ) -> Imported:
@@ -51,20 +65,30 @@ def import_sources(
                 hint="scan a volume series directly; the store holds mentions",
             )
     mentions = normalise_all(sources, not_after, estimator=None)
-    rows = _collect(
+    # First the counts (and which files are rated) in one streaming aggregation, then the
+    # usable mentions in batches: an import of any size holds one batch at a time.
+    tally = _collect(
         sources,
-        mentions.select("_file", *(c for c in STORED if c != "_estimate"), "_reject", "_unread"),
+        mentions.group_by("_file", "_reject").agg(
+            pl.len().alias("rows"),
+            pl.col("sentiment").is_not_null().sum().alias("rated"),
+            pl.col("_unread").is_not_null().sum().alias("unread"),
+        ),
     )
-    ok = rows.filter(pl.col("_reject").is_null())
+    ok = tally.filter(pl.col("_reject").is_null())
     # A file with texts but no sentiment (or an empty column) is estimated at scan time.
-    rated = set(ok.filter(pl.col("sentiment").is_not_null())["_file"].unique().to_list())
+    rated = set(ok.filter(pl.col("rated") > 0)["_file"].to_list())
     estimated = [s.path for s in sources if estimates(s, empty=s.path not in rated)]
-    usable = ok.with_columns(pl.col("_file").is_in(estimated).alias("_estimate"))
+    usable = mentions.filter(pl.col("_reject").is_null()).select(
+        *(c for c in STORED if c != "_estimate"),
+        pl.col("_file").is_in(estimated).alias("_estimate"),
+    )
     added = store.add(
-        usable.select(*STORED),
+        _batches(sources, usable),
         sorted({s.topic_column for s in sources if s.topic_column}),
     )
-    duplicates = rows.filter(pl.col("_reject") == DUPLICATE).height
+    read, used = int(tally["rows"].sum()), int(ok["rows"].sum())
+    duplicates = int(tally.filter(pl.col("_reject") == DUPLICATE)["rows"].sum())
     locate = {s.path: s.physical_line for s in sources}
 
     def items(kind: str) -> tuple[Rejects, ...]:
@@ -76,12 +100,12 @@ def import_sources(
             for r in found.iter_rows(named=True)
         )
 
-    rejected = rows.height - ok.height - duplicates
-    unread = ok.filter(pl.col("_unread").is_not_null()).height
+    rejected = read - used - duplicates
+    unread = int(ok["unread"].sum())
     summary = InputSummary(
         files=tuple(s.path for s in sources),
-        rows_read=rows.height,
-        rows_used=ok.height,
+        rows_read=read,
+        rows_used=used,
         rows_rejected=rejected,
         rows_after_evaluation=0,
         rows_duplicate=duplicates,
