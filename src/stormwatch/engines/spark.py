@@ -2,9 +2,12 @@
 store's Parquet layout (``store.canonical``) at a local path, an ``s3a://`` or ``hdfs://`` URI.
 
 On the cluster: listing the partitions (through Hadoop's FileSystem, so any URI Spark reads),
-the newest mention, the summary per topic and window (the plan: the only step whose cost grows
-with the mentions), and the horizon rows of the few topics at watch or above. Here: everything
-after, exactly as the polars engine does it (``analysis.report``), so both give the same report.
+the newest mention, the sentiment of mentions imported without one (estimated inside the
+horizon by the same code as the polars scan's, in Python on the executors: see
+``engines.estimates``), the summary per topic and window (the plan: the only step whose cost
+grows with the mentions), and the horizon rows of the few topics at watch or above. Here:
+everything after, exactly as the polars engine does it (``analysis.report``), so both give the
+same report.
 
 pyspark is imported only here (``pip install 'stormwatch[spark]'``); nothing here reads the
 environment: the caller passes the Spark settings (``spark.master`` …).
@@ -13,8 +16,9 @@ environment: the caller passes the Spark settings (``spark.master`` …).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +29,7 @@ from stormwatch.models import FileFormat, InputSummary, Report
 from stormwatch.pipeline.plan import All, Cond, Measure, Not, Plan, summary_plan
 from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.window import QUARTERS
+from stormwatch.sentiment.fill import Estimator, estimator
 from stormwatch.settings import Settings
 from stormwatch.sources.schema import CANONICAL
 from stormwatch.store.canonical import FILE, MANIFEST, TOPIC
@@ -67,13 +72,27 @@ def session(conf: Mapping[str, str]) -> SparkSession:
     for key, value in {**DEFAULTS, **conf}.items():
         builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        spark = builder.getOrCreate()
     except Exception as exc:  # pyspark's own errors: no Java, a master it cannot reach
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise StormwatchError(
             f"cannot start Spark: {first}",
             hint="check --spark-master and that Java 17 is installed (JAVA_HOME)",
         ) from None
+    python = worker_python(conf)
+    if python is not None:
+        spark.sparkContext.pythonExec = python
+    return spark
+
+
+def worker_python(conf: Mapping[str, str]) -> str | None:
+    """The Python the executors run the sentiment estimate in: ``spark.pyspark.python`` when
+    set; in local mode this interpreter (the one stormwatch is installed in; pyspark's own
+    default is whatever ``python3`` is first on the PATH); on a cluster None, pyspark's default
+    (``$PYSPARK_PYTHON``, else ``python3``)."""
+    if "spark.pyspark.python" in conf:
+        return conf["spark.pyspark.python"]
+    return sys.executable if conf.get("spark.master", "").startswith("local") else None
 
 
 def _hadoop_path(spark: SparkSession, *parts: str) -> Any:
@@ -279,14 +298,30 @@ class StoreScan:
         stamp = F.unix_micros(F.col("timestamp"))
         return (stamp > F.lit(_micros(self.start))) & (stamp <= F.lit(_micros(self.end)))
 
-    def estimated(self) -> bool:
-        """Whether mentions of the horizon want their sentiment estimated from their text."""
+    def estimating(self, estimator: Estimator) -> StoreScan:
+        """This scan with the sentiment of the mentions flagged ``_estimate`` estimated from
+        their text and language inside the horizon, null outside it, as ``normalise._stored``
+        does: ``estimator.labels`` on the executors (see ``engines.estimates``). Only those
+        rows' two values go to Python (the others as nulls, which cost nothing there)."""
+        if not self.manifest.get("estimated"):  # as the polars scan: no Python at all
+            return self
         from pyspark.sql import functions as F
 
-        if not self.manifest.get("estimated"):
-            return False
-        wanted = F.col("_estimate") & self._in_horizon() & F.col("text").isNotNull()
-        return bool(self.mentions.filter(wanted).take(1))
+        try:  # pyarrow: part of stormwatch[spark], not of a bare pyspark
+            from stormwatch.engines.estimates import sentiment_udf
+        except ImportError as exc:
+            raise ConfigError(
+                f"the Spark engine estimates sentiment with pyarrow: {exc}",
+                hint=f"{INSTALL}, or turn estimation off (--no-estimate-sentiment)",
+            ) from None
+
+        flagged = F.col("_estimate")
+        wanted = flagged & self._in_horizon()
+        labels = sentiment_udf(estimator)(
+            F.when(wanted, F.col("text")), F.when(wanted, F.col("language"))
+        )
+        sentiment = F.when(flagged, labels).otherwise(F.col("sentiment"))
+        return replace(self, mentions=self.mentions.withColumn("sentiment", sentiment))
 
     def summary(self, settings: Settings, brand_handles: Sequence[str] = ()) -> pl.DataFrame:
         """The summary plan on Spark: ``plan.summarise``'s table, as polars gives it."""
@@ -356,22 +391,19 @@ def analyse_on_spark(
     """``analysis.analyse`` of the mention store at ``root`` with the aggregation on ``spark``:
     the same report as ``analyse`` of ``CanonicalStore(root).source(…)``.
 
-    Raises InputError for an empty store, ConfigError when the store holds mentions whose
-    sentiment a scan would estimate (the estimator runs in Python: scan those with polars, or
-    with ``estimate_sentiment`` off).
+    Mentions imported without sentiment are estimated inside the horizon as the polars scan
+    estimates them (``settings.estimate_sentiment``, ``settings.sentiment_model``), on the
+    executors. Raises InputError for an empty store, ConfigError for a bad model file.
     """
     from stormwatch.pipeline.analyse import score_summary
     from stormwatch.pipeline.inputs import totals_of
     from stormwatch.pipeline.passes import horizon_rows
 
     settings = settings or Settings()
+    estimate = estimator(settings.estimate_sentiment, settings.sentiment_model)
     scan = open_scan(spark, root, settings, now)
-    if settings.estimate_sentiment and scan.estimated():
-        raise ConfigError(
-            "the Spark engine cannot estimate sentiment, and the store holds mentions "
-            "without one in the scanned days",
-            hint="scan with --engine polars, or turn estimation off (--no-estimate-sentiment)",
-        )
+    if estimate is not None:
+        scan = scan.estimating(estimate)
     summary = scan.summary(settings, brand_handles)
     totals = totals_of(summary, settings.baseline_windows)
     if totals is None:

@@ -48,16 +48,34 @@ class Estimator:
         return LEXICON if self.model_path is None else str(self.model_path)
 
     def expr(self, text: pl.Expr, language: pl.Expr) -> pl.Expr:
-        """The estimated ``negative``/``neutral``/``positive`` of ``text`` (null where it is
-        null or blank), computed batch by batch when the lazy frame runs. ``language``: the
-        export's language codes; ``en``/``de`` override the lexicon's detection."""
-        model = self.model
-        if model is not None:
-            return text.map_batches(
-                functools.partial(_predict, model), return_dtype=pl.String, is_elementwise=True
-            )
+        """:meth:`labels` of ``text`` as an expression, computed batch by batch when the lazy
+        frame runs."""
+        if self.model is not None:  # reads the text alone
+            return text.map_batches(self.labels, return_dtype=pl.String, is_elementwise=True)
         return pl.struct(text.alias("text"), language.alias("language")).map_batches(
-            _classify, return_dtype=pl.String, is_elementwise=True
+            self._rows, return_dtype=pl.String, is_elementwise=True
+        )
+
+    def labels(self, texts: pl.Series, languages: pl.Series | None = None) -> pl.Series:
+        """The estimated ``negative``/``neutral``/``positive`` of each of ``texts``, in order
+        and named as ``texts`` (null where a text is null or blank): what every engine calls
+        (polars through :meth:`expr`, Spark on its executors). ``languages``: the export's
+        language codes per text; ``en``/``de`` override the lexicon's detection (a trained
+        model reads the text alone)."""
+        model = self.model
+        frame = texts.alias("text").to_frame()
+        if model is not None:
+            return _labelled(frame, lambda f: model.predict(f["text"])["sentiment"], texts.name)
+        if languages is None:  # none given: the lexicon detects each text's language
+            languages = pl.Series("language", [], pl.String).extend_constant(None, len(texts))
+        frame = frame.with_columns(languages.alias("language"))
+        return _labelled(
+            frame, lambda f: classify(f["text"], f["language"])["sentiment"], texts.name
+        )
+
+    def _rows(self, rows: pl.Series) -> pl.Series:
+        return self.labels(rows.struct.field("text"), rows.struct.field("language")).alias(
+            rows.name
         )
 
     def note(self, path: str, empty: bool = False) -> str:
@@ -84,18 +102,6 @@ def _labelled(
     if not known.any():
         return result
     return result.scatter(known.arg_true(), label(frame.filter(known)))
-
-
-def _predict(model: TextModel, texts: pl.Series) -> pl.Series:
-    return _labelled(
-        texts.to_frame("text"), lambda f: model.predict(f["text"])["sentiment"], texts.name
-    )
-
-
-def _classify(rows: pl.Series) -> pl.Series:
-    return _labelled(
-        rows.struct.unnest(), lambda f: classify(f["text"], f["language"])["sentiment"], rows.name
-    )
 
 
 def estimator(enabled: bool = True, model_path: str | Path | None = None) -> Estimator | None:
