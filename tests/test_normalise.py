@@ -27,7 +27,7 @@ SCHEMA = {
     "_reject": pl.String,
     "_unread": pl.String,
     "_unread_any": pl.Boolean,
-    "_slow_ts": pl.Boolean,
+    "_slow": pl.Boolean,
 }
 RAW = [f"_raw_{n}" for n in RAW_VALUES]
 
@@ -43,7 +43,7 @@ def expected(path: Path, rows: list[dict[str, object]]) -> pl.DataFrame:
     """Full normalised rows; columns not given are null (``count`` is 1: one mention a row)."""
     return pl.DataFrame(
         [
-            {"_file": str(path), "count": 1, "_unread_any": False, "_slow_ts": False, **row}
+            {"_file": str(path), "count": 1, "_unread_any": False, "_slow": False, **row}
             for row in rows
         ],
         schema=SCHEMA,
@@ -93,7 +93,7 @@ def test_typed_rows(tmp_path: Path) -> None:
                     "_line": 3,
                     "_raw_ts": "2026-11-23T15:05:00+01:00",
                     "timestamp": utc(2026, 11, 23, 14, 5),
-                    "_slow_ts": True,  # the sample's spelling is ...Z: the general pattern
+                    "_slow": True,  # the sample's spelling is ...Z: the general pattern
                     "topic": "Globex",
                     "author": "@bob",
                     "followers": 1234,

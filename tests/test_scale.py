@@ -20,6 +20,7 @@ from stormwatch.pipeline.passes import Scan, horizon_sources
 from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions, read_source
 from stormwatch.sources.repair import needs_repair
+from stormwatch.sources.schema import sentiment_exact, sentiment_marked
 from stormwatch.sources.timestamps import TimestampFormat, parse_parts, twins, with_exact
 
 ISO_Z = TimestampFormat("%Y-%m-%dT%H:%M:%S%.f%#z", True, "2026-11-23T14:05:00Z")
@@ -140,6 +141,48 @@ def test_a_scan_reads_generously_only_when_the_fast_path_missed_a_row(
     found = mixed.pass_at(datetime(2026, 11, 24, tzinfo=UTC))
     assert mixed.generous
     assert found.slow == len(range(1, len(storm_rows()), 3))
+
+
+SENTIMENT_CELLS = st.one_of(
+    st.sampled_from(["negative", "Positive", "NEUTRAL", "-3", "'2", "Not Rated", "unknown", "N/A"]),
+    st.sampled_from([" Negative ", "-0,5", "0.35", "Negativ", "so-so", ""]),
+    st.text(max_size=8),
+    st.none(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(SENTIMENT_CELLS, min_size=1, max_size=40))
+def test_exact_sentiment_spellings_read_as_the_generous_lookup_reads_them(
+    values: list[str | None],
+) -> None:
+    """The fast path's label is the generous one wherever it does not mark the cell."""
+    frame = pl.DataFrame({"raw": values}, schema={"raw": pl.String})
+    label, missed = sentiment_exact(pl.col("raw"))
+    got = frame.select(
+        label.alias("fast"), missed.alias("missed"), sentiment_marked(pl.col("raw")).alias("all")
+    )
+    for fast, mark, right, cell in zip(*got.to_dict().values(), values, strict=True):
+        if mark:
+            assert cell is not None
+        else:
+            assert fast == right
+
+
+def test_a_sentiment_spelling_the_fast_path_misses_is_read_generously(
+    write_csv: WriteCsv,
+) -> None:
+    rows = _rows(None)
+    plain, _ = _scan(write_csv(rows, name="plain.csv"))
+    plain.pass_at(datetime(2026, 11, 24, tzinfo=UTC))
+    rows[3][5] = "Not Rated"  # an exact way of saying none: still the fast path
+    unrated, _ = _scan(write_csv(rows, name="unrated.csv"))
+    unrated.pass_at(datetime(2026, 11, 24, tzinfo=UTC))
+    rows[4][5] = " Negative "  # padded: only the generous lookup reads it
+    padded, _ = _scan(write_csv(rows, name="padded.csv"))
+    found = padded.pass_at(datetime(2026, 11, 24, tzinfo=UTC))
+    assert (plain.generous, unrated.generous, padded.generous) == (False, False, True)
+    assert found.slow == 0  # no timestamp needed the general pattern
 
 
 def _rows(spelling: str | None) -> list[list[object]]:

@@ -15,6 +15,7 @@ from stormwatch.sources.schema import (
     UNREAD_MARK,
     number_text,
     score_marked,
+    sentiment_exact,
     sentiment_marked,
     unmarked,
 )
@@ -89,7 +90,7 @@ def normalise(
     """Typed canonical columns (see ``schema.CANONICAL``) plus ``_file``, ``_line``, ``_raw_ts``,
     ``_reject`` (null for usable rows, else the reason, one of ``REASONS``), ``_unread`` (null,
     or which value of a usable row could not be read and was left empty, one of
-    ``UNREADABLE``'s reasons; ``_unread_any``: whether there is one), ``_slow_ts`` (the
+    ``UNREADABLE``'s reasons; ``_unread_any``: whether there is one), ``_slow`` (the
     timestamp was read with the general pattern, not the sample's fixed-width spelling) and
     the raw text of the values (``_raw_<name>`` for ``RAW_VALUES``, null where the file has
     no such column).
@@ -108,8 +109,10 @@ def normalise(
     None leaves it null. A file with sentiment gets exactly the plan it would without.
     ``horizon``: ``(start, end)``, estimate only mentions with ``start < timestamp <= end``
     (the windows a score uses); the others stay unrated.
-    ``generous=False``: timestamps are read on the fast path only and ``_slow_ts`` marks those
-    it could not read (see ``timestamps.parse_parts``): the frame is right where none is.
+    ``generous=False``: the fast path only, with no Python and no string work: timestamps in
+    the sample's fixed-width spelling (``timestamps.parse_parts``), sentiment in an exact
+    spelling (``schema.sentiment_exact``); ``_slow`` marks every row with a value it could
+    not read: the frame is right where none is, else read it again generously.
     """
     if source.kind == "store":  # already canonical: imported through this function
         return _stored(source, estimator, horizon)
@@ -146,6 +149,14 @@ def normalise(
         ts, slow = parse_parts(
             pl.col("timestamp"), source.timestamp_formats, source.timezone, generous
         )
+    raw_sentiment = pl.col("sentiment")
+    if "sentiment" in typed:
+        labelled = score_marked(raw_sentiment)
+    elif generous or "sentiment" not in present:
+        labelled = sentiment_marked(raw_sentiment)
+    else:  # the fast path: exact spellings only; any other is read again, generously
+        labelled, missed = sentiment_exact(raw_sentiment)
+        slow = slow | missed
     first = source.frame.select(
         pl.col("_file"),
         pl.col("_line"),
@@ -153,7 +164,7 @@ def normalise(
         pl.col(BAD) if BAD in schema else pl.lit(None, pl.String).alias(BAD),
         pl.col("timestamp").alias("_raw_ts"),
         ts.alias("timestamp"),
-        slow.alias("_slow_ts"),  # read with the general pattern: counted (see timestamps)
+        slow.alias("_slow"),  # read the slow way: counted, or read again (see generous)
         topic.alias("topic"),
         # The raw values stay alongside (pruned unless asked for): the examples of rejects.
         *(
@@ -182,15 +193,7 @@ def normalise(
         if "count" in present
         else pl.lit(1, pl.Int64).alias("count"),
         *([pl.col("author")] if "author" in present else []),
-        *(
-            [
-                (score_marked if "sentiment" in typed else sentiment_marked)(
-                    pl.col("sentiment")
-                ).alias("_sentiment")
-            ]
-            if "sentiment" in present
-            else []
-        ),
+        *([labelled.alias("_sentiment")] if "sentiment" in present else []),
         *(column(n) for n in ("text", "url", "platform", "language", "id")),
     )
     raw_count = pl.col("_raw_count") if "count" in present else pl.lit(None, pl.String)
@@ -247,7 +250,7 @@ def normalise(
             "_reject",
             "_unread",
             "_unread_any",
-            "_slow_ts",
+            "_slow",
             *(raw_text(n, f"_raw_{n}") for n in RAW_VALUES),
         )
     )
@@ -359,6 +362,6 @@ def _stored(
         null.alias("_reject"),
         null.alias("_unread"),
         pl.lit(False).alias("_unread_any"),
-        pl.lit(False).alias("_slow_ts"),  # typed in the store: nothing parsed here
+        pl.lit(False).alias("_slow"),  # typed in the store: nothing parsed here
         *(null.alias(f"_raw_{n}") for n in RAW_VALUES),
     )

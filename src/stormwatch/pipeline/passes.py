@@ -38,7 +38,7 @@ OK = pl.col("_reject").is_null()
 #: The first pass's aggregations beyond the summary's, in the same groups.
 EXTRA = (
     pl.col("_line").max().alias("last_line"),
-    pl.col("_slow_ts").sum().cast(pl.Int64).alias("slow"),
+    pl.col("_slow").sum().cast(pl.Int64).alias("slow"),
 )
 
 
