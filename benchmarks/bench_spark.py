@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from measure import require_identical
 from store_data import generate_apart, import_into
 
 
@@ -67,11 +68,8 @@ def main() -> None:
                 f"{name:>7}: min {min(walls):.2f} s, median {statistics.median(walls):.2f} s, "
                 f"max {max(walls):.2f} s"
             )
-        same = outputs["polars"] == outputs["spark"]
-        print(f"reports identical: {same}")
         spark.stop()
-        if not same:
-            raise SystemExit(1)
+        require_identical(outputs["polars"] == outputs["spark"])
     finally:
         shutil.rmtree(work)
 

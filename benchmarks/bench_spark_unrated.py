@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench_scan import generate, spread
-from measure import run
+from measure import require_identical, run
 
 
 def main() -> None:
@@ -58,10 +58,7 @@ def main() -> None:
         print(f"{'':8s} {'wall s: min  median    max':>26s}")
         for name, got in walls.items():
             print(f"{name:8s} {spread(got)}")
-        same = (work / "polars.json").read_text() == (work / "spark.json").read_text()
-        print(f"reports identical: {same}")
-        if not same:
-            raise SystemExit(1)
+        require_identical((work / "polars.json").read_text() == (work / "spark.json").read_text())
     finally:
         shutil.rmtree(work)
 

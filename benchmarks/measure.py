@@ -18,3 +18,10 @@ def run(cmd: list[str]) -> tuple[float, int]:
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
     return wall, usage.ru_maxrss * 1024
+
+
+def require_identical(same: bool) -> None:
+    """Say whether the engines' reports were identical; a benchmark of different answers fails."""
+    print(f"reports identical: {same}")
+    if not same:
+        raise SystemExit(1)
