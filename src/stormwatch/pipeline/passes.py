@@ -2,9 +2,10 @@
 streaming pass, the summary (``plan.summarise``), and the topics at watch or above cost a
 second pass over only the rows of the horizon (:meth:`Scan.hot_rows`).
 
-The summary's group-by also counts, per group, the last record line and the timestamps that
-needed the general pattern (:data:`EXTRA`), so the one pass tells where the horizon's rows
-lie. It is one query on purpose: a second query over the same scan (``collect_all``) made
+The pass reads the fast path first (timestamps in the sample's fixed-width spelling, sentiment
+in an exact spelling, no Python; see ``normalise``) and runs again generously only when a row
+needed more. The summary's group-by also counts, per group, the last record line and those
+rows (:data:`EXTRA`), so the one pass tells where the horizon's rows lie. It is one query on purpose: a second query over the same scan (``collect_all``) made
 polars' streaming engine buffer the rows between the two (10M rows: 0.5 -> 1.3 GB).
 
 Exports are sorted by time, so the horizon (the current window and the baseline) is one run of
@@ -48,8 +49,8 @@ class FirstPass:
     the same groups the timestamps read with the general pattern and the record lines."""
 
     summary: pl.DataFrame
-    #: timestamps the fixed-width twin did not read (see ``timestamps.parse_parts``; on the
-    #: fast path: that the fast path did not read)
+    #: timestamps the fixed-width twin did not read (see ``timestamps.parse_parts``); on the
+    #: fast path: rows with a timestamp or sentiment it did not read (see ``normalise``)
     slow: int
     #: per group of the summary: ``topic``, ``window``, ``_reject``, ``line`` (first record
     #: line), ``last_line``
@@ -119,7 +120,7 @@ class Scan:
     handles: Sequence[str]
     #: files whose sentiment column turns out to be empty (estimated from their texts)
     empty: list[str] = field(default_factory=list)
-    #: read timestamps generously (see ``timestamps.parse_parts``): set once a pass on the
+    #: read timestamps and sentiment generously (see ``normalise``): set once a pass on the
     #: fast path finds a value it cannot read
     generous: bool = False
 
@@ -138,7 +139,8 @@ class Scan:
 
     def pass_at(self, moment: datetime) -> FirstPass:
         """The first pass (see ``passes``) with the evaluation moment ``moment``: on the fast
-        path, and again generously when the fast one could not read every timestamp."""
+        path, and again generously when the fast one could not read every timestamp and
+        sentiment."""
         n = self.settings.baseline_windows
         marked = mark_brand(self.scored_at(moment), self.handles)  # the brand's posts weigh 0
         windowed = assign_windows(marked, moment, self.settings.window, n)
