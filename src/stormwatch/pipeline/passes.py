@@ -5,8 +5,9 @@ second pass over only the rows of the horizon (:meth:`Scan.hot_rows`).
 The pass reads the fast path first (timestamps in the sample's fixed-width spelling, sentiment
 in an exact spelling, no Python; see ``normalise``) and runs again generously only when a row
 needed more. The summary's group-by also counts, per group, the last record line and those
-rows (:data:`EXTRA`), so the one pass tells where the horizon's rows lie. It is one query on purpose: a second query over the same scan (``collect_all``) made
-polars' streaming engine buffer the rows between the two (10M rows: 0.5 -> 1.3 GB).
+rows (:data:`EXTRA`), so the one pass tells where the horizon's rows lie. It is one query on
+purpose: a second query over the same scan (``collect_all``) made polars' streaming engine
+buffer the rows between the two (10M rows: 0.5 -> 1.3 GB).
 
 Exports are sorted by time, so the horizon (the current window and the baseline) is one run of
 records at the end (or the start) of a file; the second pass reads that run only: polars skips
