@@ -311,12 +311,16 @@ def test_cli_scan_on_spark_estimates_as_the_polars_scan_or_leaves_unrated(
         assert json.loads(on_spark.stdout) == json.loads(on_polars.stdout)
         outputs[tuple(extra[:1])] = json.loads(on_spark.stdout)
         notes[tuple(extra[:1])] = on_spark.stderr
+    said = f"Note: {unrated_store}: mentions imported without sentiment; sentiment estimated "
     assert notes == {
-        (): "",
-        ("--sentiment-model",): "",
+        (): f"{said}from text with the built-in English/German lexicon (language detected per "
+        "text)\n",
+        ("--sentiment-model",): f"{said}from text with the trained model {model_file}\n",
         ("--no-estimate-sentiment",): "Note: no sentiment in the data: negativity is not "
         "scored and every mention counts as potentially critical for influence\n",
     }
+    assert outputs[()]["input"]["sentiment_estimated"] == [unrated_store]
+    assert outputs[("--no-estimate-sentiment",)]["input"]["sentiment_estimated"] == []
     unrated = outputs[("--no-estimate-sentiment",)]
     assert unrated["signals_available"] == ["velocity", "influence", "spread"]
     assert outputs[()]["signals_available"] == ["velocity", "influence", "negativity", "spread"]

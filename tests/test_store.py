@@ -261,9 +261,41 @@ def test_mentions_without_sentiment_are_estimated_at_scan_time_as_from_the_file(
     assert json.loads((tmp_path / "store" / "store.json").read_text())["estimated"] is True
     settings = Settings()
     source = store.source(settings.window, settings.baseline_windows)
-    assert _without_input(_report(source, settings, None)) == _without_input(
-        _report(path, settings, None)
+    from_store = _report(source, settings, None)
+    assert _without_input(from_store) == _without_input(_report(path, settings, None))
+    # the report says so, as for the file, naming the store and why
+    said = from_store["input"]
+    assert isinstance(said, dict)
+    assert said["sentiment_estimated"] == [str(tmp_path / "store")]
+    assert said["notes"] == [
+        f"{tmp_path / 'store'}: mentions imported without sentiment; sentiment estimated from "
+        "text with the built-in English/German lexicon (language detected per text)"
+    ]
+
+
+def test_a_store_whose_horizon_holds_only_rated_mentions_estimates_nothing(
+    tmp_path: Path, write_csv: WriteCsv
+) -> None:
+    """Unrated mentions imported long before the horizon: no estimate, no Python, no note."""
+    old = datetime(2026, 1, 5, tzinfo=UTC)
+    unrated = write_csv(
+        [[iso(old + timedelta(hours=h)), "Acme", "@u", 5, "awful"] for h in range(5)],
+        header=("timestamp", "brand", "author", "followers", "text"),
+        name="old.csv",
     )
+    recent = datetime(2026, 11, 2, tzinfo=UTC)
+    rated = write_csv(
+        [[iso(recent + timedelta(hours=h)), "Acme", "@r", 5, "ok", "neutral"] for h in range(9)],
+        name="new.csv",
+    )
+    store = _imported(tmp_path, unrated, rated)
+    assert json.loads((tmp_path / "store" / "store.json").read_text())["estimated"] is True
+    settings = Settings()
+    source = store.source(settings.window, settings.baseline_windows)
+    assert "_estimate" not in source.frame.collect_schema()
+    said = _report(source, settings, None)["input"]
+    assert isinstance(said, dict)
+    assert (said["sentiment_estimated"], said["notes"]) == ([], [])
 
 
 def test_a_volume_series_is_not_imported(tmp_path: Path, write_csv: WriteCsv) -> None:

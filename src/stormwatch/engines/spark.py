@@ -29,7 +29,7 @@ from stormwatch.models import FileFormat, InputSummary, Report
 from stormwatch.pipeline.plan import All, Cond, Measure, Not, Plan, summary_plan
 from stormwatch.pipeline.response import mark_brand, normalise_handles
 from stormwatch.pipeline.window import QUARTERS
-from stormwatch.sentiment.fill import Estimator, estimator
+from stormwatch.sentiment.fill import Estimator, estimator, with_estimates
 from stormwatch.settings import Settings
 from stormwatch.sources.schema import CANONICAL
 from stormwatch.store.canonical import FILE, MANIFEST, TOPIC
@@ -298,6 +298,16 @@ class StoreScan:
         stamp = F.unix_micros(F.col("timestamp"))
         return (stamp > F.lit(_micros(self.start))) & (stamp <= F.lit(_micros(self.end)))
 
+    def to_estimate(self) -> bool:
+        """Whether a mention of the horizon with a text was imported without sentiment, so
+        the report says its sentiment was estimated (``store.canonical._to_estimate``)."""
+        from pyspark.sql import functions as F
+
+        if not self.manifest.get("estimated"):
+            return False
+        wanted = F.col("_estimate") & self._in_horizon() & F.col("text").isNotNull()
+        return bool(self.mentions.filter(wanted).take(1))
+
     def estimating(self, estimator: Estimator) -> StoreScan:
         """This scan with the sentiment of the mentions flagged ``_estimate`` estimated from
         their text and language inside the horizon, null outside it, as ``normalise._stored``
@@ -421,6 +431,8 @@ def analyse_on_spark(
         rows_after_evaluation=totals.after,
         formats={root: FileFormat("store", "store", ())},
     )
+    if estimate is not None and scan.to_estimate():
+        summary_input = with_estimates(summary_input, [(root, "why_stored")], estimate)
 
     def hot_rows(hot: list[str]) -> pl.DataFrame:
         marked = mark_brand(scan.hot_rows(hot).lazy(), brand_handles)

@@ -78,9 +78,10 @@ class Estimator:
             rows.name
         )
 
-    def note(self, path: str, empty: bool = False) -> str:
-        """``FILE: no sentiment column; sentiment estimated from text with …``."""
-        why = Note("why_empty_column" if empty else "why_no_column")
+    def note(self, path: str, why: str = "why_no_column") -> str:
+        """``FILE: no sentiment column; sentiment estimated from text with …`` (``why``: the
+        note naming the reason, ``why_no_column``, ``why_empty_column`` or ``why_stored``)."""
+        why = Note(why)
         if self.model_path is None:
             return Note("estimated_lexicon", file=path, why=why)
         return Note("estimated_model", file=path, why=why, model=str(self.model_path))
@@ -126,7 +127,11 @@ def installed_model(env: Mapping[str, str]) -> Path | None:
 
 def estimates(source: Source, empty: bool = False) -> bool:
     """Whether a scan estimates the sentiment of ``source``: a file of mentions with a text
-    column and no sentiment column (or one known to be ``empty``)."""
+    column and no sentiment column (or one known to be ``empty``); the store's mentions when
+    some inside the scan's horizon were imported so (``CanonicalStore.source`` keeps their
+    ``_estimate`` column only then)."""
+    if source.kind == "store":
+        return "_estimate" in source.frame.collect_schema()
     has_text = source.kind == "mentions" and "text" in source.columns
     return has_text and (empty or "sentiment" not in source.columns)
 
@@ -140,7 +145,11 @@ def empty_columns(
     that have sentiment must not cost another pass: their columns count as filled."""
     if estimate is None:
         return []
-    found = [s.path for s in sources if "sentiment" in s.columns and estimates(s, empty=True)]
+    found = [
+        s.path
+        for s in sources
+        if s.kind == "mentions" and "sentiment" in s.columns and estimates(s, empty=True)
+    ]
     return found if found and usable["rated"].sum() == 0 else []
 
 
@@ -150,14 +159,29 @@ def flag_estimates(
     estimate: Estimator | None,
     empty: Collection[str] = (),
 ) -> InputSummary:
-    """``summary`` with a note per file whose sentiment was estimated (``empty``: files whose
-    column was empty), ``sentiment_estimated`` and ``sentiment_estimator``."""
-    files = [s.path for s in sources if estimate is not None and estimates(s, s.path in empty)]
-    if estimate is None or not files:
+    """``summary`` with a note per input whose sentiment was estimated (``empty``: files
+    whose column was empty), ``sentiment_estimated`` and ``sentiment_estimator``."""
+    if estimate is None:
+        return summary
+    reasons = {"store": "why_stored", "empty": "why_empty_column", "file": "why_no_column"}
+    found = [
+        (s.path, reasons["store" if s.kind == "store" else "empty" if s.path in empty else "file"])
+        for s in sources
+        if estimates(s, s.path in empty)
+    ]
+    return with_estimates(summary, found, estimate)
+
+
+def with_estimates(
+    summary: InputSummary, found: Sequence[tuple[str, str]], estimate: Estimator
+) -> InputSummary:
+    """``summary`` with a note per ``(input, why)`` of ``found`` (see :meth:`Estimator.note`),
+    ``sentiment_estimated`` and ``sentiment_estimator``; as it is when ``found`` is empty."""
+    if not found:
         return summary
     return replace(
         summary,
-        notes=(*summary.notes, *(estimate.note(f, empty=f in empty) for f in files)),
-        sentiment_estimated=tuple(files),
+        notes=(*summary.notes, *(estimate.note(path, why) for path, why in found)),
+        sentiment_estimated=tuple(path for path, _ in found),
         sentiment_estimator=estimate.name,
     )

@@ -220,8 +220,9 @@ class CanonicalStore:
         """The partitions a scan needs (see :meth:`chosen`) as one input for ``analyse``."""
         parts, moment = self.chosen(window, windows, end)
         frame = pl.scan_parquet([p.path for p in parts], hive_partitioning=False)
-        if not self.manifest().get("estimated"):  # nothing to estimate: no Python in the pass
-            frame = frame.drop("_estimate")
+        start = moment - (windows + 1) * window
+        if not self.manifest().get("estimated") or not _to_estimate(frame, start, moment):
+            frame = frame.drop("_estimate")  # nothing to estimate: no Python in the pass
         names = self.topic_columns()
         columns = {c: c for c in CANONICAL if c != TOPIC}
         return Source(
@@ -233,6 +234,14 @@ class CanonicalStore:
             kind="store",
             preset="store",
         )
+
+
+def _to_estimate(frame: pl.LazyFrame, start: datetime, end: datetime) -> bool:
+    """Whether a mention with ``start < timestamp <= end`` and a text was imported without
+    sentiment (a scan estimates it): three columns of the partitions read, once."""
+    ts = pl.col("timestamp")
+    wanted = pl.col("_estimate") & (ts > start) & (ts <= end) & pl.col("text").is_not_null()
+    return bool(frame.select(wanted.any()).collect().item())
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

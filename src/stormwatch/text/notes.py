@@ -111,6 +111,10 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "de": "{file}: {why}; Tonalität aus dem Text geschätzt, mit dem trainierten Modell {model}",
     },
     "why_no_column": {"en": "no sentiment column", "de": "keine Tonalitätsspalte"},
+    "why_stored": {
+        "en": "mentions imported without sentiment",
+        "de": "ohne Tonalität importierte Erwähnungen",
+    },
     "why_empty_column": {
         "en": "the sentiment column is empty",
         "de": "die Tonalitätsspalte ist leer",
