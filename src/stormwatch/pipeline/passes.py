@@ -189,6 +189,10 @@ def horizon_rows(
         assign_windows(usable, end, settings.window, n)
         .filter(pl.col("window").is_between(0, n))
         .select(*hot_columns(), *EVIDENCE_COLUMNS)
+        # Strings of their own: a kept row's text otherwise stays a view into the buffer of
+        # its whole chunk of the file, which kept every chunk of the horizon alive (30M rows
+        # with a storm: 1.24 GB at the peak instead of 0.51).
+        .with_columns(pl.col(pl.String) + "")
     )
     rows = collect(sources, query)
     return rows.sort("window", descending=True, maintain_order=True)
