@@ -65,6 +65,10 @@ def points(settings: Settings) -> int:
     return max(2, min(MAX_POINTS, int(CHART_SPAN / settings.window)))
 
 
+#: The columns ``backtest.replay`` reads.
+REPLAYED = ("timestamp", "topic", "count", "author", "followers", "engagement", "sentiment")
+
+
 def histories(
     inputs: Input | Iterable[Input],
     report: Report,
@@ -95,7 +99,9 @@ def histories(
             & (pl.col("timestamp") > end - reach)
             & (pl.col("timestamp") <= end)
         )
-        .collect()
+        # what the replay reads, streamed: a large export is not held whole
+        .select(*REPLAYED)
+        .collect(engine="streaming")
     )
     if rows.height == 0:
         return {}
