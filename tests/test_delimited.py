@@ -4,12 +4,19 @@ files. Each is checked cell by cell, line by line, and end to end with ``analyse
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stormwatch as sw
 from stormwatch.pipeline.normalise import normalise
+from stormwatch.sources import delimited
 from stormwatch.sources.interpret import interpret
-from stormwatch.sources.sniff import SAMPLE_BYTES
+from stormwatch.sources.sniff import SAMPLE_BYTES, Layout
 from test_containers import analysed, cells, hours, names, only, put, refused
 
 # --- text encodings -----------------------------------------------------------------------------
@@ -187,3 +194,45 @@ def test_a_file_mostly_damaged_is_refused(tmp_path: Path) -> None:
     err = refused(path)
     assert str(err) == (f"{path}, line 2: malformed quoting (2 of 2 rows are damaged)")
     assert err.hint == 'a field with quotes inside must be quoted and the quotes doubled ("")'
+
+
+_FIELDS = st.text(alphabet='ab,"\n ', max_size=6)  # a lone CR is no line break here
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(st.lists(_FIELDS, min_size=2, max_size=2), min_size=1, max_size=30),
+    preamble=st.integers(0, 2),
+    crlf=st.booleans(),
+    chunk=st.sampled_from([7, 64, 1 << 24]),
+)
+def test_physical_lines_are_the_lines_the_csv_module_counts(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[list[str]],
+    preamble: int,
+    crlf: bool,
+    chunk: int,
+) -> None:
+    """Quoted newlines (and doubled quotes) move the lines after them, in any chunking."""
+    out = io.StringIO()
+    out.write("exported by a tool\n" * preamble)
+    csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows([["a", "b"], *rows])
+    path = tmp_path_factory.mktemp("lines") / "x.csv"
+    path.write_bytes(out.getvalue().encode())
+    expected, reader = [], csv.reader(io.StringIO(out.getvalue(), newline=""))
+    for _ in range(preamble + 1):
+        next(reader)  # the preamble lines and the header
+    for _ in rows:
+        start = reader.line_num + 1
+        next(reader)
+        expected.append(start)
+    layout = Layout(",", preamble + 1, ("a", "b"))
+    record_lines = [preamble + 2 + i for i in range(len(rows))]
+    delimited.CHUNK = chunk
+    try:
+        assert delimited.physical_lines(path, layout, [*record_lines, 10**6]) == [
+            *expected,
+            10**6,  # a record the file does not reach keeps its number
+        ]
+    finally:
+        delimited.CHUNK = 1 << 24

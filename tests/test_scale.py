@@ -185,6 +185,21 @@ def test_a_sentiment_spelling_the_fast_path_misses_is_read_generously(
     assert found.slow == 0  # no timestamp needed the general pattern
 
 
+def test_an_unreadable_timestamp_does_not_send_the_scan_to_the_generous_reading(
+    write_csv: WriteCsv,
+) -> None:
+    """The fast path marks it; read generously it is unreadable too, so the fast pass stands
+    (one look at the marked rows, not a second pass over everything)."""
+    rows = _rows(None)
+    rows[7][0] = "not a date"
+    scan, _ = _scan(write_csv(rows, name="bad.csv"))
+    found = scan.pass_at(datetime(2026, 11, 24, tzinfo=UTC))
+    assert (scan.generous, found.slow) == (False, 0)
+    report = sw.analyse([write_csv(rows, name="bad2.csv")])
+    assert (report.input.rows_rejected, report.input.rejects[0].reason) == (1, "bad timestamp")
+    assert report.input.rejects[0].example == "not a date"
+
+
 def _rows(spelling: str | None) -> list[list[object]]:
     """storm_rows with their timestamps written the usual way (``.mmmZ``), or every third
     one in ``spelling`` (the same instant)."""

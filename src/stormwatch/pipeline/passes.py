@@ -28,7 +28,7 @@ import polars as pl
 from stormwatch.errors import InputError
 from stormwatch.pipeline.context import hot_columns
 from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
-from stormwatch.pipeline.normalise import normalise_all
+from stormwatch.pipeline.normalise import fast_misses, normalise_all
 from stormwatch.pipeline.plan import summarise
 from stormwatch.pipeline.response import mark_brand
 from stormwatch.pipeline.window import assign_windows, horizon
@@ -37,6 +37,9 @@ from stormwatch.settings import Settings
 from stormwatch.sources import ReadOptions, Source
 
 OK = pl.col("_reject").is_null()
+#: The rows the fast path may miss before a scan reads everything again generously without
+#: looking at them first (they would all be held in memory to look at).
+MISSED_ROWS = 100_000
 #: The first pass's aggregations beyond the summary's, in the same groups.
 EXTRA = (
     pl.col("_line").max().alias("last_line"),
@@ -152,9 +155,25 @@ class Scan:
         )
         found = collected(collect(self.sources, first_pass(windowed, series, n, unit)))
         if found.slow and not self.generous:
+            if not self._read_differently():  # unreadable either way (a bad timestamp)
+                return replace(found, slow=0)
             self.generous = True
             return self.pass_at(moment)
         return found
+
+    def _read_differently(self) -> bool:
+        """Whether the generous reading reads any row otherwise than the fast path: the rows
+        the fast path marked are collected (a pass that parses two columns, where reading
+        everything again generously parses all) and read generously; more than
+        ``MISSED_ROWS`` of them are taken as a yes without looking."""
+        for source in self.sources:
+            if source.kind == "store":
+                continue
+            rows, differs = fast_misses(source)
+            missed = collect(self.sources, rows.head(MISSED_ROWS + 1))
+            if missed.height > MISSED_ROWS or missed.select(differs).item():
+                return True
+        return False
 
     def hot_rows(self, end: datetime, found: FirstPass, topics: list[str]) -> pl.DataFrame:
         """The mentions of ``topics`` inside the horizon (``hot_columns`` plus the evidence's),

@@ -32,52 +32,43 @@ from stormwatch.text.notes import Note
 
 def physical_line(path: Path, layout: Layout, record_line: int) -> int:
     """The exact 1-based line where the record numbered ``record_line`` (header line + 1 + row
-    index) starts, counting quoted newlines: reads the file with the csv module up to it."""
-    target = record_line - layout.header_line - 1
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh, big_fields():
-        for _ in range(layout.header_line - 1):
-            fh.readline()
-        reader = csv.reader(fh, delimiter=layout.delimiter)
-        try:
-            next(reader, None)  # the header
-            for index in range(target + 1):
-                start = reader.line_num + 1
-                if next(reader, None) is None:
-                    break
-                if index == target:
-                    return layout.header_line - 1 + start
-        except csv.Error:  # quoting the csv module cannot follow: the cheap estimate
-            pass
-    return record_line
+    index) starts, counting quoted newlines (see :func:`physical_lines`)."""
+    return physical_lines(path, layout, [record_line])[0]
+
+
+#: Bytes of the file looked at a time by :func:`physical_lines`.
+CHUNK = 1 << 24
 
 
 def physical_lines(path: Path, layout: Layout, record_lines: Sequence[int]) -> list[int]:
-    """``physical_line`` for many records in one read of the file (for ``--rejects``)."""
-    wanted = sorted({n - layout.header_line - 1 for n in record_lines if n > layout.header_line})
+    """The physical line of each record line (header line + 1 + row index) in one read of the
+    file, counting the newlines inside quoted fields.
+
+    A newline ends a record where the quotes before it are even in number (a doubled quote
+    inside a quoted field is two), as polars splits records: numpy finds the newlines and the
+    quotes of 16 MiB at a time, so no Python runs per record (the csv module took 3 s to reach
+    the middle of 5M rows). Lines end at ``\n`` (also of ``\r\n``; a lone ``\r`` is no line
+    break). The lines before the header count as records; a record the file does not reach
+    keeps its record line."""
+    import numpy as np
+
+    # the data record at index t starts after `header_line + t` record ends
+    ends = sorted({n - 1 for n in record_lines if n > layout.header_line})
     found: dict[int, int] = {}
-    if wanted:
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh, big_fields():
-            for _ in range(layout.header_line - 1):
-                fh.readline()
-            reader = csv.reader(fh, delimiter=layout.delimiter)
-            targets = iter(wanted)
-            target = next(targets)
-            try:
-                next(reader, None)  # the header
-                index = 0
-                while True:
-                    start = reader.line_num + 1
-                    if next(reader, None) is None:
-                        break
-                    if index == target:
-                        found[target] = layout.header_line - 1 + start
-                        target = next(targets, -1)
-                        if target < 0:
-                            break
-                    index += 1
-            except csv.Error:  # quoting the csv module cannot follow: the cheap estimate
-                pass
-    return [found.get(n - layout.header_line - 1, n) for n in record_lines]
+    newlines = records = odd = 0  # so far: all newlines, record ends, quotes mod 2
+    with path.open("rb") as fh:
+        while ends and (chunk := fh.read(CHUNK)):
+            data = np.frombuffer(chunk, np.uint8)
+            quotes = np.cumsum(data == ord('"'), dtype=np.uint32)
+            at = np.flatnonzero(data == ord("\n"))
+            closing = at[(quotes[at] + odd) % 2 == 0]  # the record ends of this chunk
+            while ends and ends[0] <= records + closing.size:
+                position = closing[ends[0] - records - 1]
+                # the newlines up to this record end, then the next line is the record's
+                found[ends.pop(0) + 1] = newlines + int(np.searchsorted(at, position)) + 2
+            newlines, records = newlines + at.size, records + closing.size
+            odd = (odd + int(quotes[-1])) % 2
+    return [found.get(n, n) for n in record_lines]
 
 
 def _tail_values(
