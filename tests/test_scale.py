@@ -200,6 +200,29 @@ def test_an_unreadable_timestamp_does_not_send_the_scan_to_the_generous_reading(
     assert report.input.rejects[0].example == "not a date"
 
 
+def test_the_examples_of_problems_are_read_from_their_records_alone(
+    write_csv: WriteCsv,
+) -> None:
+    rows = _rows(None)
+    rows[40][0], rows[90][3] = "not a date", -5
+    path = write_csv(rows, name="bad.csv")
+    scan, _ = _scan(path)
+    end = datetime(2026, 11, 24, tzinfo=UTC)
+    found = scan.pass_at(end)
+    picked = scan.rows_at(end, found, [92, 42])
+    assert picked is not None
+    got = picked.select("_line", "_reject", "_raw_ts", "followers").collect()
+    assert got.rows() == [
+        (42, "bad timestamp", "not a date", rows[40][3]),
+        (92, "negative follower count", rows[90][0], -5),
+    ]
+    inp = sw.analyse([path]).input
+    assert [(r.reason, r.first_line, r.example) for r in inp.rejects] == [
+        ("bad timestamp", 42, "not a date"),
+        ("negative follower count", 92, "-5"),
+    ]
+
+
 def _rows(spelling: str | None) -> list[list[object]]:
     """storm_rows with their timestamps written the usual way (``.mmmZ``), or every third
     one in ``spelling`` (the same instant)."""
@@ -307,3 +330,22 @@ def test_the_damaged_csv_check_sees_every_block(tmp_path: Path) -> None:
     assert needs_repair(path)
     path.write_bytes(b"")
     assert not needs_repair(path)
+
+
+def test_examples_after_a_dropped_blank_row_are_found_all_the_same(tmp_path: Path) -> None:
+    """A blank sheet row is dropped before the scan, so a record is not where its line says:
+    the examples are then read from everything, and stay right."""
+    import xlsxwriter
+
+    path = tmp_path / "gap.xlsx"
+    rows = _rows(None)
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("Mentions")
+        sheet.write_row(0, 0, HEADER)
+        for i, row in enumerate(rows[:30]):
+            sheet.write_row(i + 1 + (i >= 10), 0, row)  # sheet row 12 stays blank
+        sheet.write(21, 0, "not a date")  # the 20th mention, on sheet row 22
+    inp = sw.analyse([path]).input
+    assert [(r.reason, r.first_line, r.example) for r in inp.rejects] == [
+        ("bad timestamp", 22, "not a date"),
+    ]

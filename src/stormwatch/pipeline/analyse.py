@@ -165,8 +165,11 @@ def _analyse(
     totals = totals_of(summary, n) if summary is not None else None
     if end is None or found is None or totals is None:
         raise no_usable_rows(sources, mentions, summary, given)
-    rejects = problems(sources, mentions, collect, "_reject", found.summary)
-    unread = problems(sources, mentions, collect, "_unread") if totals.unread else None
+    at_lines = functools.partial(scan.rows_at, end, found)
+    rejects = problems(sources, mentions, collect, "_reject", found.summary, at_lines)
+    unread = None
+    if totals.unread:
+        unread = problems(sources, mentions, collect, "_unread", None, at_lines)
     inputs_summary = input_summary(sources, totals, rejects, unread, found.slow)
     inputs_summary = flag_estimates(inputs_summary, sources, estimate, scan.empty)
     return score_summary(

@@ -175,6 +175,17 @@ class Scan:
                 return True
         return False
 
+    def rows_at(self, end: datetime, found: FirstPass, lines: Sequence[int]) -> pl.LazyFrame | None:
+        """The rows at record ``lines`` of the one input, as :meth:`scored_at` gives them,
+        each read alone (polars skips the records before it, unparsed): the examples of
+        ``problems`` without a pass over everything. None for several inputs or a store."""
+        first = found.lines["line"].min()
+        if len(self.sources) != 1 or self.sources[0].kind == "store" or not isinstance(first, int):
+            return None
+        (source,) = self.sources
+        cut = [replace(source, frame=source.frame.slice(n - first, 1)) for n in sorted(set(lines))]
+        return pl.concat([self.scored_at(end, [one]) for one in cut])
+
     def hot_rows(self, end: datetime, found: FirstPass, topics: list[str]) -> pl.DataFrame:
         """The mentions of ``topics`` inside the horizon (``hot_columns`` plus the evidence's),
         baseline in time order, for their context, critics and themes: read from only the run

@@ -43,11 +43,13 @@ def problems(
     collect: Collect,
     kind: Kind,
     summary: pl.DataFrame | None = None,
+    at_lines: Callable[[Sequence[int]], pl.LazyFrame | None] | None = None,
 ) -> pl.DataFrame:
     """Per file and reason (``kind``: rows set aside, or values left empty): ``count``, the
     first record ``line`` and its raw ``example``. Counts come from the ``summary`` pass when
     given (``_reject`` only), else from a pass of their own; the examples cost one more pass,
-    only when there is something to show."""
+    only when there is something to show: over the records at those lines alone where
+    ``at_lines`` gives them (as ``mentions`` has them, or None), else over ``mentions``."""
     found = pl.col(kind).is_not_null() & (pl.col(kind) != DUPLICATE)
     if kind == "_unread":  # in the rows that were used; a rejected row is reported as such
         found = found & pl.col("_reject").is_null()
@@ -72,16 +74,26 @@ def problems(
     if firsts.height == 0:
         return firsts.with_columns(pl.lit(None, pl.String).alias("example"))
     lines = firsts.select("_file", "line").lazy()
-    examples = collect(
-        sources,
-        mentions.join(lines, left_on=["_file", "_line"], right_on=["_file", "line"]).select(
-            "_file",
-            pl.col("_line").alias("line"),
-            pl.col(kind).alias("reason"),
-            _example(pl.col(kind)).alias("example"),
-        ),
-    ).unique(["_file", "line", "reason"])
-    return firsts.join(examples, on=["_file", "line", "reason"], how="left").sort("_file", "reason")
+
+    def examples_in(rows: pl.LazyFrame) -> pl.DataFrame:
+        picked = rows.join(lines, left_on=["_file", "_line"], right_on=["_file", "line"])
+        return collect(
+            sources,
+            picked.select(
+                "_file",
+                pl.col("_line").alias("line"),
+                pl.col(kind).alias("reason"),
+                _example(pl.col(kind)).alias("example"),
+            ),
+        ).unique(["_file", "line", "reason"])
+
+    keys = ["_file", "line", "reason"]
+    few = at_lines(firsts["line"].to_list()) if at_lines is not None else None
+    examples = examples_in(few) if few is not None else None
+    # a record not where its line says (blank XLSX rows dropped before the scan): read all
+    if examples is None or firsts.join(examples, on=keys, how="anti").height:
+        examples = examples_in(mentions)
+    return firsts.join(examples, on=keys, how="left").sort("_file", "reason")
 
 
 def problem_notes(source: Source, mentions: pl.LazyFrame) -> list[str]:
