@@ -256,32 +256,18 @@ def normalise(
     )
 
 
-def fast_misses(source: Source) -> tuple[pl.LazyFrame, pl.Expr]:
-    """The raw ``timestamp`` and ``sentiment`` of the rows the fast path (``normalise`` with
-    ``generous=False``) marks, and how many the generous reading reads otherwise, over those
-    rows: a timestamp only the general pattern reads, a sentiment spelling only the generous
-    lookup labels (or finds unreadable). None: the fast path's frame is the generous one, the
-    rows it marked are unreadable either way. The fast path runs over the file; the general
-    pattern and the generous lookup only over the rows it marked (collect them first)."""
-    schema = source.frame.collect_schema()
-    present = set(source.columns)
-    raw = {c: pl.col(c) for c in ("timestamp", "sentiment") if schema.get(c) == pl.String}
-    if "sentiment" not in present:
-        raw.pop("sentiment", None)
-    missed: pl.Expr = pl.lit(False)
-    differs: pl.Expr = pl.lit(False)
-    if "timestamp" in raw:
-        formats, zone = source.timestamp_formats, source.timezone
-        ts_missed = parse_parts(raw["timestamp"], formats, zone, generous=False)[1]
-        missed = ts_missed
-        readable = parse_parts(raw["timestamp"], formats, zone)[0].is_not_null()
-        differs = ts_missed & readable
-    if "sentiment" in raw:
-        sentiment_missed = sentiment_exact(raw["sentiment"])[1]
-        missed = missed | sentiment_missed
-        differs = differs | (sentiment_missed & sentiment_marked(raw["sentiment"]).is_not_null())
-    rows = source.frame.filter(missed).select(*raw.values())
-    return rows, differs.sum()
+def read_otherwise(source: Source) -> pl.Expr:
+    """Over the rows of ``normalise(source, generous=False)``: whether the generous reading
+    reads the row otherwise than the fast path did, a timestamp it left empty that a general
+    pattern reads, or a sentiment it left empty that the generous lookup labels (or finds
+    unreadable). Meant for the few rows it marked ``_slow``: where none reads otherwise, its
+    frame is the generous one."""
+    general = parse_parts(pl.col("_raw_ts"), source.timestamp_formats, source.timezone)[0]
+    otherwise = pl.col("timestamp").is_null() & general.is_not_null()
+    if "sentiment" in source.columns:
+        labelled = sentiment_marked(pl.col("_raw_sentiment")).is_not_null()
+        otherwise = otherwise | (pl.col("sentiment").is_null() & labelled)
+    return otherwise
 
 
 def normalise_all(

@@ -28,7 +28,7 @@ import polars as pl
 from stormwatch.errors import InputError
 from stormwatch.pipeline.context import hot_columns
 from stormwatch.pipeline.evidence import COLUMNS as EVIDENCE_COLUMNS
-from stormwatch.pipeline.normalise import fast_misses, normalise_all
+from stormwatch.pipeline.normalise import normalise, normalise_all, read_otherwise
 from stormwatch.pipeline.plan import summarise
 from stormwatch.pipeline.response import mark_brand
 from stormwatch.pipeline.window import assign_windows, horizon
@@ -163,15 +163,16 @@ class Scan:
 
     def _read_differently(self) -> bool:
         """Whether the generous reading reads any row otherwise than the fast path: the rows
-        the fast path marked are collected (a pass that parses two columns, where reading
-        everything again generously parses all) and read generously; more than
+        the fast path marked are collected (a pass that needs two columns, where reading
+        everything again generously needs all) and read generously; more than
         ``MISSED_ROWS`` of them are taken as a yes without looking."""
         for source in self.sources:
             if source.kind == "store":
                 continue
-            rows, differs = fast_misses(source)
-            missed = collect(self.sources, rows.head(MISSED_ROWS + 1))
-            if missed.height > MISSED_ROWS or missed.select(differs).item():
+            marked = normalise(source, estimator=None, generous=False).filter(pl.col("_slow"))
+            looked = marked.head(MISSED_ROWS + 1).select(read_otherwise(source).alias("other"))
+            missed = collect(self.sources, looked)
+            if missed.height > MISSED_ROWS or missed["other"].any():
                 return True
         return False
 
