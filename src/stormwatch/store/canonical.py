@@ -121,12 +121,10 @@ class CanonicalStore:
             hint="the file names the exports' topic column; delete it to forget that",
         )
 
-    def add(
-        self, mentions: pl.DataFrame | Iterable[pl.DataFrame], topic_columns: Sequence[str] = ()
-    ) -> Added:
-        """Store the ``mentions`` (the columns of ``STORED``; a frame, or batches of one, in
-        the order of the exports) that the store does not hold yet; ``topic_columns``: the
-        topic columns of their exports, remembered for the reports.
+    def add(self, batches: Iterable[pl.DataFrame], topic_columns: Sequence[str] = ()) -> Added:
+        """Store the mentions of ``batches`` (the columns of ``STORED``, in the order of the
+        exports) that the store does not hold yet; ``topic_columns``: the topic columns of
+        their exports, remembered for the reports.
 
         Batches are set aside by day in a staging folder first, then each day is merged into
         its partitions: memory holds one batch, then one day, never the whole import. A mention
@@ -137,7 +135,6 @@ class CanonicalStore:
             staging = self.root / ".staging"
             shutil.rmtree(staging, ignore_errors=True)  # of an import killed half-way
             staged: dict[date, list[Path]] = {}
-            batches = [mentions] if isinstance(mentions, pl.DataFrame) else mentions
             for number, batch in enumerate(batches):
                 rows += batch.height
                 estimate = estimate or bool(batch["_estimate"].any())
