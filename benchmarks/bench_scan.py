@@ -103,6 +103,7 @@ def generate(
     than 5M."""
     import numpy as np
     import polars as pl
+    from store_data import drawn
 
     rng = np.random.default_rng(seed)
     start = np.datetime64("2026-10-01T00:00:00", "us")
@@ -124,12 +125,7 @@ def generate(
             frame = pl.DataFrame(
                 {
                     "timestamp": start + offsets[order].astype("timedelta64[us]"),
-                    "brand": rng.integers(0, 20, n),
-                    "author": rng.zipf(1.3, n) % 200_000,
-                    "followers": rng.lognormal(6, 2, n).astype(np.int64),
-                    "text": rng.integers(0, 1000, n),
-                    "sentiment": rng.choice(["negative", "neutral", "positive"], n),
-                    "engagement": rng.poisson(5, n),
+                    **drawn(rng, n),
                     "url": np.arange(first, first + n),
                     "storm": in_storm[order],
                 }

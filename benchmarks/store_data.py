@@ -14,6 +14,20 @@ import polars as pl
 END = np.datetime64("2026-11-30T00:00:00", "us")
 
 
+def drawn(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """The random columns of ``n`` synthetic mentions, drawn in this order (so a generator
+    with the same seed makes the same data): brand (20), author (Zipf over 200k), followers
+    (log-normal), text number (1,000), sentiment, engagement (Poisson 5)."""
+    return {
+        "brand": rng.integers(0, 20, n),
+        "author": rng.zipf(1.3, n) % 200_000,
+        "followers": rng.lognormal(6, 2, n).astype(np.int64),
+        "text": rng.integers(0, 1000, n),
+        "sentiment": rng.choice(["negative", "neutral", "positive"], n),
+        "engagement": rng.poisson(5, n),
+    }
+
+
 def generate(rows: int, days: int, path: Path, seed: int = 7) -> None:
     """``rows`` mentions spread evenly over the ``days`` before ``END``, as one CSV, written
     in chunks of a million rows so memory stays flat."""
@@ -29,12 +43,7 @@ def generate(rows: int, days: int, path: Path, seed: int = 7) -> None:
                     "timestamp": END
                     - span_us
                     + offsets[first : first + n].astype("timedelta64[us]"),
-                    "brand": rng.integers(0, 20, n),
-                    "author": rng.zipf(1.3, n) % 200_000,
-                    "followers": rng.lognormal(6, 2, n).astype(np.int64),
-                    "text": rng.integers(0, 1000, n),
-                    "sentiment": rng.choice(["negative", "neutral", "positive"], n),
-                    "engagement": rng.poisson(5, n),
+                    **drawn(rng, n),
                 }
             ).with_columns(
                 pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
