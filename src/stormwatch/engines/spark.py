@@ -28,7 +28,7 @@ from stormwatch.errors import ConfigError, InputError, StormwatchError
 from stormwatch.models import FileFormat, InputSummary, Report
 from stormwatch.pipeline.plan import All, Cond, Measure, Not, Plan, summary_plan
 from stormwatch.pipeline.response import mark_brand, normalise_handles
-from stormwatch.pipeline.window import QUARTERS
+from stormwatch.pipeline.window import QUARTERS, horizon
 from stormwatch.sentiment.fill import Estimator, estimator, with_estimates
 from stormwatch.settings import Settings
 from stormwatch.sources.schema import CANONICAL
@@ -385,7 +385,7 @@ def open_scan(
         latest = newest.select(F.unix_micros(F.max("timestamp")).alias("end")).collect()
         end = _as_polars(latest, {"end": pl.Datetime("us", "UTC")}).item()
     end = end.astimezone(UTC)
-    start = end - (settings.baseline_windows + 1) * settings.window
+    start = horizon(end, settings.window, settings.baseline_windows)[0]
     mentions = spark.read.parquet(*paths(root, needed(listed, start, end)))
     return StoreScan(root, end, start, mentions, manifest(spark, root))
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from stormwatch.errors import InputError
+from stormwatch.pipeline.window import horizon
 from stormwatch.sources import Source
 from stormwatch.sources.schema import CANONICAL
 from stormwatch.store.files import (
@@ -209,7 +210,7 @@ class CanonicalStore:
                 hint=f"import exports first: stormwatch import FILE --store {self.root}",
             )
         end = end.astimezone(UTC)
-        chosen = self.partitions(needed(days, end - (windows + 1) * window, end))
+        chosen = self.partitions(needed(days, *horizon(end, window, windows)))
         # a folder whose first write was cut short holds no file yet
         return [p for p in chosen if os.path.exists(p.path)], end
 
@@ -217,8 +218,8 @@ class CanonicalStore:
         """The partitions a scan needs (see :meth:`chosen`) as one input for ``analyse``."""
         parts, moment = self.chosen(window, windows, end)
         frame = pl.scan_parquet([p.path for p in parts], hive_partitioning=False)
-        start = moment - (windows + 1) * window
-        if not self.manifest().get("estimated") or not _to_estimate(frame, start, moment):
+        within = horizon(moment, window, windows)
+        if not self.manifest().get("estimated") or not _to_estimate(frame, *within):
             frame = frame.drop("_estimate")  # nothing to estimate: no Python in the pass
         names = self.topic_columns()
         columns = {c: c for c in CANONICAL if c != TOPIC}
