@@ -163,13 +163,15 @@ def flag_estimates(
     whose column was empty), ``sentiment_estimated`` and ``sentiment_estimator``."""
     if estimate is None:
         return summary
-    reasons = {"store": "why_stored", "empty": "why_empty_column", "file": "why_no_column"}
-    found = [
-        (s.path, reasons["store" if s.kind == "store" else "empty" if s.path in empty else "file"])
-        for s in sources
-        if estimates(s, s.path in empty)
-    ]
+    found = [(s.path, _why(s, s.path in empty)) for s in sources if estimates(s, s.path in empty)]
     return with_estimates(summary, found, estimate)
+
+
+def _why(source: Source, empty: bool) -> str:
+    """The note naming why ``source``'s sentiment is estimated (see :meth:`Estimator.note`)."""
+    if source.kind == "store":
+        return "why_stored"
+    return "why_empty_column" if empty else "why_no_column"
 
 
 def with_estimates(
