@@ -53,20 +53,21 @@ def physical_lines(path: Path, layout: Layout, record_lines: Sequence[int]) -> l
     import numpy as np
 
     # the data record at index t starts after `header_line + t` record ends
-    ends = sorted({n - 1 for n in record_lines if n > layout.header_line})
+    ends = np.array(sorted({n - 1 for n in record_lines if n > layout.header_line}), np.int64)
     found: dict[int, int] = {}
-    newlines = records = odd = 0  # so far: all newlines, record ends, quotes mod 2
+    done = newlines = records = odd = 0  # so far: ends found, newlines, record ends, quotes % 2
     with path.open("rb") as fh:
-        while ends and (chunk := fh.read(CHUNK)):
+        while done < ends.size and (chunk := fh.read(CHUNK)):
             data = np.frombuffer(chunk, np.uint8)
             quotes = np.cumsum(data == ord('"'), dtype=np.uint32)
             at = np.flatnonzero(data == ord("\n"))
             closing = at[(quotes[at] + odd) % 2 == 0]  # the record ends of this chunk
-            while ends and ends[0] <= records + closing.size:
-                position = closing[ends[0] - records - 1]
-                # the newlines up to this record end, then the next line is the record's
-                found[ends.pop(0) + 1] = newlines + int(np.searchsorted(at, position)) + 2
-            newlines, records = newlines + at.size, records + closing.size
+            upto = int(np.searchsorted(ends, records + closing.size, side="right"))
+            here = ends[done:upto]
+            # the newlines up to each record end; the next line is the record's
+            lines = newlines + np.searchsorted(at, closing[here - records - 1]) + 2
+            found.update(zip((here + 1).tolist(), lines.tolist(), strict=True))
+            done, newlines, records = upto, newlines + at.size, records + closing.size
             odd = (odd + int(quotes[-1])) % 2
     return [found.get(n, n) for n in record_lines]
 
