@@ -143,8 +143,7 @@ class CanonicalStore:
                 pieces = days.partition_by("_day", as_dict=True, maintain_order=True)
                 for (day,), part in pieces.items():
                     piece = staging / f"{day}" / f"{number}.parquet"
-                    piece.parent.mkdir(parents=True, exist_ok=True)
-                    part.drop("_day").write_parquet(piece)
+                    durable(piece, part.drop("_day").write_parquet)  # a full disk: Error + hint
                     staged.setdefault(day, []).append(piece)
             for day, paths in sorted(staged.items()):
                 # in the order the batches came, then by time (stable): each topic's part is
